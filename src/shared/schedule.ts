@@ -1,0 +1,92 @@
+/**
+ * When a target wants a check-in. Pure functions over calendar days (`yyyy-MM-dd`), so the same
+ * answer comes out on the tablet, on the server and in tests, whatever the time zone.
+ *
+ * - daily: every school day, Monday to Friday.
+ * - weekdays: the chosen ISO weekdays (1 = Monday … 7 = Sunday).
+ * - weekly: once in each week, weeks starting on Monday; due from Monday until checked in.
+ */
+import { addDays, format, getISODay, parseISO, startOfISOWeek } from 'date-fns';
+import type { CheckIn, Target } from './model.ts';
+
+export type Day = string;
+
+export const toDay = (date: Date): Day => format(date, 'yyyy-MM-dd');
+export const fromDay = (day: Day): Date => parseISO(day);
+export const addDaysTo = (day: Day, n: number): Day => toDay(addDays(fromDay(day), n));
+export const weekStartOf = (day: Day): Day => toDay(startOfISOWeek(fromDay(day)));
+
+type Scheduled = Pick<Target, 'rhythm' | 'weekdays' | 'startOn' | 'status' | 'deletedAt'>;
+
+/** Whether the target's rhythm asks for a check-in on this day at all (ignoring check-ins made). */
+export function isCheckInDay(target: Scheduled, day: Day): boolean {
+  if (target.status !== 'active' || target.deletedAt || day < target.startOn) return false;
+  const weekday = getISODay(fromDay(day));
+  switch (target.rhythm) {
+    case 'daily':
+      return weekday <= 5;
+    case 'weekdays':
+      return target.weekdays.includes(weekday);
+    case 'weekly':
+      return true;
+  }
+}
+
+/**
+ * Whether a target is due for a check-in on `day`, given that target's check-ins (any range that
+ * covers the day's week is enough).
+ */
+export function isDue(target: Scheduled, day: Day, checkIns: readonly Pick<CheckIn, 'on' | 'deletedAt'>[]): boolean {
+  if (!isCheckInDay(target, day)) return false;
+  const live = checkIns.filter((c) => !c.deletedAt);
+  if (target.rhythm === 'weekly') {
+    const from = weekStartOf(day);
+    const to = addDaysTo(from, 6);
+    return !live.some((c) => c.on >= from && c.on <= to);
+  }
+  return !live.some((c) => c.on === day);
+}
+
+/** The earliest day whose check-ins can matter to `isDue(…, day, …)`. */
+export const dueWindowStart = (day: Day): Day => weekStartOf(day);
+
+export interface StripCell {
+  /** The day (or, for weekly targets, the Monday of the week) this cell stands for. */
+  day: Day;
+  /** Whether the rhythm asked for a check-in here. */
+  expected: boolean;
+  /** The latest check-in in the cell, if any. */
+  result?: CheckIn['result'];
+  word?: string;
+}
+
+/**
+ * The check-in strip shown beside a target: the last `weeks` weeks up to `today`, a cell per
+ * check-in day (per week for weekly targets), oldest first.
+ */
+export function checkInStrip(
+  target: Pick<Target, 'rhythm' | 'weekdays' | 'startOn'>,
+  checkIns: readonly CheckIn[],
+  today: Day,
+  weeks = 4,
+): StripCell[] {
+  const live = checkIns.filter((c) => !c.deletedAt).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+  const active = { ...target, status: 'active' as const, deletedAt: undefined };
+  const cells: StripCell[] = [];
+  const firstMonday = addDaysTo(weekStartOf(today), -7 * (weeks - 1));
+  if (target.rhythm === 'weekly') {
+    for (let w = 0; w < weeks; w++) {
+      const from = addDaysTo(firstMonday, 7 * w);
+      const to = addDaysTo(from, 6);
+      const last = live.filter((c) => c.on >= from && c.on <= to).at(-1);
+      cells.push({ day: from, expected: to >= target.startOn, result: last?.result, word: last?.word || undefined });
+    }
+    return cells;
+  }
+  for (let d = firstMonday; d <= today; d = addDaysTo(d, 1)) {
+    const last = live.filter((c) => c.on === d).at(-1);
+    const expected = isCheckInDay(active, d);
+    if (expected || last) cells.push({ day: d, expected, result: last?.result, word: last?.word || undefined });
+  }
+  return cells;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { indexNames, searchNames } from '../../src/shared/search.ts';
+
+const pupils = [
+  { id: '1', name: 'Jacob Smith', preferredName: 'Jake' },
+  { id: '2', name: "Zoë O'Neill", preferredName: '' },
+  { id: '3', name: 'Amelia Jacobs', preferredName: 'Millie' },
+  { id: '4', name: 'Mohammed Khan', preferredName: 'Mo' },
+  { id: '5', name: 'Joanne Taylor', preferredName: '' },
+];
+const names = (q: string) => searchNames(indexNames(pupils), q).map((p) => p.name);
+
+describe('name search', () => {
+  it.each([
+    ['', ['Amelia Jacobs', 'Jacob Smith', 'Joanne Taylor', 'Mohammed Khan', "Zoë O'Neill"]],
+    ['jac', ['Amelia Jacobs', 'Jacob Smith']],
+    ['JAKE', ['Jacob Smith']],
+    ['millie', ['Amelia Jacobs']],
+    ['zoe', ["Zoë O'Neill"]],
+    ['oneill', ["Zoë O'Neill"]],
+    ['o neill', ["Zoë O'Neill"]],
+    ['ann', ['Joanne Taylor']],
+    ['smith jac', ['Jacob Smith']],
+    ['  mo  ', ['Mohammed Khan']],
+    ['ob', ['Amelia Jacobs', 'Jacob Smith']],
+    ['xyz', []],
+  ])('"%s" finds %j', (query, expected) => {
+    expect(names(query)).toEqual(expected);
+  });
+
+  it('finds a pupil among 600 by part of a name', () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      id: String(i),
+      name: `Pupil ${String(i).padStart(3, '0')} Example`,
+      preferredName: '',
+    }));
+    many.push({ id: 'x', name: 'Priya Natarajan', preferredName: '' });
+    expect(searchNames(indexNames(many), 'nata').map((p) => p.id)).toEqual(['x']);
+    // 590 to 599 start with "59" and come first; 059, 159 … 559 only contain it.
+    const hits = searchNames(indexNames(many), 'pupil 59').map((p) => p.id);
+    expect(hits).toHaveLength(16);
+    expect(hits.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => String(590 + i)));
+  });
+});
