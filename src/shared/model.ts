@@ -92,26 +92,32 @@ export const ContactSchema = v.object({
   email: text(200, 'Email'),
 });
 
-export const PupilSchema = v.object({
-  ...stamp,
-  name: required(120, 'Name'),
-  preferredName: text(60, 'Preferred name'),
-  yearGroup: v.picklist(YEAR_GROUPS, 'Choose a year group.'),
-  form: text(30, 'Form or class'),
-  schoolRef: text(40, 'School pupil reference'),
-  referralReasons: v.array(v.picklist(REFERRAL_REASONS)),
-  referralOther: text(300, 'Other reason'),
-  referredBy: text(120, 'Referred by'),
-  consent: v.picklist(CONSENT, 'Say whether parental consent was given.'),
-  startOn: day,
-  contacts: v.pipe(v.array(ContactSchema), v.maxLength(10, 'At most 10 contacts.')),
-  whatHelps: text(1000, 'What helps'),
-  status: v.picklist(['active', 'closed']),
-  closedOn: v.optional(day),
-  closeReason: v.optional(v.picklist(CLOSE_REASONS)),
-  outcome: v.optional(v.picklist(OUTCOMES)),
-  exitSummary: v.optional(text(4000, 'Exit summary')),
-});
+export const PupilSchema = v.pipe(
+  v.object({
+    ...stamp,
+    name: required(120, 'Name'),
+    preferredName: text(60, 'Preferred name'),
+    yearGroup: v.picklist(YEAR_GROUPS, 'Choose a year group.'),
+    form: text(30, 'Form or class'),
+    schoolRef: text(40, 'School pupil reference'),
+    referralReasons: v.array(v.picklist(REFERRAL_REASONS, 'Choose referral reasons from the list.')),
+    referralOther: text(300, 'Other reason'),
+    referredBy: text(120, 'Referred by'),
+    consent: v.picklist(CONSENT, 'Say whether parental consent was given.'),
+    startOn: day,
+    contacts: v.pipe(v.array(ContactSchema), v.maxLength(10, 'At most 10 contacts.')),
+    whatHelps: text(1000, 'What helps'),
+    status: v.picklist(['active', 'closed']),
+    closedOn: v.optional(day),
+    closeReason: v.optional(v.picklist(CLOSE_REASONS, 'Choose why support ended.')),
+    outcome: v.optional(v.picklist(OUTCOMES, 'Choose an outcome.')),
+    exitSummary: v.optional(text(4000, 'Exit summary')),
+  }),
+  v.check(
+    (p) => p.status === 'active' || Boolean(p.closedOn && p.closeReason && p.outcome),
+    'Closing support needs a date, a reason and an outcome.',
+  ),
+);
 export type Pupil = v.InferOutput<typeof PupilSchema>;
 export type Contact = v.InferOutput<typeof ContactSchema>;
 
@@ -121,7 +127,7 @@ export const TargetSchema = v.pipe(
     pupilId: id,
     wording: required(300, 'The target'),
     howWeKnow: text(300, 'How we will know'),
-    rhythm: v.picklist(RHYTHMS),
+    rhythm: v.picklist(RHYTHMS, 'Choose how often to check in.'),
     /** ISO weekdays (1 = Monday … 7 = Sunday); used when rhythm is `weekdays`. */
     weekdays: v.array(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7))),
     startOn: day,
@@ -140,7 +146,7 @@ export const CheckInSchema = v.object({
   targetId: id,
   pupilId: id,
   on: day,
-  result: v.picklist(CHECK_IN_RESULTS),
+  result: v.picklist(CHECK_IN_RESULTS, 'A check-in is met, partly or not met.'),
   word: text(200, 'The word'),
   sessionId: v.optional(id),
 });
@@ -148,7 +154,7 @@ export type CheckIn = v.InferOutput<typeof CheckInSchema>;
 
 export const SessionSchema = v.object({
   ...stamp,
-  kind: v.picklist(SESSION_KINDS),
+  kind: v.picklist(SESSION_KINDS, 'Choose what kind of session it was.'),
   /** When it happened; `createdAt` is when it was written up. */
   occurredAt: moment,
   minutes: v.pipe(v.number(), v.integer(), v.minValue(1, 'Length is at least a minute.'), v.maxValue(600, 'Length is at most 10 hours.')),

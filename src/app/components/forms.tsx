@@ -1,0 +1,185 @@
+/** Labelled form controls: every control has a visible label, and errors are read out. */
+import type { ComponentChildren } from 'preact';
+import { useId } from 'preact/hooks';
+
+interface FieldProps {
+  label: string;
+  hint?: string;
+  children: (id: string, describedBy?: string) => ComponentChildren;
+}
+
+export function Field({ label, hint, children }: FieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {children(id, hintId)}
+    </div>
+  );
+}
+
+export function TextField(props: {
+  label: string;
+  hint?: string;
+  value: string;
+  onInput: (value: string) => void;
+  required?: boolean;
+  type?: 'text' | 'date' | 'datetime-local' | 'number' | 'tel' | 'email';
+  name?: string;
+  autoComplete?: string;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id, describedBy) => (
+        <input
+          id={id}
+          name={props.name}
+          // Preact's types narrow each input type separately; any of these is a plain text-like input.
+          type={(props.type ?? 'text') as 'text'}
+          value={props.value}
+          required={props.required}
+          aria-describedby={describedBy}
+          autoComplete={props.autoComplete ?? 'off'}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function TextArea(props: {
+  label: string;
+  hint?: string;
+  value: string;
+  onInput: (value: string) => void;
+  rows?: number;
+  name?: string;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id, describedBy) => (
+        <textarea
+          id={id}
+          name={props.name}
+          rows={props.rows ?? 3}
+          value={props.value}
+          aria-describedby={describedBy}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function Select<T extends string>(props: {
+  label: string;
+  value: T | '';
+  options: readonly T[];
+  onChange: (value: T) => void;
+  placeholder?: string;
+  labels?: Partial<Record<T, string>>;
+}) {
+  return (
+    <Field label={props.label}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+          {props.placeholder !== undefined && (
+            <option value="" disabled>
+              {props.placeholder}
+            </option>
+          )}
+          {props.options.map((o) => (
+            <option key={o} value={o}>
+              {props.labels?.[o] ?? o}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A row of big buttons for one choice (radio semantics), easier to tap than a select. */
+export function Choice<T extends string>(props: {
+  legend: string;
+  value: T;
+  options: readonly T[];
+  onChange: (value: T) => void;
+  labels?: Partial<Record<T, string>>;
+  name: string;
+}) {
+  return (
+    <fieldset class="choice">
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o} class="choice-option">
+          <input type="radio" name={props.name} value={o} checked={props.value === o} onChange={() => props.onChange(o)} />
+          <span>{props.labels?.[o] ?? o}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function Checkboxes<T extends string>(props: {
+  legend: string;
+  values: readonly T[];
+  options: readonly T[];
+  onChange: (values: T[]) => void;
+  labels?: Partial<Record<T, string>>;
+}) {
+  return (
+    <fieldset class="checkboxes">
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <label key={o} class="check-option">
+          <input
+            type="checkbox"
+            checked={props.values.includes(o)}
+            onChange={(e) => props.onChange(e.currentTarget.checked ? [...props.values, o] : props.values.filter((v) => v !== o))}
+          />
+          <span>{props.labels?.[o] ?? o}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** What went wrong with a save, in the mentor's words. Announced by screen readers. */
+export function SaveProblem({ error }: { error?: unknown }) {
+  if (!error) return null;
+  const issues = (error as { issues?: string[] }).issues;
+  return (
+    <div class="problem" role="alert">
+      <strong>Not saved.</strong>{' '}
+      {issues ? (
+        <ul>
+          {issues.map((i) => (
+            <li key={i}>{i}</li>
+          ))}
+        </ul>
+      ) : (
+        String((error as Error).message ?? error)
+      )}
+    </div>
+  );
+}
+
+/** Shown when a form came back from a draft. */
+export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; onDiscard: () => void }) {
+  if (!restoredAt) return null;
+  return (
+    <div class="notice" role="status">
+      Restored what you were typing ({new Date(restoredAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}).{' '}
+      <button type="button" class="link" onClick={onDiscard}>
+        Start again
+      </button>
+    </div>
+  );
+}

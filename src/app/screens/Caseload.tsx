@@ -1,0 +1,80 @@
+import { useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { allPupils } from '../../data/index.ts';
+import { relativeDay } from '../../shared/dates.ts';
+import { displayName } from '../../shared/model.ts';
+import { indexNames, searchNames } from '../../shared/search.ts';
+import { useLive, useToday } from '../hooks.ts';
+import { db } from '../notebook.ts';
+
+export function Caseload() {
+  const { query, route } = useLocation();
+  const showClosed = query.show === 'closed';
+  const day = useToday();
+  const pupils = useLive(() => allPupils(db), []);
+  const [typed, setTyped] = useState('');
+  const index = useMemo(() => indexNames((pupils ?? []).filter((p) => (p.status === 'closed') === showClosed)), [pupils, showClosed]);
+  const found = useMemo(() => searchNames(index, typed), [index, typed]);
+  const openCount = pupils?.filter((p) => p.status === 'active').length ?? 0;
+  const closedCount = (pupils?.length ?? 0) - openCount;
+
+  return (
+    <main id="main" class="screen">
+      <div class="screen-head">
+        <h1>Caseload</h1>
+        <a class="button primary" href="/pupils/new">
+          Add a pupil
+        </a>
+      </div>
+      <div class="caseload-tools">
+        <label for="find" class="visually-hidden">
+          Find a pupil
+        </label>
+        <input
+          id="find"
+          type="search"
+          placeholder="Find a pupil by name"
+          value={typed}
+          autoComplete="off"
+          spellcheck={false}
+          onInput={(e) => setTyped(e.currentTarget.value)}
+        />
+        <fieldset class="tabs">
+          <legend class="visually-hidden">Which pupils</legend>
+          <button type="button" aria-pressed={!showClosed} onClick={() => route('/pupils', true)}>
+            On caseload ({openCount})
+          </button>
+          <button type="button" aria-pressed={showClosed} onClick={() => route('/pupils?show=closed', true)}>
+            Closed ({closedCount})
+          </button>
+        </fieldset>
+      </div>
+      {!pupils ? (
+        <p aria-busy="true">Loading…</p>
+      ) : found.length === 0 ? (
+        <p class="empty">
+          {typed
+            ? `No ${showClosed ? 'closed ' : ''}pupil matches “${typed}”.`
+            : showClosed
+              ? 'No closed pupils.'
+              : 'No pupils yet. Add the first one.'}
+        </p>
+      ) : (
+        <ul class="pupil-list" aria-label={showClosed ? 'Closed pupils' : 'Pupils on the caseload'}>
+          {found.map((p) => (
+            <li key={p.id}>
+              <a href={`/pupils/${p.id}`} class="pupil-card">
+                <span class="who">{displayName(p)}</span>
+                <span class="subtle">
+                  {p.yearGroup}
+                  {p.form ? ` · ${p.form}` : ''}
+                  {p.status === 'closed' && p.closedOn ? ` · closed ${relativeDay(p.closedOn, day)}` : ''}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}

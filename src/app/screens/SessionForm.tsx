@@ -1,0 +1,246 @@
+import { format, parseISO } from 'date-fns';
+import { useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { activeTargets, allPupils, editSession, getSession, type ReviewedTarget, recordSession } from '../../data/index.ts';
+import {
+  CHECK_IN_RESULTS,
+  type CheckInResult,
+  displayName,
+  SESSION_KIND_LABELS,
+  SESSION_KINDS,
+  type Session,
+  type SessionKind,
+} from '../../shared/model.ts';
+import { indexNames, searchNames } from '../../shared/search.ts';
+import { RESULT_LABELS } from '../components/checkins.tsx';
+import { Choice, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
+import { useDraft, useLive } from '../hooks.ts';
+import { db } from '../notebook.ts';
+
+interface SessionFields {
+  kind: SessionKind;
+  /** Local date and time, as a datetime-local input holds it. */
+  when: string;
+  minutes: string;
+  title: string;
+  pupilIds: string[];
+  note: string;
+  concern: boolean;
+  reviews: Record<string, { result: CheckInResult | ''; word: string }>;
+}
+
+const LENGTHS = [10, 20, 30, 45, 60];
+const localInput = (iso: string) => format(parseISO(iso), "yyyy-MM-dd'T'HH:mm");
+
+const fieldsOf = (s: Session): SessionFields => ({
+  kind: s.kind,
+  when: localInput(s.occurredAt),
+  minutes: String(s.minutes),
+  title: s.title,
+  pupilIds: s.pupilIds,
+  note: s.note,
+  concern: s.concern,
+  reviews: {},
+});
+
+/** Record a session (`/sessions/new`, optionally `?pupil=`) or edit one (`/sessions/:sessionId/edit`). */
+export function SessionForm({ sessionId }: { sessionId?: string }) {
+  const { query } = useLocation();
+  const existing = useLive(async () => (sessionId ? ((await getSession(db, sessionId)) ?? null) : null), [sessionId]);
+  if (sessionId && existing === undefined) return <main id="main" class="screen" aria-busy="true" />;
+  if (sessionId && !existing) {
+    return (
+      <main id="main" class="screen">
+        <h1>Session not found</h1>
+        <p>
+          This session is not on this tablet. <a href="/">Back to Today</a>.
+        </p>
+      </main>
+    );
+  }
+  const initial: SessionFields = existing
+    ? fieldsOf(existing)
+    : {
+        kind: 'one-to-one',
+        when: localInput(new Date().toISOString()),
+        minutes: '20',
+        title: '',
+        pupilIds: query.pupil ? [query.pupil] : [],
+        note: '',
+        concern: false,
+        reviews: {},
+      };
+  return <SessionFormFields key={sessionId ?? 'new'} sessionId={sessionId} initial={initial} />;
+}
+
+function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial: SessionFields }) {
+  const { route } = useLocation();
+  const key = sessionId ? `session:edit:${sessionId}` : 'session:new';
+  const draft = useDraft<SessionFields>(key, () => initial);
+  const [error, setError] = useState<unknown>();
+  const [saving, setSaving] = useState(false);
+  const [find, setFind] = useState('');
+  const pupils = useLive(() => allPupils(db), []);
+  const targets = useLive(() => activeTargets(db), []);
+  const f = draft.value;
+  const set = draft.update;
+
+  const caseload = useMemo(() => (pupils ?? []).filter((p) => p.status === 'active' || f.pupilIds.includes(p.id)), [pupils, f.pupilIds]);
+  const index = useMemo(() => indexNames(caseload), [caseload]);
+  const listed = useMemo(() => searchNames(index, find), [index, find]);
+  const names = new Map((pupils ?? []).map((p) => [p.id, displayName(p)]));
+  const reviewable = (targets ?? []).filter((t) => f.pupilIds.includes(t.pupilId));
+
+  const toggle = (id: string, on: boolean) => set({ pupilIds: on ? [...f.pupilIds, id] : f.pupilIds.filter((p) => p !== id) });
+  const review = (targetId: string, patch: Partial<{ result: CheckInResult | ''; word: string }>) =>
+    set({ reviews: { ...f.reviews, [targetId]: { result: '', word: '', ...f.reviews[targetId], ...patch } } });
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setSaving(true);
+    draft.hold();
+    try {
+      const when = new Date(f.when);
+      if (Number.isNaN(when.getTime()))
+        throw Object.assign(new Error('Say when the session happened.'), { issues: ['Say when the session happened.'] });
+      const session = {
+        kind: f.kind,
+        occurredAt: when.toISOString(),
+        minutes: Number(f.minutes),
+        title: f.kind === 'group' ? f.title : '',
+        pupilIds: f.pupilIds,
+        note: f.note,
+        concern: f.concern,
+      };
+      if (sessionId) {
+        await editSession(db, sessionId, session, { clearDraft: key });
+        route(`/sessions/${sessionId}`);
+      } else {
+        const reviewed: ReviewedTarget[] = reviewable.flatMap((t) => {
+          const r = f.reviews[t.id];
+          return r?.result ? [{ targetId: t.id, pupilId: t.pupilId, result: r.result, word: r.word.trim() }] : [];
+        });
+        const id = await recordSession(db, session, reviewed, { clearDraft: key });
+        route(f.pupilIds.length === 1 ? `/pupils/${f.pupilIds[0]}` : `/sessions/${id}`);
+      }
+    } catch (err) {
+      draft.resume();
+      setError(err);
+      setSaving(false);
+    }
+  };
+
+  return (
+    <main id="main" class="screen narrow">
+      <h1>{sessionId ? 'Edit session' : 'New session note'}</h1>
+      <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <form onSubmit={save} aria-busy={!draft.ready} class="session-form">
+        <Choice
+          legend="Kind of session"
+          name="kind"
+          options={SESSION_KINDS}
+          labels={SESSION_KIND_LABELS}
+          value={f.kind}
+          onChange={(kind) => set({ kind })}
+        />
+        <div class="row">
+          <TextField label="When it happened" type="datetime-local" value={f.when} onInput={(when) => set({ when })} name="when" />
+          <TextField label="Length in minutes" type="number" value={f.minutes} onInput={(minutes) => set({ minutes })} name="minutes" />
+        </div>
+        <fieldset class="quick-lengths">
+          <legend class="visually-hidden">Common lengths</legend>
+          {LENGTHS.map((m) => (
+            <button type="button" key={m} class="small" aria-pressed={f.minutes === String(m)} onClick={() => set({ minutes: String(m) })}>
+              {m} min
+            </button>
+          ))}
+        </fieldset>
+        {f.kind === 'group' && (
+          <TextField label="Group name" hint="e.g. Year 7 homework club" value={f.title} onInput={(title) => set({ title })} name="title" />
+        )}
+
+        <fieldset class="register">
+          <legend>{f.kind === 'group' ? 'Who came (register)' : 'Pupil'}</legend>
+          {f.pupilIds.length > 0 && (
+            <p class="chosen">
+              {f.pupilIds.length} chosen: {f.pupilIds.map((id) => names.get(id) ?? '…').join(', ')}
+            </p>
+          )}
+          <label class="visually-hidden" for="register-find">
+            Find a pupil to add
+          </label>
+          <input
+            id="register-find"
+            type="search"
+            placeholder="Find a pupil"
+            value={find}
+            autoComplete="off"
+            onInput={(e) => setFind(e.currentTarget.value)}
+          />
+          <ul class="register-list">
+            {listed.map((p) => (
+              <li key={p.id}>
+                <label class="check-option">
+                  <input type="checkbox" checked={f.pupilIds.includes(p.id)} onChange={(e) => toggle(p.id, e.currentTarget.checked)} />
+                  <span>
+                    {displayName(p)} <span class="subtle">{p.yearGroup}</span>
+                  </span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+
+        <TextArea label="Note" rows={8} value={f.note} onInput={(note) => set({ note })} name="note" />
+
+        <label class={`check-option concern-toggle${f.concern ? ' on' : ''}`}>
+          <input type="checkbox" checked={f.concern} onChange={(e) => set({ concern: e.currentTarget.checked })} name="concern" />
+          <span>
+            <strong>Safeguarding concern</strong> – the Designated Safeguarding Lead must see this today
+          </span>
+        </label>
+
+        {!sessionId && reviewable.length > 0 && (
+          <fieldset class="reviews">
+            <legend>Targets reviewed in this session</legend>
+            {reviewable.map((t) => {
+              const r = f.reviews[t.id];
+              return (
+                <fieldset key={t.id} class="review">
+                  <legend>
+                    {names.get(t.pupilId)}: {t.wording}
+                  </legend>
+                  <div class="choice inline">
+                    {(['', ...CHECK_IN_RESULTS] as const).map((result) => (
+                      <label key={result || 'none'} class="choice-option">
+                        <input
+                          type="radio"
+                          name={`review-${t.id}`}
+                          checked={(r?.result ?? '') === result}
+                          onChange={() => review(t.id, { result })}
+                        />
+                        <span>{result ? RESULT_LABELS[result] : 'Not reviewed'}</span>
+                      </label>
+                    ))}
+                  </div>
+                  {r?.result && <TextField label="A word (optional)" value={r.word} onInput={(word) => review(t.id, { word })} />}
+                </fieldset>
+              );
+            })}
+          </fieldset>
+        )}
+        {sessionId && <p class="hint">Check-ins made in this session are changed on each pupil’s page.</p>}
+
+        <SaveProblem error={error} />
+        <div class="actions sticky">
+          <button type="submit" class="primary" disabled={saving || !draft.ready}>
+            {sessionId ? 'Save changes' : 'Save note'}
+          </button>
+          <a class="button secondary" href={sessionId ? `/sessions/${sessionId}` : '/'}>
+            Cancel
+          </a>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,142 @@
+import { useState } from 'preact/hooks';
+import { allPupils, checkInsIn, getSession, historyOf, targetsOf, withdrawSession } from '../../data/index.ts';
+import { clock, longDay, relativeMoment } from '../../shared/dates.ts';
+import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
+import { toDay } from '../../shared/schedule.ts';
+import { SessionBadges } from '../components/badges.tsx';
+import { RESULT_LABELS } from '../components/checkins.tsx';
+import { SaveProblem, TextArea } from '../components/forms.tsx';
+import { useLive } from '../hooks.ts';
+import { db } from '../notebook.ts';
+
+export function SessionPage({ sessionId }: { sessionId: string }) {
+  const view = useLive(async () => {
+    const session = await getSession(db, sessionId);
+    if (!session) return null;
+    const [pupils, checkIns, history] = await Promise.all([allPupils(db), checkInsIn(db, sessionId), historyOf(db, sessionId)]);
+    const targets = (await Promise.all(session.pupilIds.map((p) => targetsOf(db, p)))).flat();
+    return { session, pupils: new Map(pupils.map((p) => [p.id, p])), checkIns, history, targets: new Map(targets.map((t) => [t.id, t])) };
+  }, [sessionId]);
+  const [withdrawing, setWithdrawing] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+
+  if (view === undefined) return <main id="main" class="screen" aria-busy="true" />;
+  if (view === null) {
+    return (
+      <main id="main" class="screen">
+        <h1>Session not found</h1>
+        <p>
+          This session is not on this tablet. <a href="/">Back to Today</a>.
+        </p>
+      </main>
+    );
+  }
+  const { session: s, pupils, checkIns, history, targets } = view;
+  const now = new Date();
+  const noteEdits = history.filter((r) => typeof r.before.note === 'string');
+
+  const withdraw = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await withdrawSession(db, s.id, reason);
+      setWithdrawing(false);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <main id="main" class={`screen narrow${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
+      <h1>
+        {SESSION_KIND_LABELS[s.kind]}
+        {s.title && ` – ${s.title}`}
+      </h1>
+      <p>
+        <SessionBadges session={s} />
+      </p>
+      {s.withdrawnAt && (
+        <p class="notice" role="note">
+          Withdrawn {relativeMoment(s.withdrawnAt, now)}: {s.withdrawnReason}. It stays in the record.
+        </p>
+      )}
+      <dl class="facts">
+        <dt>When</dt>
+        <dd>
+          {longDay(toDay(new Date(s.occurredAt)))} at {clock(s.occurredAt)}, {s.minutes} minutes
+        </dd>
+        <dt>Written</dt>
+        <dd>
+          {relativeMoment(s.createdAt, now)}
+          {s.updatedAt !== s.createdAt && `, last changed ${relativeMoment(s.updatedAt, now)}`}
+        </dd>
+        <dt>{s.pupilIds.length === 1 ? 'Pupil' : `Pupils (${s.pupilIds.length})`}</dt>
+        <dd>
+          <ul class="inline-list">
+            {s.pupilIds.map((id) => {
+              const p = pupils.get(id);
+              return <li key={id}>{p ? <a href={`/pupils/${id}`}>{displayName(p)}</a> : 'a pupil no longer on this tablet'}</li>;
+            })}
+          </ul>
+        </dd>
+      </dl>
+      <h2>Note</h2>
+      <p class="note-text">{s.note || <span class="subtle">No note written.</span>}</p>
+
+      {checkIns.length > 0 && (
+        <>
+          <h2>Targets reviewed</h2>
+          <ul class="plain">
+            {checkIns.map((c) => (
+              <li key={c.id}>
+                {displayName(pupils.get(c.pupilId) ?? { name: '…', preferredName: '' })}: {targets.get(c.targetId)?.wording ?? 'a target'} –{' '}
+                <strong>{RESULT_LABELS[c.result]}</strong>
+                {c.word && ` (“${c.word}”)`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+
+      {noteEdits.length > 0 && (
+        <details class="history">
+          <summary>Earlier versions of the note ({noteEdits.length})</summary>
+          <ol class="plain">
+            {noteEdits.map((r) => (
+              <li key={r.id}>
+                <p class="subtle">Until {relativeMoment(r.createdAt, now)}:</p>
+                <p class="note-text">{String(r.before.note)}</p>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+
+      {!s.withdrawnAt && (
+        <div class="actions">
+          <a class="button secondary" href={`/sessions/${s.id}/edit`}>
+            Edit
+          </a>
+          <button type="button" class="secondary" onClick={() => setWithdrawing(true)} aria-expanded={withdrawing}>
+            Withdraw…
+          </button>
+        </div>
+      )}
+      {withdrawing && (
+        <form onSubmit={withdraw} class="card">
+          <p>A withdrawn note is not erased: it stays in the record, marked as withdrawn, with your reason.</p>
+          <TextArea label="Why withdraw it?" value={reason} onInput={setReason} />
+          <SaveProblem error={error} />
+          <div class="actions">
+            <button type="submit" class="primary">
+              Withdraw note
+            </button>
+            <button type="button" class="secondary" onClick={() => setWithdrawing(false)}>
+              Keep it
+            </button>
+          </div>
+        </form>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,220 @@
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { endTarget, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
+import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
+import { toDay } from '../../shared/schedule.ts';
+import { Choice, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
+import { useDraft, useLive } from '../hooks.ts';
+import { db } from '../notebook.ts';
+
+const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+export type TargetFields = Pick<Target, 'wording' | 'howWeKnow' | 'rhythm' | 'weekdays' | 'startOn'> & { reviewOn: string };
+
+export const blankTarget = (): TargetFields => ({
+  wording: '',
+  howWeKnow: '',
+  rhythm: 'daily',
+  weekdays: [],
+  startOn: toDay(new Date()),
+  reviewOn: '',
+});
+
+/** The fields of a target; shared by setting, rewording and "set the next one". */
+export function TargetFieldset({ f, set }: { f: TargetFields; set: (patch: Partial<TargetFields>) => void }) {
+  return (
+    <>
+      <TextField
+        label="The target"
+        hint="Small and concrete, ideally in the pupil’s own words"
+        value={f.wording}
+        onInput={(wording) => set({ wording })}
+        name="wording"
+      />
+      <TextField label="How we’ll know" value={f.howWeKnow} onInput={(howWeKnow) => set({ howWeKnow })} name="howWeKnow" />
+      <Choice
+        legend="Check in"
+        name="rhythm"
+        options={RHYTHMS}
+        labels={RHYTHM_LABELS}
+        value={f.rhythm}
+        onChange={(rhythm) => set({ rhythm })}
+      />
+      {f.rhythm === 'weekdays' && (
+        <fieldset class="checkboxes weekdays">
+          <legend>On these days</legend>
+          {WEEKDAYS.map((name, i) => (
+            <label key={name} class="check-option">
+              <input
+                type="checkbox"
+                checked={f.weekdays.includes(i + 1)}
+                onChange={(e) =>
+                  set({ weekdays: e.currentTarget.checked ? [...f.weekdays, i + 1].sort() : f.weekdays.filter((d) => d !== i + 1) })
+                }
+              />
+              <span>{name}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <div class="row">
+        <TextField label="Starts" type="date" value={f.startOn} onInput={(startOn) => set({ startOn })} />
+        <TextField label="Review by (optional)" type="date" value={f.reviewOn} onInput={(reviewOn) => set({ reviewOn })} />
+      </div>
+    </>
+  );
+}
+
+export const targetInput = (pupilId: string, f: TargetFields): TargetInput => ({
+  pupilId,
+  wording: f.wording,
+  howWeKnow: f.howWeKnow,
+  rhythm: f.rhythm,
+  weekdays: f.rhythm === 'weekdays' ? f.weekdays : [],
+  startOn: f.startOn,
+  reviewOn: f.reviewOn || undefined,
+});
+
+/** Set a new target (`/pupils/:id/targets/new`) or reword one (`/targets/:targetId/edit`). */
+export function TargetForm({ id, targetId }: { id?: string; targetId?: string }) {
+  const existing = useLive(async () => (targetId ? ((await getTarget(db, targetId)) ?? null) : null), [targetId]);
+  if (targetId && existing === undefined) return <main id="main" class="screen" aria-busy="true" />;
+  if (targetId && !existing) return <TargetMissing />;
+  const initial = existing ? { ...existing, reviewOn: existing.reviewOn ?? '' } : blankTarget();
+  return <TargetFormFields key={targetId ?? id} pupilId={existing?.pupilId ?? (id as string)} targetId={targetId} initial={initial} />;
+}
+
+function TargetMissing() {
+  return (
+    <main id="main" class="screen">
+      <h1>Target not found</h1>
+      <p>
+        This target is not on this tablet. <a href="/pupils">Back to the caseload</a>.
+      </p>
+    </main>
+  );
+}
+
+function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; targetId?: string; initial: TargetFields }) {
+  const { route } = useLocation();
+  const pupil = useLive(() => getPupil(db, pupilId), [pupilId]);
+  const key = targetId ? `target:edit:${targetId}` : `target:new:${pupilId}`;
+  const draft = useDraft<TargetFields>(key, () => initial);
+  const [error, setError] = useState<unknown>();
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    draft.hold();
+    try {
+      const input = targetInput(pupilId, draft.value);
+      if (targetId) {
+        const { pupilId: _, ...edit } = input;
+        await reviseTarget(db, targetId, edit, { clearDraft: key });
+      } else {
+        await setTarget(db, input, { clearDraft: key });
+      }
+      route(`/pupils/${pupilId}`);
+    } catch (err) {
+      draft.resume();
+      setError(err);
+    }
+  };
+
+  return (
+    <main id="main" class="screen narrow">
+      <h1>
+        {targetId ? 'Change the target' : 'Set a target'}
+        {pupil ? ` for ${displayName(pupil)}` : ''}
+      </h1>
+      {targetId && <p class="hint">The earlier wording is kept in the target’s history.</p>}
+      <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <form onSubmit={save}>
+        <TargetFieldset f={draft.value} set={draft.update} />
+        <SaveProblem error={error} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {targetId ? 'Save target' : 'Set target'}
+          </button>
+          <a class="button secondary" href={`/pupils/${pupilId}`}>
+            Cancel
+          </a>
+        </div>
+      </form>
+    </main>
+  );
+}
+
+interface EndFields {
+  status: 'achieved' | 'dropped';
+  endedOn: string;
+  setNext: boolean;
+  next: TargetFields;
+}
+
+/** Mark a target achieved or dropped, and set the next one in the same save. */
+export function EndTarget({ targetId }: { targetId: string }) {
+  const { route, query } = useLocation();
+  const target = useLive(async () => (await getTarget(db, targetId)) ?? null, [targetId]);
+  const key = `target:end:${targetId}`;
+  const draft = useDraft<EndFields>(key, () => ({
+    status: query.as === 'dropped' ? 'dropped' : 'achieved',
+    endedOn: toDay(new Date()),
+    setNext: true,
+    next: blankTarget(),
+  }));
+  const [error, setError] = useState<unknown>();
+  if (target === undefined) return <main id="main" class="screen" aria-busy="true" />;
+  if (target === null) return <TargetMissing />;
+  const f = draft.value;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    draft.hold();
+    try {
+      const next = f.setNext ? targetInput(target.pupilId, f.next) : undefined;
+      await endTarget(db, targetId, { status: f.status, endedOn: f.endedOn }, next, { clearDraft: key });
+      route(`/pupils/${target.pupilId}`);
+    } catch (err) {
+      draft.resume();
+      setError(err);
+    }
+  };
+
+  return (
+    <main id="main" class="screen narrow">
+      <h1>Finish “{target.wording}”</h1>
+      <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <form onSubmit={save}>
+        <Choice
+          legend="This target was"
+          name="status"
+          options={['achieved', 'dropped'] as const}
+          labels={{ achieved: 'Achieved', dropped: 'Dropped' }}
+          value={f.status}
+          onChange={(status) => draft.update({ status })}
+        />
+        <TextField label="On" type="date" value={f.endedOn} onInput={(endedOn) => draft.update({ endedOn })} />
+        <label class="check-option">
+          <input type="checkbox" checked={f.setNext} onChange={(e) => draft.update({ setNext: e.currentTarget.checked })} />
+          <span>Set the next target now</span>
+        </label>
+        {f.setNext && (
+          <fieldset>
+            <legend>The next target</legend>
+            <TargetFieldset f={f.next} set={(patch) => draft.update({ next: { ...f.next, ...patch } })} />
+          </fieldset>
+        )}
+        <SaveProblem error={error} />
+        <div class="actions">
+          <button type="submit" class="primary">
+            Save
+          </button>
+          <a class="button secondary" href={`/pupils/${target.pupilId}`}>
+            Cancel
+          </a>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,108 @@
+import { allPupils, NOT_SEEN_DAYS, today as todayView } from '../../data/index.ts';
+import { clock, longDay, relativeDay } from '../../shared/dates.ts';
+import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
+import { toDay } from '../../shared/schedule.ts';
+import { SessionBadges } from '../components/badges.tsx';
+import { CheckInButtons } from '../components/checkins.tsx';
+import { useLive, useToday } from '../hooks.ts';
+import { db } from '../notebook.ts';
+
+export function Today() {
+  const day = useToday();
+  const view = useLive(() => todayView(db, day), [day]);
+  const names = useLive(async () => new Map((await allPupils(db)).map((p) => [p.id, displayName(p)])), []);
+  return (
+    <main id="main" class="screen">
+      <div class="screen-head">
+        <h1>
+          Today <span class="subtle">{longDay(day)}</span>
+        </h1>
+        <a class="button primary big" href="/sessions/new">
+          Start a note
+        </a>
+      </div>
+      {!view ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <div class="today-grid">
+          <section aria-labelledby="due-h" class="card">
+            <h2 id="due-h">Check-ins due ({view.due.length})</h2>
+            {view.due.length === 0 ? (
+              <p class="empty">Nothing due. Targets ask for a check-in on their days.</p>
+            ) : (
+              <ul class="due-list">
+                {view.due.map(({ target, pupil }) => (
+                  <li key={target.id} class="due">
+                    <div>
+                      <a href={`/pupils/${pupil.id}`} class="who">
+                        {displayName(pupil)}
+                      </a>
+                      <span class="what">{target.wording}</span>
+                    </div>
+                    <CheckInButtons target={target} day={day} who={displayName(pupil)} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+
+          <section aria-labelledby="sessions-h" class="card">
+            <h2 id="sessions-h">Today’s sessions ({view.sessions.length})</h2>
+            {view.sessions.length === 0 ? (
+              <p class="empty">No sessions recorded yet today.</p>
+            ) : (
+              <ul class="plain">
+                {view.sessions.map((s) => (
+                  <li key={s.id}>
+                    <a href={`/sessions/${s.id}`}>
+                      {clock(s.occurredAt)} · {SESSION_KIND_LABELS[s.kind]}
+                      {s.title ? ` – ${s.title}` : ''}: {s.pupilIds.map((id) => names?.get(id) ?? '…').join(', ')}
+                    </a>{' '}
+                    <SessionBadges session={s} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+
+          {view.reviews.length > 0 && (
+            <section aria-labelledby="reviews-h" class="card">
+              <h2 id="reviews-h">Targets to review ({view.reviews.length})</h2>
+              <ul class="plain">
+                {view.reviews.map(({ target, pupil }) => (
+                  <li key={target.id}>
+                    <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>: {target.wording}{' '}
+                    <span class="subtle">(review {relativeDay(target.reviewOn ?? day, day)})</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+
+          <section aria-labelledby="unseen-h" class="card">
+            <h2 id="unseen-h">Not seen lately ({view.notSeen.length})</h2>
+            {view.notSeen.length === 0 ? (
+              <p class="empty">Everyone on your caseload has been seen in the last {NOT_SEEN_DAYS} days.</p>
+            ) : (
+              <ul class="plain unseen">
+                {view.notSeen.map(({ pupil, lastSeen }) => (
+                  <li key={pupil.id}>
+                    <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>{' '}
+                    <span class="subtle">{lastSeen ? `last seen ${relativeDay(toDay(new Date(lastSeen)), day)}` : 'not seen yet'}</span>{' '}
+                    <a
+                      class="button small"
+                      href={`/sessions/new?pupil=${pupil.id}`}
+                      aria-label={`Start a note about ${displayName(pupil)}`}
+                    >
+                      Note
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      )}
+    </main>
+  );
+}

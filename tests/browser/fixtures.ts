@@ -1,0 +1,75 @@
+/**
+ * Test fixtures: the built app served as `npm start` serves it, on a port the test picks, and a
+ * tablet: a persistent Chromium profile, so storage behaves as on a device across reloads.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
+import { preview } from 'vite';
+import { Caseload } from './pages/caseload.ts';
+import { PupilPage } from './pages/pupil-page.ts';
+import { SessionForm } from './pages/session-form.ts';
+import { TodayPage } from './pages/today.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Tablet {
+  context: BrowserContext;
+  page: Page;
+  today: TodayPage;
+  caseload: Caseload;
+  pupilPage: PupilPage;
+  sessionForm: SessionForm;
+}
+
+export const test = base.extend<{ tablet: Tablet }, { appURL: string }>({
+  appURL: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a destructured object
+    async ({}, use) => {
+      const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+      const { port } = server.httpServer.address() as AddressInfo;
+      await use(`http://127.0.0.1:${port}`);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  tablet: async ({ appURL }, use) => {
+    const profile = await mkdtemp(join(tmpdir(), 'waymark-tablet-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      baseURL: appURL,
+      viewport: { width: 1024, height: 768 },
+      locale: 'en-GB',
+      timezoneId: 'Europe/London',
+      hasTouch: true,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await use({
+      context,
+      page,
+      today: new TodayPage(page),
+      caseload: new Caseload(page),
+      pupilPage: new PupilPage(page),
+      sessionForm: new SessionForm(page),
+    });
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+    if (errors.length) throw new Error(`The page threw: ${errors.join('\n')}`);
+  },
+});
+
+export { expect } from '@playwright/test';
