@@ -1,0 +1,123 @@
+/**
+ * The one way records are written. Each call is one IndexedDB transaction that changes the rows,
+ * keeps the previous values of edited fields as a revision, and appends one outbox entry per
+ * record written. If anything fails (validation, a duplicate id, a full disk) the transaction
+ * aborts and nothing is written: no row without its outbox entry, no outbox entry without its row.
+ */
+import { newId } from '../shared/ids.ts';
+import { type RecordTypes, SYNCED_TABLES, type SyncedTable, validate } from '../shared/model.ts';
+import type { Device, OutboxEntry, WaymarkDB } from './db.ts';
+
+type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
+type Editable = Exclude<SyncedTable, 'revisions'>;
+
+export type NewRecord<T extends Editable> = Omit<RecordTypes[T], Stamp | 'id'> & { id?: string };
+
+export type Change =
+  | { [T in Editable]: { op: 'create'; table: T; record: NewRecord<T> } }[Editable]
+  | { [T in Editable]: { op: 'update'; table: T; id: string; patch: Partial<Omit<RecordTypes[T], Stamp | 'id'>> } }[Editable]
+  | { op: 'delete'; table: Editable; id: string };
+
+export interface CommitOptions {
+  /** A draft to remove in the same transaction, so a saved form never comes back as a draft. */
+  clearDraft?: string;
+  now?: Date;
+}
+
+/** A save that did not happen, in words for the mentor. Whatever they typed is still on screen. */
+export class SaveError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SaveError';
+  }
+}
+
+export class NotFoundError extends SaveError {
+  constructor(table: string, id: string) {
+    super(`That record (${table} ${id}) is not on this tablet.`);
+    this.name = 'NotFoundError';
+  }
+}
+
+const STAMP_FIELDS = new Set<string>(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+
+/** This tablet's identity, made the first time anything is written. */
+export async function thisDevice(db: WaymarkDB): Promise<Device> {
+  return db.transaction('rw', db.device, async () => {
+    const found = await db.device.get('device');
+    if (found) return found;
+    const device: Device = { key: 'device', deviceId: newId(), mentorId: null, createdAt: new Date().toISOString(), lastSeq: 0 };
+    await db.device.add(device);
+    return device;
+  });
+}
+
+/**
+ * Applies the changes in one transaction; returns the id of each record written, in order.
+ * Changes that depend on what is stored (a second check-in tap the same day) are passed as a
+ * function, so that they are worked out inside the same transaction and cannot race.
+ */
+export async function commit(
+  db: WaymarkDB,
+  plan: readonly Change[] | (() => Promise<readonly Change[]>),
+  options: CommitOptions = {},
+): Promise<string[]> {
+  const now = (options.now ?? new Date()).toISOString();
+  const touched = typeof plan === 'function' ? SYNCED_TABLES : plan.map((c) => c.table);
+  const tables = [...new Set(touched)].map((t) => db.table(t));
+  try {
+    return await db.transaction('rw', [...tables, db.revisions, db.outbox, db.device, db.drafts], async () => {
+      const changes = typeof plan === 'function' ? await plan() : plan;
+      const device = await thisDevice(db);
+      const by = { deviceId: device.deviceId, mentorId: device.mentorId };
+      let seq = device.lastSeq;
+      const queue = (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) =>
+        db.outbox.add({ seq: ++seq, changeId: newId(), table, recordId, op, values, at: now, ...by });
+
+      const ids: string[] = [];
+      for (const change of changes) {
+        const table = db.table(change.table);
+        if (change.op === 'create') {
+          const record = validate(change.table, { ...change.record, id: change.record.id ?? newId(), createdAt: now, updatedAt: now, ...by });
+          await table.add(record);
+          await queue(change.table, record.id, 'create', { ...record });
+          ids.push(record.id);
+          continue;
+        }
+        const existing = await table.get(change.id);
+        if (!existing || existing.deletedAt) throw new NotFoundError(change.table, change.id);
+        const next: Record<string, unknown> =
+          change.op === 'delete'
+            ? { ...existing, deletedAt: now, updatedAt: now, ...by }
+            : validate(change.table, { ...existing, ...change.patch, updatedAt: now, ...by });
+        const changed = Object.keys({ ...existing, ...next }).filter((k) => !STAMP_FIELDS.has(k) && !same(existing[k], next[k]));
+        ids.push(change.id);
+        if (changed.length === 0) continue;
+        await table.put(next);
+        await queue(change.table, change.id, change.op, pick(next, [...changed, 'updatedAt']));
+        if (change.op === 'update') {
+          const revision = validate('revisions', { id: newId(), table: change.table, recordId: change.id, before: pick(existing, changed), createdAt: now, updatedAt: now, ...by });
+          await db.revisions.add(revision);
+          await queue('revisions', revision.id, 'create', { ...revision });
+        }
+      }
+      await db.device.put({ ...device, lastSeq: seq });
+      if (options.clearDraft) await db.drafts.delete(options.clearDraft);
+      return ids;
+    });
+  } catch (error) {
+    throw asSaveError(error);
+  }
+}
+
+function asSaveError(error: unknown): Error {
+  if (error instanceof SaveError || (error instanceof Error && error.name === 'ValidationError')) return error;
+  const names = [error, (error as { inner?: unknown })?.inner].map((e) => (e as Error | undefined)?.name);
+  if (names.includes('QuotaExceededError')) {
+    return new SaveError('The tablet is out of storage space, so this was not saved. What you typed is still here: free some space, then save again.', { cause: error });
+  }
+  if (names.includes('ConstraintError')) return new SaveError('A record with that id already exists; nothing was saved.', { cause: error });
+  return new SaveError(`This was not saved: ${(error as Error)?.message ?? String(error)}. What you typed is still here.`, { cause: error });
+}

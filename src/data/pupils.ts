@@ -1,0 +1,54 @@
+/** The caseload: pupils a mentor supports, and closing or reopening their support. */
+import type { CLOSE_REASONS, OUTCOMES, Pupil } from '../shared/model.ts';
+import { type CommitOptions, commit, type NewRecord } from './commit.ts';
+import type { WaymarkDB } from './db.ts';
+
+export type PupilInput = Omit<NewRecord<'pupils'>, 'status' | 'closedOn' | 'closeReason' | 'outcome' | 'exitSummary'>;
+export type PupilEdit = Partial<PupilInput>;
+
+export async function addPupil(db: WaymarkDB, input: PupilInput, options?: CommitOptions): Promise<string> {
+  const [id] = await commit(db, [{ op: 'create', table: 'pupils', record: { ...input, status: 'active' } }], options);
+  return id as string;
+}
+
+export async function editPupil(db: WaymarkDB, id: string, patch: PupilEdit, options?: CommitOptions): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'pupils', id, patch }], options);
+}
+
+export interface Closure {
+  closedOn: string;
+  closeReason: (typeof CLOSE_REASONS)[number];
+  outcome: (typeof OUTCOMES)[number];
+  exitSummary: string;
+}
+
+/** Ends support. The pupil moves to "closed"; their targets, notes and history stay. */
+export async function closeSupport(db: WaymarkDB, id: string, closure: Closure, options?: CommitOptions): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'pupils', id, patch: { status: 'closed', ...closure } }], options);
+}
+
+/** Back on the caseload. The closure is kept in the pupil's history (as a revision). */
+export async function reopenSupport(db: WaymarkDB, id: string): Promise<void> {
+  await commit(db, [
+    { op: 'update', table: 'pupils', id, patch: { status: 'active', closedOn: undefined, closeReason: undefined, outcome: undefined, exitSummary: undefined } },
+  ]);
+}
+
+/** Removes a pupil added by mistake (a tombstone, so the removal syncs). */
+export async function removePupil(db: WaymarkDB, id: string): Promise<void> {
+  await commit(db, [{ op: 'delete', table: 'pupils', id }]);
+}
+
+/** Every pupil on the tablet, open and closed, for the caseload and for name search. */
+export async function allPupils(db: WaymarkDB): Promise<Pupil[]> {
+  return (await db.pupils.toArray()).filter((p) => !p.deletedAt);
+}
+
+export async function activePupils(db: WaymarkDB): Promise<Pupil[]> {
+  return (await db.pupils.where('status').equals('active').toArray()).filter((p) => !p.deletedAt);
+}
+
+export async function getPupil(db: WaymarkDB, id: string): Promise<Pupil | undefined> {
+  const p = await db.pupils.get(id);
+  return p && !p.deletedAt ? p : undefined;
+}

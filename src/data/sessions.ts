@@ -1,0 +1,72 @@
+/** Sessions and their notes: written once, edited with history kept, withdrawn but never erased. */
+import type { Session } from '../shared/model.ts';
+import { newId } from '../shared/ids.ts';
+import { type Day, toDay } from '../shared/schedule.ts';
+import { type Change, type CommitOptions, commit, type NewRecord } from './commit.ts';
+import type { WaymarkDB } from './db.ts';
+import { type CheckInTap, checkInChange } from './targets.ts';
+
+export type SessionInput = Omit<NewRecord<'sessions'>, 'withdrawnAt' | 'withdrawnReason'>;
+export type SessionEdit = Partial<Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern'>>;
+export type ReviewedTarget = Omit<CheckInTap, 'sessionId' | 'on'>;
+
+/**
+ * Records a session, its note and the check-ins of the targets reviewed in it, in one save. The
+ * check-ins are dated on the day the session happened, which may be before the day it is written.
+ */
+export async function recordSession(db: WaymarkDB, input: SessionInput, reviewed: readonly ReviewedTarget[] = [], options?: CommitOptions): Promise<string> {
+  const id = input.id ?? newId();
+  const on = toDay(new Date(input.occurredAt));
+  const [sessionId] = await commit(
+    db,
+    async () => {
+      const changes: Change[] = [{ op: 'create', table: 'sessions', record: { ...input, id } }];
+      for (const r of reviewed) changes.push(await checkInChange(db, { ...r, on, sessionId: id }));
+      return changes;
+    },
+    options,
+  );
+  return sessionId as string;
+}
+
+/** Edits a session or its note; what it said before is kept in its history. */
+export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, options?: CommitOptions): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'sessions', id, patch }], options);
+}
+
+/** A note written by mistake is withdrawn, with a reason; it stays in the record, marked. */
+export async function withdrawSession(db: WaymarkDB, id: string, reason: string, now = new Date()): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'sessions', id, patch: { withdrawnAt: now.toISOString(), withdrawnReason: reason } }], { now });
+}
+
+export async function getSession(db: WaymarkDB, id: string): Promise<Session | undefined> {
+  const s = await db.sessions.get(id);
+  return s && !s.deletedAt ? s : undefined;
+}
+
+/** One pupil's sessions, newest first. */
+export async function sessionsOf(db: WaymarkDB, pupilId: string): Promise<Session[]> {
+  const found = await db.sessions.where('pupilIds').equals(pupilId).toArray();
+  return found.filter((s) => !s.deletedAt).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+}
+
+/** Sessions that happened on a local calendar day, earliest first. */
+export async function sessionsOn(db: WaymarkDB, day: Day): Promise<Session[]> {
+  const [from, to] = localDayBounds(day);
+  const found = await db.sessions.where('occurredAt').between(from, to, true, false).toArray();
+  return found.filter((s) => !s.deletedAt).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
+
+/** The UTC instants that bound a local calendar day, as stored in `occurredAt`. */
+export function localDayBounds(day: Day): [string, string] {
+  const start = new Date(`${day}T00:00:00`);
+  const end = new Date(start);
+  end.setDate(end.getDate() + 1);
+  return [start.toISOString(), end.toISOString()];
+}
+
+
+/** The check-ins made during a session. */
+export async function checkInsIn(db: WaymarkDB, sessionId: string) {
+  return (await db.checkIns.where('sessionId').equals(sessionId).toArray()).filter((c) => !c.deletedAt);
+}

@@ -1,0 +1,74 @@
+/** The Today screen: what wants doing now, from index ranges rather than scans of every record. */
+import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
+import { addDaysTo, type Day, dueWindowStart, isDue } from '../shared/schedule.ts';
+import type { WaymarkDB } from './db.ts';
+import { activePupils } from './pupils.ts';
+import { localDayBounds, sessionsOn } from './sessions.ts';
+import { activeTargets } from './targets.ts';
+
+/** A pupil on the caseload who has had no session for this many days shows as "not seen lately". */
+export const NOT_SEEN_DAYS = 10;
+
+export interface DueTarget {
+  target: Target;
+  pupil: Pupil;
+}
+
+/** Active targets that want a check-in on `day`, for pupils still on the caseload. */
+export async function dueTargets(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
+  const [targets, pupils, recent] = await Promise.all([
+    activeTargets(db),
+    activePupils(db),
+    db.checkIns.where('on').between(dueWindowStart(day), day, true, true).toArray(),
+  ]);
+  const byId = new Map(pupils.map((p) => [p.id, p]));
+  const checkInsByTarget = new Map<string, CheckIn[]>();
+  for (const c of recent) checkInsByTarget.set(c.targetId, [...(checkInsByTarget.get(c.targetId) ?? []), c]);
+  return targets
+    .filter((t) => byId.has(t.pupilId) && isDue(t, day, checkInsByTarget.get(t.id) ?? []))
+    .map((target) => ({ target, pupil: byId.get(target.pupilId) as Pupil }))
+    .sort((a, b) => a.pupil.name.localeCompare(b.pupil.name, 'en-GB') || a.target.createdAt.localeCompare(b.target.createdAt));
+}
+
+/** Active targets whose review date has come. */
+export async function reviewsDue(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
+  const [targets, pupils] = await Promise.all([activeTargets(db), activePupils(db)]);
+  const byId = new Map(pupils.map((p) => [p.id, p]));
+  return targets
+    .filter((t) => t.reviewOn && t.reviewOn <= day && byId.has(t.pupilId))
+    .map((target) => ({ target, pupil: byId.get(target.pupilId) as Pupil }));
+}
+
+export interface NotSeen {
+  pupil: Pupil;
+  /** When they were last in a session, if ever. */
+  lastSeen?: string;
+}
+
+/** Pupils on the caseload with no session in the last NOT_SEEN_DAYS days, longest unseen first. */
+export async function notSeenLately(db: WaymarkDB, day: Day): Promise<NotSeen[]> {
+  const since = localDayBounds(addDaysTo(day, -NOT_SEEN_DAYS))[0];
+  const [pupils, recent] = await Promise.all([activePupils(db), db.sessions.where('occurredAt').aboveOrEqual(since).toArray()]);
+  const seen = new Set(recent.filter((s) => !s.deletedAt && !s.withdrawnAt).flatMap((s) => s.pupilIds));
+  const unseen = pupils.filter((p) => !seen.has(p.id));
+  const result = await Promise.all(
+    unseen.map(async (pupil) => {
+      const theirs = await db.sessions.where('pupilIds').equals(pupil.id).toArray();
+      const last = theirs.filter((s) => !s.deletedAt && !s.withdrawnAt).reduce<string | undefined>((m, s) => (m && m > s.occurredAt ? m : s.occurredAt), undefined);
+      return { pupil, lastSeen: last };
+    }),
+  );
+  return result.sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? '') || a.pupil.name.localeCompare(b.pupil.name, 'en-GB'));
+}
+
+export interface TodayView {
+  due: DueTarget[];
+  reviews: DueTarget[];
+  notSeen: NotSeen[];
+  sessions: Session[];
+}
+
+export async function today(db: WaymarkDB, day: Day): Promise<TodayView> {
+  const [due, reviews, notSeen, sessions] = await Promise.all([dueTargets(db, day), reviewsDue(db, day), notSeenLately(db, day), sessionsOn(db, day)]);
+  return { due, reviews, notSeen, sessions };
+}
