@@ -42,6 +42,8 @@ export interface DraftState<T> {
   ready: boolean;
   /** When the restored draft was saved, if the form came back from a draft. */
   restoredAt?: string;
+  /** When what is on screen was last kept on the tablet as a draft. */
+  keptAt?: Date;
   update: (patch: Partial<T>) => void;
   /** Stop saving (just before the form is saved: the save removes the draft itself). */
   hold: () => void;
@@ -58,6 +60,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
   const [value, setValue] = useState<T>(initial);
   const [ready, setReady] = useState(false);
   const [restoredAt, setRestoredAt] = useState<string | undefined>();
+  const [keptAt, setKeptAt] = useState<Date | undefined>();
   const latest = useRef(value);
   const dirty = useRef(false);
   const held = useRef(false);
@@ -67,7 +70,10 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     clearTimeout(timer.current);
     if (!dirty.current || held.current) return;
     dirty.current = false;
-    saveDraft(db, key, latest.current).catch((error) => console.error('Waymark: draft not saved', error));
+    saveDraft(db, key, latest.current).then(
+      () => setKeptAt(new Date()),
+      (error) => console.error('Waymark: draft not saved', error),
+    );
   }, [key]);
 
   useEffect(() => {
@@ -96,6 +102,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     value,
     ready,
     restoredAt,
+    keptAt,
     update: (patch) => {
       latest.current = { ...latest.current, ...patch };
       setValue(latest.current);
@@ -119,6 +126,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
       latest.current = initial();
       setValue(latest.current);
       setRestoredAt(undefined);
+      setKeptAt(undefined);
     },
   };
 }

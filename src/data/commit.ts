@@ -80,7 +80,13 @@ export async function commit(
       for (const change of changes) {
         const table = db.table(change.table);
         if (change.op === 'create') {
-          const record = validate(change.table, { ...change.record, id: change.record.id ?? newId(), createdAt: now, updatedAt: now, ...by });
+          const record = validate(change.table, {
+            ...change.record,
+            id: change.record.id ?? newId(),
+            createdAt: now,
+            updatedAt: now,
+            ...by,
+          });
           await table.add(record);
           await queue(change.table, record.id, 'create', { ...record });
           ids.push(record.id);
@@ -98,7 +104,15 @@ export async function commit(
         await table.put(next);
         await queue(change.table, change.id, change.op, pick(next, [...changed, 'updatedAt']));
         if (change.op === 'update') {
-          const revision = validate('revisions', { id: newId(), table: change.table, recordId: change.id, before: pick(existing, changed), createdAt: now, updatedAt: now, ...by });
+          const revision = validate('revisions', {
+            id: newId(),
+            table: change.table,
+            recordId: change.id,
+            before: pick(existing, changed),
+            createdAt: now,
+            updatedAt: now,
+            ...by,
+          });
           await db.revisions.add(revision);
           await queue('revisions', revision.id, 'create', { ...revision });
         }
@@ -116,8 +130,13 @@ function asSaveError(error: unknown): Error {
   if (error instanceof SaveError || (error instanceof Error && error.name === 'ValidationError')) return error;
   const names = [error, (error as { inner?: unknown })?.inner].map((e) => (e as Error | undefined)?.name);
   if (names.includes('QuotaExceededError')) {
-    return new SaveError('The tablet is out of storage space, so this was not saved. What you typed is still here: free some space, then save again.', { cause: error });
+    return new SaveError(
+      'The tablet is out of storage space, so this was not saved. What you typed is still here: free some space, then save again.',
+      { cause: error },
+    );
   }
   if (names.includes('ConstraintError')) return new SaveError('A record with that id already exists; nothing was saved.', { cause: error });
-  return new SaveError(`This was not saved: ${(error as Error)?.message ?? String(error)}. What you typed is still here.`, { cause: error });
+  return new SaveError(`This was not saved: ${(error as Error)?.message ?? String(error)}. What you typed is still here.`, {
+    cause: error,
+  });
 }

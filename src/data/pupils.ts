@@ -30,7 +30,12 @@ export async function closeSupport(db: WaymarkDB, id: string, closure: Closure, 
 /** Back on the caseload. The closure is kept in the pupil's history (as a revision). */
 export async function reopenSupport(db: WaymarkDB, id: string): Promise<void> {
   await commit(db, [
-    { op: 'update', table: 'pupils', id, patch: { status: 'active', closedOn: undefined, closeReason: undefined, outcome: undefined, exitSummary: undefined } },
+    {
+      op: 'update',
+      table: 'pupils',
+      id,
+      patch: { status: 'active', closedOn: undefined, closeReason: undefined, outcome: undefined, exitSummary: undefined },
+    },
   ]);
 }
 

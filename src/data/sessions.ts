@@ -1,6 +1,7 @@
 /** Sessions and their notes: written once, edited with history kept, withdrawn but never erased. */
-import type { Session } from '../shared/model.ts';
+
 import { newId } from '../shared/ids.ts';
+import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import { type Change, type CommitOptions, commit, type NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
@@ -14,7 +15,12 @@ export type ReviewedTarget = Omit<CheckInTap, 'sessionId' | 'on'>;
  * Records a session, its note and the check-ins of the targets reviewed in it, in one save. The
  * check-ins are dated on the day the session happened, which may be before the day it is written.
  */
-export async function recordSession(db: WaymarkDB, input: SessionInput, reviewed: readonly ReviewedTarget[] = [], options?: CommitOptions): Promise<string> {
+export async function recordSession(
+  db: WaymarkDB,
+  input: SessionInput,
+  reviewed: readonly ReviewedTarget[] = [],
+  options?: CommitOptions,
+): Promise<string> {
   const id = input.id ?? newId();
   const on = toDay(new Date(input.occurredAt));
   const [sessionId] = await commit(
@@ -64,7 +70,6 @@ export function localDayBounds(day: Day): [string, string] {
   end.setDate(end.getDate() + 1);
   return [start.toISOString(), end.toISOString()];
 }
-
 
 /** The check-ins made during a session. */
 export async function checkInsIn(db: WaymarkDB, sessionId: string) {

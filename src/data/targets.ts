@@ -57,7 +57,12 @@ export async function checkInChange(db: WaymarkDB, tap: CheckInTap): Promise<Cha
   const sameDay = (await db.checkIns.where('[targetId+on]').equals([tap.targetId, tap.on]).toArray()).filter((c) => !c.deletedAt);
   const existing = sameDay.at(-1);
   if (existing) {
-    return { op: 'update', table: 'checkIns', id: existing.id, patch: { result: tap.result, word: tap.word ?? existing.word, sessionId: tap.sessionId ?? existing.sessionId } };
+    return {
+      op: 'update',
+      table: 'checkIns',
+      id: existing.id,
+      patch: { result: tap.result, word: tap.word ?? existing.word, sessionId: tap.sessionId ?? existing.sessionId },
+    };
   }
   return { op: 'create', table: 'checkIns', record: { ...tap, word: tap.word ?? '' } };
 }
@@ -82,7 +87,9 @@ export async function activeTargets(db: WaymarkDB): Promise<Target[]> {
 
 /** A target's check-ins between two days, inclusive (an index range, never a scan). */
 export async function checkInsOf(db: WaymarkDB, targetId: string, from: Day, to: Day): Promise<CheckIn[]> {
-  return (await db.checkIns.where('[targetId+on]').between([targetId, from], [targetId, to], true, true).toArray()).filter((c) => !c.deletedAt);
+  return (await db.checkIns.where('[targetId+on]').between([targetId, from], [targetId, to], true, true).toArray()).filter(
+    (c) => !c.deletedAt,
+  );
 }
 
 export async function getTarget(db: WaymarkDB, id: string): Promise<Target | undefined> {

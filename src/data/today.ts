@@ -54,7 +54,9 @@ export async function notSeenLately(db: WaymarkDB, day: Day): Promise<NotSeen[]>
   const result = await Promise.all(
     unseen.map(async (pupil) => {
       const theirs = await db.sessions.where('pupilIds').equals(pupil.id).toArray();
-      const last = theirs.filter((s) => !s.deletedAt && !s.withdrawnAt).reduce<string | undefined>((m, s) => (m && m > s.occurredAt ? m : s.occurredAt), undefined);
+      const last = theirs
+        .filter((s) => !s.deletedAt && !s.withdrawnAt)
+        .reduce<string | undefined>((m, s) => (m && m > s.occurredAt ? m : s.occurredAt), undefined);
       return { pupil, lastSeen: last };
     }),
   );
@@ -69,6 +71,11 @@ export interface TodayView {
 }
 
 export async function today(db: WaymarkDB, day: Day): Promise<TodayView> {
-  const [due, reviews, notSeen, sessions] = await Promise.all([dueTargets(db, day), reviewsDue(db, day), notSeenLately(db, day), sessionsOn(db, day)]);
+  const [due, reviews, notSeen, sessions] = await Promise.all([
+    dueTargets(db, day),
+    reviewsDue(db, day),
+    notSeenLately(db, day),
+    sessionsOn(db, day),
+  ]);
   return { due, reviews, notSeen, sessions };
 }

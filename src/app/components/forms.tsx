@@ -183,3 +183,14 @@ export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; on
     </div>
   );
 }
+
+/** A quiet line saying the typing is safe on the tablet, even before the form is saved. */
+export function DraftKept({ at }: { at?: Date }) {
+  return (
+    <p class="draft-kept" role="status">
+      {at
+        ? `Draft kept on this tablet at ${at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`
+        : ''}
+    </p>
+  );
+}

@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso';
 import { type Closure, closeSupport, getPupil } from '../../data/index.ts';
 import { CLOSE_REASONS, displayName, OUTCOMES } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
-import { DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
+import { DraftKept, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
 import { useDraft, useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -62,6 +62,7 @@ export function CloseSupport({ id }: { id: string }) {
           value={f.exitSummary}
           onInput={(exitSummary) => draft.update({ exitSummary })}
         />
+        <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary">

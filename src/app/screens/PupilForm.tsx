@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso';
 import { addPupil, editPupil, getPupil, type PupilInput } from '../../data/index.ts';
 import { CONSENT, type Contact, type Pupil, REFERRAL_REASONS, YEAR_GROUPS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
-import { Checkboxes, Choice, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
+import { Checkboxes, Choice, DraftKept, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
 import { useDraft, useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -172,6 +172,7 @@ function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) 
           </button>
         </fieldset>
 
+        <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving || !draft.ready}>

@@ -13,7 +13,7 @@ import {
 } from '../../shared/model.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
-import { Choice, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
+import { Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
 import { useDraft, useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -231,6 +231,7 @@ function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial
         )}
         {sessionId && <p class="hint">Check-ins made in this session are changed on each pupil’s page.</p>}
 
+        <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions sticky">
           <button type="submit" class="primary" disabled={saving || !draft.ready}>

@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso';
 import { endTarget, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
 import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
-import { Choice, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
+import { Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
 import { useDraft, useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -131,6 +131,7 @@ function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; tar
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
       <form onSubmit={save}>
         <TargetFieldset f={draft.value} set={draft.update} />
+        <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary">
@@ -205,6 +206,7 @@ export function EndTarget({ targetId }: { targetId: string }) {
             <TargetFieldset f={f.next} set={(patch) => draft.update({ next: { ...f.next, ...patch } })} />
           </fieldset>
         )}
+        <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary">

@@ -38,6 +38,23 @@ export class SessionForm {
     }
   }
 
+  get note() {
+    return this.page.getByRole('main').getByLabel('Note');
+  }
+
+  /** Waits until what is on screen has been kept on the tablet as a draft. */
+  async waitForDraftKept() {
+    await this.page.getByRole('status').filter({ hasText: 'Draft kept on this tablet' }).waitFor();
+  }
+
+  get restoredNotice() {
+    return this.page.getByRole('status').filter({ hasText: 'Restored what you were typing' });
+  }
+
+  pupilChosen(name: string) {
+    return this.page.getByRole('main').getByRole('checkbox', { name: new RegExp(name) });
+  }
+
   async save() {
     await this.page.getByRole('button', { name: 'Save note' }).click();
     await this.page.getByRole('heading', { level: 1, name: 'New session note' }).waitFor({ state: 'detached' });
