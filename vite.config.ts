@@ -1,13 +1,72 @@
+import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+
+const THEME = '#1d4e5f';
 
 export default defineConfig({
   oxc: {
     jsx: { runtime: 'automatic', importSource: 'preact' },
   },
+  define: {
+    // Shown in Settings, and tells one build from the next in the update tests.
+    __WAYMARK_BUILD__: JSON.stringify(process.env.WAYMARK_BUILD ?? new Date().toISOString()),
+  },
   build: {
     target: 'es2022',
     sourcemap: false,
   },
+  plugins: [
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'sw',
+      filename: 'sw.ts',
+      // The page registers the service worker itself (src/app/pwa.ts), and asks before updating.
+      injectRegister: false,
+      registerType: 'prompt',
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,woff2}'],
+        globIgnores: ['**/*.map', 'screenshots/**'],
+      },
+      manifest: {
+        id: '/',
+        name: 'Waymark',
+        short_name: 'Waymark',
+        description: 'Pupils, small targets and session notes for learning mentors: on the tablet, offline all day.',
+        lang: 'en-GB',
+        dir: 'ltr',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        theme_color: THEME,
+        background_color: '#f7f7f4',
+        categories: ['education', 'productivity'],
+        icons: [
+          { src: '/icons/pwa-64x64.png', sizes: '64x64', type: 'image/png' },
+          { src: '/icons/pwa-192x192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/pwa-512x512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/maskable-icon-512x512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/waymark.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+        screenshots: [
+          {
+            src: '/screenshots/today-wide.png',
+            sizes: '1366x1024',
+            type: 'image/png',
+            form_factor: 'wide',
+            label: 'Today: check-ins due and sessions',
+          },
+          {
+            src: '/screenshots/pupil-narrow.png',
+            sizes: '768x1024',
+            type: 'image/png',
+            form_factor: 'narrow',
+            label: 'A pupil’s targets and notes',
+          },
+        ],
+      },
+    }),
+  ],
   test: {
     include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],

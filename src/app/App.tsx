@@ -1,11 +1,13 @@
 import { useRef, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { Banners } from './components/banners.tsx';
 import { Caseload } from './screens/Caseload.tsx';
 import { CloseSupport } from './screens/CloseSupport.tsx';
 import { PupilForm } from './screens/PupilForm.tsx';
 import { PupilPage } from './screens/PupilPage.tsx';
 import { SessionForm } from './screens/SessionForm.tsx';
 import { SessionPage } from './screens/SessionPage.tsx';
+import { Settings } from './screens/Settings.tsx';
 import { EndTarget, TargetForm } from './screens/TargetForm.tsx';
 import { Today } from './screens/Today.tsx';
 import { hideToast, holdToast, useToast } from './toast.ts';
@@ -36,6 +38,9 @@ function Header() {
         </a>
         <a href="/pupils" aria-current={current('/pupils')}>
           Caseload
+        </a>
+        <a href="/settings" aria-current={current('/settings')}>
+          Settings
         </a>
       </nav>
       <a class="button primary" href="/sessions/new">
@@ -111,6 +116,7 @@ export function App() {
   return (
     <LocationProvider>
       <Header />
+      <Banners />
       <Router>
         <Route path="/" component={Today} />
         <Route path="/pupils" component={Caseload} />
@@ -124,6 +130,7 @@ export function App() {
         <Route path="/sessions/new" component={SessionForm} />
         <Route path="/sessions/:sessionId" component={SessionPage} />
         <Route path="/sessions/:sessionId/edit" component={SessionForm} />
+        <Route path="/settings" component={Settings} />
         <Route default component={NotFound} />
       </Router>
       <ToastBar />

@@ -35,6 +35,33 @@ export function useToday(): Day {
 }
 
 const DRAFT_SAVE_DELAY_MS = 250;
+const STASH_PREFIX = 'waymark:draft:';
+
+/** Open forms, so that their drafts can be flushed before an update and stashed when the page goes. */
+const openForms = new Map<string, { flush: () => Promise<void>; stash: () => void }>();
+
+/** Saves every open form's draft to the database, and waits until it is written. */
+export async function flushAllDrafts(): Promise<void> {
+  await Promise.all([...openForms.values()].map((f) => f.flush()));
+}
+
+/**
+ * Writes every open form's state to localStorage, synchronously. Used when the page is going away
+ * or the database is being closed under it (a newer version opened in another tab): moments when an
+ * IndexedDB write might not finish. The next load moves the stash back into the database.
+ */
+export function stashAllDrafts(): void {
+  for (const f of openForms.values()) f.stash();
+}
+
+function takeStash(key: string): { value: unknown; savedAt: string } | undefined {
+  try {
+    const raw = localStorage.getItem(STASH_PREFIX + key);
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface DraftState<T> {
   value: T;
@@ -53,8 +80,9 @@ export interface DraftState<T> {
 }
 
 /**
- * Form state that survives the tablet sleeping, the app closing, a reload or a crash: saved as the
- * mentor types (a quarter of a second after the last key) and at once when the page is hidden.
+ * Form state that survives the tablet sleeping, the app closing, a reload, an update or a crash:
+ * saved as the mentor types (a quarter of a second after the last key) and at once when the page
+ * is hidden.
  */
 export function useDraft<T extends object>(key: string, initial: () => T): DraftState<T> {
   const [value, setValue] = useState<T>(initial);
@@ -66,20 +94,38 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
   const held = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const flush = useCallback(() => {
+  const flush = useCallback(async () => {
     clearTimeout(timer.current);
     if (!dirty.current || held.current) return;
     dirty.current = false;
-    saveDraft(db, key, latest.current).then(
-      () => setKeptAt(new Date()),
-      (error) => console.error('Waymark: draft not saved', error),
-    );
+    try {
+      await saveDraft(db, key, latest.current);
+      setKeptAt(new Date());
+    } catch (error) {
+      dirty.current = true;
+      console.error('Waymark: draft not saved', error);
+    }
   }, [key]);
 
   useEffect(() => {
     let cancelled = false;
-    findDraft(db, key).then((draft) => {
+    const stash = () => {
+      if (!dirty.current || held.current) return;
+      try {
+        localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: latest.current, savedAt: new Date().toISOString() }));
+      } catch {
+        // Storage full or disabled: the IndexedDB draft from the last pause in typing still stands.
+      }
+    };
+    openForms.set(key, { flush, stash });
+    findDraft(db, key).then(async (stored) => {
       if (cancelled) return;
+      const stashed = takeStash(key);
+      const draft = stashed && (!stored || stashed.savedAt > stored.savedAt) ? stashed : stored;
+      if (stashed) {
+        if (draft === stashed) await saveDraft(db, key, stashed.value, new Date(stashed.savedAt));
+        localStorage.removeItem(STASH_PREFIX + key);
+      }
       if (draft) {
         latest.current = { ...initial(), ...(draft.value as T) };
         setValue(latest.current);
@@ -87,14 +133,21 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
       }
       setReady(true);
     });
-    const onHide = () => document.visibilityState === 'hidden' && flush();
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') void flush();
+    };
+    const onPageHide = () => {
+      stash();
+      void flush();
+    };
     document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('pagehide', flush);
+    window.addEventListener('pagehide', onPageHide);
     return () => {
       cancelled = true;
-      flush();
+      openForms.delete(key);
+      void flush();
       document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('pagehide', onPageHide);
     };
   }, [key, flush]);
 
@@ -117,11 +170,12 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     resume: () => {
       held.current = false;
       dirty.current = true;
-      flush();
+      void flush();
     },
     discard: async () => {
       clearTimeout(timer.current);
       dirty.current = false;
+      localStorage.removeItem(STASH_PREFIX + key);
       await discardDraft(db, key);
       latest.current = initial();
       setValue(latest.current);

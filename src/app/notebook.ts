@@ -1,4 +1,18 @@
 import { WaymarkDB } from '../data/index.ts';
+import { stashAllDrafts } from './hooks.ts';
+import { store } from './store.ts';
 
 /** The tablet's one database connection, shared by every screen. */
 export const db = new WaymarkDB();
+
+/** Set when a newer Waymark in another tab or window upgraded the database under this page. */
+export const replacedByNewerVersion = store(false);
+
+// A newer version wants to upgrade the database. Never block it: keep what is being typed (a
+// synchronous stash, as the connection is about to close), close, and ask the mentor to reload.
+db.on('versionchange', () => {
+  stashAllDrafts();
+  db.close();
+  replacedByNewerVersion.set(true);
+  return false;
+});

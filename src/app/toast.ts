@@ -1,5 +1,5 @@
 /** A short message at the foot of the screen, with an optional action such as "Undo". */
-import { useEffect, useState } from 'preact/hooks';
+import { store, useStore } from './store.ts';
 
 export interface Toast {
   message: string;
@@ -8,21 +8,18 @@ export interface Toast {
   word?: { label: string; save: (word: string) => void };
 }
 
-let current: Toast | undefined;
-const listeners = new Set<(t: Toast | undefined) => void>();
+const current = store<Toast | undefined>(undefined);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 export function showToast(toast: Toast, ms = 6000): void {
-  current = toast;
-  for (const l of listeners) l(current);
+  current.set(toast);
   clearTimeout(timer);
   timer = setTimeout(hideToast, ms);
 }
 
 export function hideToast(): void {
-  current = undefined;
   clearTimeout(timer);
-  for (const l of listeners) l(current);
+  current.set(undefined);
 }
 
 /** Keeps the toast up while the mentor is using it (typing a word). */
@@ -30,11 +27,4 @@ export function holdToast(): void {
   clearTimeout(timer);
 }
 
-export function useToast(): Toast | undefined {
-  const [toast, setToast] = useState(current);
-  useEffect(() => {
-    listeners.add(setToast);
-    return () => void listeners.delete(setToast);
-  }, []);
-  return toast;
-}
+export const useToast = (): Toast | undefined => useStore(current);

@@ -15,3 +15,8 @@ export * from './today.ts';
 
 /** How many changes wait to be delivered to the school. */
 export const pendingChanges = (db: import('./db.ts').WaymarkDB): Promise<number> => db.outbox.count();
+export * from './export.ts';
+export { SYNC_LOCK } from './locks.ts';
+
+/** Whether the mentor has recorded anything yet (worth asking the browser to keep). */
+export const hasRecords = async (db: import('./db.ts').WaymarkDB): Promise<boolean> => (await db.pupils.limit(1).count()) > 0;

@@ -6,8 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
-import { preview } from 'vite';
+import { createApp } from '../../src/server/app.ts';
 import { Caseload } from './pages/caseload.ts';
 import { PupilPage } from './pages/pupil-page.ts';
 import { SessionForm } from './pages/session-form.ts';
@@ -23,6 +24,22 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** The app served as `npm start` serves it, on a port of the test's choosing, on loopback only. */
+export async function startServer(staticDir: string, port = 0): Promise<{ url: string; port: number; close: () => Promise<void> }> {
+  const server = serve({ fetch: createApp({ staticDir }).fetch, port, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
+
 export interface Tablet {
   context: BrowserContext;
   page: Page;
@@ -36,9 +53,8 @@ export const test = base.extend<{ tablet: Tablet }, { appURL: string }>({
   appURL: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a destructured object
     async ({}, use) => {
-      const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-      const { port } = server.httpServer.address() as AddressInfo;
-      await use(`http://127.0.0.1:${port}`);
+      const server = await startServer('dist');
+      await use(server.url);
       await server.close();
     },
     { scope: 'worker' },

@@ -1,15 +1,22 @@
-import { allPupils, NOT_SEEN_DAYS, today as todayView } from '../../data/index.ts';
+import { useEffect } from 'preact/hooks';
+import { allPupils, hasRecords, NOT_SEEN_DAYS, today as todayView } from '../../data/index.ts';
 import { clock, longDay, relativeDay } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
+import { InstallOffer } from '../components/install.tsx';
 import { useLive, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
+import { keepStorage } from '../storage.ts';
 
 export function Today() {
   const day = useToday();
   const view = useLive(() => todayView(db, day), [day]);
+  const worthKeeping = useLive(() => hasRecords(db), []);
+  useEffect(() => {
+    if (worthKeeping) void keepStorage();
+  }, [worthKeeping]);
   const names = useLive(async () => new Map((await allPupils(db)).map((p) => [p.id, displayName(p)])), []);
   return (
     <main id="main" class="screen">
@@ -21,6 +28,7 @@ export function Today() {
           Start a note
         </a>
       </div>
+      <InstallOffer hasRecords={Boolean(worthKeeping)} />
       {!view ? (
         <p aria-busy="true">Loading…</p>
       ) : (
