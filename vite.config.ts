@@ -23,8 +23,9 @@ export default defineConfig({
       // The page registers the service worker itself (src/app/pwa.ts), and asks before updating.
       injectRegister: false,
       registerType: 'prompt',
+      // The manifest's icons and the manifest itself are added by the plugin; the globs add the rest.
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,woff2}'],
+        globPatterns: ['**/*.{js,css,html,svg,ico,woff2}', 'icons/apple-touch-icon-*.png'],
         globIgnores: ['**/*.map', 'screenshots/**'],
       },
       manifest: {

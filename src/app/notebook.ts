@@ -16,3 +16,10 @@ db.on('versionchange', () => {
   replacedByNewerVersion.set(true);
   return false;
 });
+
+// This page's code is older than the database on the tablet (a newer version already upgraded
+// it): nothing can be read safely until the new version is loaded.
+db.open().catch((error: Error) => {
+  if (error.name === 'VersionError') replacedByNewerVersion.set(true);
+  else console.error('Waymark: the database did not open', error);
+});

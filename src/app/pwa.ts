@@ -62,7 +62,8 @@ export function startPwa(): void {
   workbox.register().catch((error) => console.error('Waymark: the service worker did not register', error));
   // Look for a new version whenever the mentor comes back to the app.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') void workbox?.update();
+    // A failed check (offline, or a broken new version) leaves the current version running.
+    if (document.visibilityState === 'visible') workbox?.update().catch((error) => console.warn('Waymark: no new version checked', error));
   });
 }
 

@@ -12,6 +12,7 @@ import { createApp } from '../../src/server/app.ts';
 import { Caseload } from './pages/caseload.ts';
 import { PupilPage } from './pages/pupil-page.ts';
 import { SessionForm } from './pages/session-form.ts';
+import { SettingsPage } from './pages/settings.ts';
 import { TodayPage } from './pages/today.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,6 +48,42 @@ export interface Tablet {
   caseload: Caseload;
   pupilPage: PupilPage;
   sessionForm: SessionForm;
+  settings: SettingsPage;
+  close: () => Promise<void>;
+}
+
+/** A tablet: a persistent Chromium profile of its own, so storage behaves as on a device. */
+export async function launchTablet(baseURL: string, options: { userAgent?: string } = {}): Promise<Tablet> {
+  const profile = await mkdtemp(join(tmpdir(), 'waymark-tablet-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    baseURL,
+    viewport: { width: 1024, height: 768 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    hasTouch: true,
+    acceptDownloads: true,
+    ...options,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  context.on('weberror', (e) => errors.push(String(e.error())));
+  return {
+    context,
+    page,
+    today: new TodayPage(page),
+    caseload: new Caseload(page),
+    pupilPage: new PupilPage(page),
+    sessionForm: new SessionForm(page),
+    settings: new SettingsPage(page),
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+      if (errors.length) throw new Error(`The page threw: ${errors.join('\n')}`);
+    },
+  };
 }
 
 export const test = base.extend<{ tablet: Tablet }, { appURL: string }>({
@@ -60,31 +97,9 @@ export const test = base.extend<{ tablet: Tablet }, { appURL: string }>({
     { scope: 'worker' },
   ],
   tablet: async ({ appURL }, use) => {
-    const profile = await mkdtemp(join(tmpdir(), 'waymark-tablet-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      baseURL: appURL,
-      viewport: { width: 1024, height: 768 },
-      locale: 'en-GB',
-      timezoneId: 'Europe/London',
-      hasTouch: true,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await use({
-      context,
-      page,
-      today: new TodayPage(page),
-      caseload: new Caseload(page),
-      pupilPage: new PupilPage(page),
-      sessionForm: new SessionForm(page),
-    });
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-    if (errors.length) throw new Error(`The page threw: ${errors.join('\n')}`);
+    const tablet = await launchTablet(appURL);
+    await use(tablet);
+    await tablet.close();
   },
 });
 

@@ -33,7 +33,7 @@ export function InstallOffer({ hasRecords }: { hasRecords: boolean }) {
     <section class="card install-offer" aria-labelledby="install-offer-h">
       <h2 id="install-offer-h">Keep Waymark on this tablet</h2>
       <p>Installed, Waymark opens from the home screen with or without Wi-Fi, and the tablet keeps your records safe.</p>
-      {app.canInstall ? (
+      {app.canInstall && !app.needsHomeScreenSteps ? (
         <div class="actions">
           <button type="button" class="primary" onClick={install}>
             Install Waymark
