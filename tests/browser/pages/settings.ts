@@ -10,7 +10,7 @@ export class SettingsPage {
 
   /** The build's version, as shown under About. */
   async version(): Promise<string> {
-    return (await this.page.getByRole('region', { name: 'About' }).locator('dd').first().innerText()).trim();
+    return (await this.page.getByRole('region', { name: 'About' }).locator('dd').first().textContent())?.trim() ?? '';
   }
 
   /** Downloads everything on the tablet and returns the parsed file. */
