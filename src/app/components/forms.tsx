@@ -184,10 +184,13 @@ export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; on
   );
 }
 
-/** A quiet line saying the typing is safe on the tablet, even before the form is saved. */
+/**
+ * A quiet line saying the typing is safe on the tablet, even before the form is saved. Not a live
+ * region: announcing it at every pause in typing would drown a screen reader.
+ */
 export function DraftKept({ at }: { at?: Date }) {
   return (
-    <p class="draft-kept" role="status">
+    <p class="draft-kept">
       {at
         ? `Draft kept on this tablet at ${at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`
         : ''}

@@ -44,7 +44,7 @@ export class SessionForm {
 
   /** Waits until what is on screen has been kept on the tablet as a draft. */
   async waitForDraftKept() {
-    await this.page.getByRole('status').filter({ hasText: 'Draft kept on this tablet' }).waitFor();
+    await this.page.getByText(/^Draft kept on this tablet at/).waitFor();
   }
 
   get restoredNotice() {
