@@ -72,5 +72,7 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
+    // Mentors' days are local days: test where local time and UTC differ for half the year.
+    env: { TZ: 'Europe/London' },
   },
 });

@@ -42,6 +42,8 @@ export class NotFoundError extends SaveError {
 const STAMP_FIELDS = new Set<string>(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+/** The wire form of changed fields: a cleared field is `null`, as JSON would drop `undefined`. */
+const wireValues = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k] ?? null]));
 
 /** This tablet's identity, made the first time anything is written. */
 export async function thisDevice(db: WaymarkDB): Promise<Device> {
@@ -102,7 +104,7 @@ export async function commit(
         ids.push(change.id);
         if (changed.length === 0) continue;
         await table.put(next);
-        await queue(change.table, change.id, change.op, pick(next, [...changed, 'updatedAt']));
+        await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt']));
         if (change.op === 'update') {
           const revision = validate('revisions', {
             id: newId(),

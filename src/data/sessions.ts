@@ -3,7 +3,7 @@
 import { newId } from '../shared/ids.ts';
 import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
-import { type Change, type CommitOptions, commit, type NewRecord } from './commit.ts';
+import { type Change, type CommitOptions, commit, type NewRecord, SaveError } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
 
@@ -35,14 +35,34 @@ export async function recordSession(
   return sessionId as string;
 }
 
+/** A withdrawn note stays as it was withdrawn: it can be read, not changed. */
+async function stillOpen(db: WaymarkDB, id: string): Promise<void> {
+  const session = await getSession(db, id);
+  if (session?.withdrawnAt) throw new SaveError('This note was withdrawn, so it can no longer be changed.');
+}
+
 /** Edits a session or its note; what it said before is kept in its history. */
 export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, options?: CommitOptions): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'sessions', id, patch }], options);
+  await commit(
+    db,
+    async () => {
+      await stillOpen(db, id);
+      return [{ op: 'update', table: 'sessions', id, patch }];
+    },
+    options,
+  );
 }
 
 /** A note written by mistake is withdrawn, with a reason; it stays in the record, marked. */
 export async function withdrawSession(db: WaymarkDB, id: string, reason: string, now = new Date()): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'sessions', id, patch: { withdrawnAt: now.toISOString(), withdrawnReason: reason } }], { now });
+  await commit(
+    db,
+    async () => {
+      await stillOpen(db, id);
+      return [{ op: 'update', table: 'sessions', id, patch: { withdrawnAt: now.toISOString(), withdrawnReason: reason } }];
+    },
+    { now },
+  );
 }
 
 export async function getSession(db: WaymarkDB, id: string): Promise<Session | undefined> {

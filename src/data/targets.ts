@@ -1,7 +1,7 @@
 /** Targets: small, regular goals for one pupil, and their check-ins. */
 import type { CheckIn, CheckInResult, Target } from '../shared/model.ts';
 import type { Day } from '../shared/schedule.ts';
-import { type Change, type CommitOptions, commit, type NewRecord } from './commit.ts';
+import { type Change, type CommitOptions, commit, type NewRecord, SaveError } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 
 export type TargetInput = Omit<NewRecord<'targets'>, 'status' | 'endedOn'>;
@@ -28,9 +28,17 @@ export async function endTarget(
   next?: Omit<TargetInput, 'follows'>,
   options?: CommitOptions,
 ): Promise<string | undefined> {
-  const changes: Change[] = [{ op: 'update', table: 'targets', id, patch: outcome }];
-  if (next) changes.push({ op: 'create', table: 'targets', record: { ...next, status: 'active', follows: id } });
-  const ids = await commit(db, changes, options);
+  const ids = await commit(
+    db,
+    async () => {
+      // A second tap on "Save" must not set a second "next" target.
+      if ((await getTarget(db, id))?.status !== 'active') throw new SaveError('This target has already been finished.');
+      const changes: Change[] = [{ op: 'update', table: 'targets', id, patch: outcome }];
+      if (next) changes.push({ op: 'create', table: 'targets', record: { ...next, status: 'active', follows: id } });
+      return changes;
+    },
+    options,
+  );
   return next ? ids[1] : undefined;
 }
 

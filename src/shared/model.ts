@@ -68,7 +68,12 @@ const day = v.pipe(
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
   }, 'That date does not exist.'),
 );
-const moment = v.pipe(v.string(), v.isoTimestamp('Use a full ISO timestamp.'));
+/** A UTC instant exactly as `Date.prototype.toISOString` writes it, so that it sorts as text. */
+const moment = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'Use a UTC time like 2026-11-24T09:30:00.000Z.'),
+  v.check((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'That time does not exist.'),
+);
 const id = v.pipe(v.string(), v.uuid('Record ids are UUIDs.'));
 const text = (max: number, what: string) => v.pipe(v.string(), v.maxLength(max, `${what} must be at most ${max} characters.`));
 const required = (max: number, what: string) =>
@@ -117,6 +122,7 @@ export const PupilSchema = v.pipe(
     (p) => p.status === 'active' || Boolean(p.closedOn && p.closeReason && p.outcome),
     'Closing support needs a date, a reason and an outcome.',
   ),
+  v.check((p) => !p.closedOn || p.closedOn >= p.startOn, 'Support cannot end before it started.'),
 );
 export type Pupil = v.InferOutput<typeof PupilSchema>;
 export type Contact = v.InferOutput<typeof ContactSchema>;
@@ -138,6 +144,9 @@ export const TargetSchema = v.pipe(
     follows: v.optional(id),
   }),
   v.check((t) => t.rhythm !== 'weekdays' || t.weekdays.length > 0, 'Choose at least one weekday for the check-ins.'),
+  v.check((t) => t.status === 'active' || Boolean(t.endedOn), 'Say when the target was achieved or dropped.'),
+  v.check((t) => !t.reviewOn || t.reviewOn >= t.startOn, 'The review date cannot be before the target starts.'),
+  v.check((t) => !t.endedOn || t.endedOn >= t.startOn, 'A target cannot end before it starts.'),
 );
 export type Target = v.InferOutput<typeof TargetSchema>;
 
@@ -152,19 +161,27 @@ export const CheckInSchema = v.object({
 });
 export type CheckIn = v.InferOutput<typeof CheckInSchema>;
 
-export const SessionSchema = v.object({
-  ...stamp,
-  kind: v.picklist(SESSION_KINDS, 'Choose what kind of session it was.'),
-  /** When it happened; `createdAt` is when it was written up. */
-  occurredAt: moment,
-  minutes: v.pipe(v.number(), v.integer(), v.minValue(1, 'Length is at least a minute.'), v.maxValue(600, 'Length is at most 10 hours.')),
-  title: text(120, 'Group name'),
-  pupilIds: v.pipe(v.array(id), v.minLength(1, 'Choose at least one pupil.'), v.maxLength(60, 'At most 60 pupils in one session.')),
-  note: text(20000, 'The note'),
-  concern: v.boolean(),
-  withdrawnAt: v.optional(moment),
-  withdrawnReason: v.optional(required(500, 'The reason for withdrawing')),
-});
+export const SessionSchema = v.pipe(
+  v.object({
+    ...stamp,
+    kind: v.picklist(SESSION_KINDS, 'Choose what kind of session it was.'),
+    /** When it happened; `createdAt` is when it was written up. */
+    occurredAt: moment,
+    minutes: v.pipe(v.number(), v.integer(), v.minValue(1, 'Length is at least a minute.'), v.maxValue(600, 'Length is at most 10 hours.')),
+    title: text(120, 'Group name'),
+    pupilIds: v.pipe(v.array(id), v.minLength(1, 'Choose at least one pupil.'), v.maxLength(60, 'At most 60 pupils in one session.')),
+    note: text(20000, 'The note'),
+    concern: v.boolean(),
+    withdrawnAt: v.optional(moment),
+    withdrawnReason: v.optional(required(500, 'The reason for withdrawing')),
+  }),
+  v.check((s) => new Set(s.pupilIds).size === s.pupilIds.length, 'A pupil is in the session twice.'),
+  v.check(
+    (s) => s.kind !== 'one-to-one' || s.pupilIds.length === 1,
+    'A one-to-one session is with one pupil: choose a group session for more.',
+  ),
+  v.check((s) => !s.withdrawnAt === !s.withdrawnReason, 'Withdrawing a note needs a reason.'),
+);
 export type Session = v.InferOutput<typeof SessionSchema>;
 
 /**
@@ -210,6 +227,10 @@ export function validate<T extends SyncedTable>(table: T, record: unknown): Reco
   return result.output as RecordTypes[T];
 }
 
-/** The name a mentor calls the pupil by. */
-export const displayName = (p: Pick<Pupil, 'name' | 'preferredName'>) =>
-  p.preferredName?.trim() ? `${p.preferredName.trim()} ${p.name.trim().split(/\s+/).slice(1).join(' ')}`.trim() : p.name;
+/** The name a mentor calls the pupil by: the preferred first name with the family name. */
+export function displayName(p: Pick<Pupil, 'name' | 'preferredName'>): string {
+  const preferred = p.preferredName?.trim();
+  if (!preferred) return p.name;
+  const parts = p.name.trim().split(/\s+/);
+  return parts.length > 1 ? `${preferred} ${parts.at(-1)}` : preferred;
+}

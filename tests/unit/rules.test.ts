@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { addPupil, closeSupport, reopenSupport } from '../../src/data/pupils.ts';
+import { editSession, recordSession, sessionsOn, withdrawSession } from '../../src/data/sessions.ts';
+import { endTarget, setTarget } from '../../src/data/targets.ts';
+import { displayName, validate } from '../../src/shared/model.ts';
+import { freshDb, pupil, target } from './helpers.ts';
+
+const session = (pupilIds: string[], occurredAt: string, kind: 'one-to-one' | 'group' = 'one-to-one') => ({
+  kind,
+  occurredAt,
+  minutes: 20,
+  title: '',
+  pupilIds,
+  note: 'A note',
+  concern: false,
+});
+
+describe('what travels to the school', () => {
+  it('a cleared field is sent as null, so reopening support clears the closure on the server too', async () => {
+    const db = freshDb();
+    const id = await addPupil(db, pupil());
+    await closeSupport(db, id, {
+      closedOn: '2026-11-20',
+      closeReason: 'moved school',
+      outcome: 'no change',
+      exitSummary: 'Moved to Leeds.',
+    });
+    await reopenSupport(db, id);
+    const reopen = (await db.outbox.toArray()).filter((e) => e.table === 'pupils').at(-1);
+    const onTheWire = JSON.parse(JSON.stringify(reopen?.values));
+    expect(onTheWire).toMatchObject({ status: 'active', closedOn: null, closeReason: null, outcome: null, exitSummary: null });
+  });
+});
+
+describe('a second tap, and notes that were withdrawn', () => {
+  it('finishing a target twice (a double tap on Save) sets only one next target', async () => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    const t = await setTarget(db, target(p));
+    const next = target(p, { wording: 'The next one' });
+    const results = await Promise.allSettled([
+      endTarget(db, t, { status: 'achieved', endedOn: '2026-11-24' }, next),
+      endTarget(db, t, { status: 'achieved', endedOn: '2026-11-24' }, next),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((await db.targets.toArray()).filter((x) => x.wording === 'The next one')).toHaveLength(1);
+  });
+
+  it('a withdrawn note can be read but not edited or withdrawn again', async () => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    const s = await recordSession(db, session([p], '2026-11-24T10:00:00.000Z'));
+    await withdrawSession(db, s, 'Wrong pupil');
+    await expect(editSession(db, s, { note: 'Changed after' })).rejects.toThrow('withdrawn');
+    await expect(withdrawSession(db, s, 'Another reason')).rejects.toThrow('withdrawn');
+    expect((await db.sessions.get(s))?.withdrawnReason).toBe('Wrong pupil');
+  });
+});
+
+describe('records that make no sense are refused in plain words', () => {
+  const base = {
+    id: '01a20000-0000-7000-8000-000000000001',
+    createdAt: '2026-11-24T10:00:00.000Z',
+    updatedAt: '2026-11-24T10:00:00.000Z',
+    deviceId: '01a20000-0000-7000-8000-000000000002',
+    mentorId: null,
+  };
+  const a = '01a20000-0000-7000-8000-00000000000a';
+  const b = '01a20000-0000-7000-8000-00000000000b';
+  it.each([
+    ['a pupil twice in one session', { ...session([a, a], base.createdAt, 'group') }, 'A pupil is in the session twice.'],
+    [
+      'a one-to-one with two pupils',
+      { ...session([a, b], base.createdAt) },
+      'A one-to-one session is with one pupil: choose a group session for more.',
+    ],
+    [
+      'a time with an offset, which would sort under the wrong day',
+      { ...session([a], '2026-11-24T00:30:00+01:00') },
+      'Use a UTC time like 2026-11-24T09:30:00.000Z.',
+    ],
+    [
+      'a withdrawn note with no reason',
+      { ...session([a], base.createdAt), withdrawnAt: base.createdAt },
+      'Withdrawing a note needs a reason.',
+    ],
+  ])('%s', (_, record, message) => {
+    expect(() => validate('sessions', { ...base, ...record })).toThrow(message);
+  });
+
+  it.each([
+    [
+      'support ending before it started',
+      { status: 'closed', closedOn: '2026-09-01', closeReason: 'left school', outcome: 'no change' },
+      'Support cannot end before it started.',
+    ],
+    ['closing with no reason', { status: 'closed', closedOn: '2026-11-20' }, 'Closing support needs a date, a reason and an outcome.'],
+  ])('%s', (_, fields, message) => {
+    expect(() => validate('pupils', { ...base, ...pupil({ startOn: '2026-09-07' }), ...fields })).toThrow(message);
+  });
+
+  it.each([
+    ['a review date before the start', { reviewOn: '2026-10-01' }, 'The review date cannot be before the target starts.'],
+    ['an achieved target with no date', { status: 'achieved' }, 'Say when the target was achieved or dropped.'],
+  ])('%s', (_, fields, message) => {
+    expect(() => validate('targets', { ...base, ...target(a), status: 'active', ...fields })).toThrow(message);
+  });
+});
+
+describe('displayName', () => {
+  it.each([
+    ['Jacob Smith', '', 'Jacob Smith'],
+    ['Jacob Smith', 'Jake', 'Jake Smith'],
+    ['Mary Jane Smith', 'Janey', 'Janey Smith'],
+    ['Cher', 'Chez', 'Chez'],
+    ['Jacob Smith', '  ', 'Jacob Smith'],
+  ])('%s, preferred "%s": %s', (name, preferredName, expected) => {
+    expect(displayName({ name, preferredName })).toBe(expected);
+  });
+});
+
+describe('local days in the United Kingdom', () => {
+  it('a session at half past midnight in summer time belongs to that local day, not the UTC one', async () => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    // 00:30 BST on 15 June is 23:30 UTC on 14 June.
+    const s = await recordSession(db, session([p], new Date('2026-06-15T00:30:00').toISOString()));
+    expect((await sessionsOn(db, '2026-06-15')).map((x) => x.id)).toEqual([s]);
+    expect(await sessionsOn(db, '2026-06-14')).toEqual([]);
+  });
+
+  it.each([
+    ['the day the clocks go forward', '2026-03-29'],
+    ['the day the clocks go back', '2026-10-25'],
+  ])('%s keeps its first and last sessions', async (_, day) => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil({ startOn: '2026-01-05' }));
+    const early = await recordSession(db, session([p], new Date(`${day}T00:15:00`).toISOString()));
+    const late = await recordSession(db, session([p], new Date(`${day}T23:45:00`).toISOString()));
+    expect((await sessionsOn(db, day)).map((x) => x.id)).toEqual([early, late]);
+  });
+});
