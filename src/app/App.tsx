@@ -1,6 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { Banners } from './components/banners.tsx';
+import { ToastBar } from './components/toast-bar.tsx';
+import { useTitle } from './hooks.ts';
 import { Caseload } from './screens/Caseload.tsx';
 import { CloseSupport } from './screens/CloseSupport.tsx';
 import { PupilForm } from './screens/PupilForm.tsx';
@@ -10,9 +11,9 @@ import { SessionPage } from './screens/SessionPage.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { EndTarget, TargetForm } from './screens/TargetForm.tsx';
 import { Today } from './screens/Today.tsx';
-import { hideToast, holdToast, useToast } from './toast.ts';
 
 function NotFound() {
+  useTitle('Not here');
   return (
     <main id="main" class="screen">
       <h1>Not here</h1>
@@ -50,66 +51,17 @@ function Header() {
   );
 }
 
-function ToastBar() {
-  const toast = useToast();
-  const [word, setWord] = useState('');
-  const [open, setOpen] = useState(false);
-  const lastToast = useRef(toast);
-  if (lastToast.current !== toast) {
-    lastToast.current = toast;
-    if (open) setOpen(false);
-    if (word) setWord('');
-  }
-  return (
-    <div class="toast-region" role="status" aria-live="polite">
-      {toast && (
-        <div class="toast">
-          <span>{toast.message}</span>
-          {toast.word && !open && (
-            <button
-              type="button"
-              onClick={() => {
-                holdToast();
-                setOpen(true);
-              }}
-            >
-              {toast.word.label}
-            </button>
-          )}
-          {toast.word && open && (
-            <form
-              class="toast-word"
-              onSubmit={(e) => {
-                e.preventDefault();
-                toast.word?.save(word.trim());
-                hideToast();
-              }}
-            >
-              <label>
-                <span class="visually-hidden">A word about it</span>
-                <input value={word} maxLength={200} onInput={(e) => setWord(e.currentTarget.value)} ref={(el) => el?.focus()} />
-              </label>
-              <button type="submit">Save word</button>
-            </form>
-          )}
-          {toast.action && (
-            <button
-              type="button"
-              onClick={() => {
-                toast.action?.run();
-                hideToast();
-              }}
-            >
-              {toast.action.label}
-            </button>
-          )}
-          <button type="button" class="close" aria-label="Dismiss" onClick={hideToast}>
-            ×
-          </button>
-        </div>
-      )}
-    </div>
-  );
+/**
+ * After moving to another screen, put focus at the start of the new screen's content, so a
+ * keyboard or screen-reader user is not left on a control that has gone.
+ */
+function focusNewScreen() {
+  requestAnimationFrame(() => {
+    const main = document.getElementById('main');
+    if (!main) return;
+    main.setAttribute('tabindex', '-1');
+    main.focus({ preventScroll: true });
+  });
 }
 
 export function App() {
@@ -117,7 +69,7 @@ export function App() {
     <LocationProvider>
       <Header />
       <Banners />
-      <Router>
+      <Router onRouteChange={focusNewScreen}>
         <Route path="/" component={Today} />
         <Route path="/pupils" component={Caseload} />
         <Route path="/pupils/new" component={PupilForm} />

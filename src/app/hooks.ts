@@ -100,6 +100,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     dirty.current = false;
     try {
       await saveDraft(db, key, latest.current);
+      localStorage.removeItem(STASH_PREFIX + key);
       setKeptAt(new Date());
     } catch (error) {
       dirty.current = true;
@@ -118,21 +119,23 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
       }
     };
     openForms.set(key, { flush, stash });
-    findDraft(db, key).then(async (stored) => {
-      if (cancelled) return;
+    const restore = async () => {
+      const stored = await findDraft(db, key);
       const stashed = takeStash(key);
       const draft = stashed && (!stored || stashed.savedAt > stored.savedAt) ? stashed : stored;
       if (stashed) {
         if (draft === stashed) await saveDraft(db, key, stashed.value, new Date(stashed.savedAt));
         localStorage.removeItem(STASH_PREFIX + key);
       }
-      if (draft) {
-        latest.current = { ...initial(), ...(draft.value as T) };
-        setValue(latest.current);
-        setRestoredAt(draft.savedAt);
-      }
-      setReady(true);
-    });
+      if (cancelled || !draft) return;
+      latest.current = { ...initial(), ...(draft.value as T) };
+      setValue(latest.current);
+      setRestoredAt(draft.savedAt);
+    };
+    // Forms are not shown until this settles, so nothing typed can be overwritten by a late restore.
+    restore()
+      .catch((error) => console.error('Waymark: draft not restored', error))
+      .finally(() => cancelled || setReady(true));
     const onHide = () => {
       if (document.visibilityState === 'hidden') void flush();
     };
@@ -166,6 +169,8 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     hold: () => {
       held.current = true;
       clearTimeout(timer.current);
+      // The database draft stays until the save succeeds; the stash would only outlive it.
+      localStorage.removeItem(STASH_PREFIX + key);
     },
     resume: () => {
       held.current = false;
@@ -183,4 +188,51 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
       setKeptAt(undefined);
     },
   };
+}
+
+/** The screen's name in the browser tab and the app switcher: "Jake Smith – Waymark". */
+export function useTitle(title: string | undefined): void {
+  useEffect(() => {
+    document.title = title ? `${title} – Waymark` : 'Waymark';
+  }, [title]);
+}
+
+export interface SaveState {
+  save: (event?: Event) => Promise<void>;
+  saving: boolean;
+  error: unknown;
+}
+
+/**
+ * Runs a form's save once at a time: a second tap while saving does nothing. The draft is held
+ * while saving (the save removes it) and kept if the save fails, with the reason on screen.
+ */
+export function useSave(draft: Pick<DraftState<object>, 'hold' | 'resume'> | undefined, run: () => Promise<void>): SaveState {
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const busy = useRef(false);
+  const save = async (event?: Event) => {
+    event?.preventDefault();
+    if (busy.current) return;
+    busy.current = true;
+    setSaving(true);
+    setError(undefined);
+    draft?.hold();
+    try {
+      await run();
+    } catch (err) {
+      draft?.resume();
+      setError(err);
+    } finally {
+      busy.current = false;
+      setSaving(false);
+    }
+  };
+  return { save, saving, error };
+}
+
+/** The fields of `current` that differ from `initial`: an edit sends only what the mentor changed. */
+export function changedFields<T extends object>(initial: T, current: T): Partial<T> {
+  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+  return Object.fromEntries(Object.entries(current).filter(([k, v]) => !same(v, initial[k as keyof T]))) as Partial<T>;
 }

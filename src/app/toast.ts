@@ -3,18 +3,20 @@ import { store, useStore } from './store.ts';
 
 export interface Toast {
   message: string;
-  action?: { label: string; run: () => void };
+  action?: { label: string; run: () => void | Promise<void> };
   /** Shows a small field for an optional word, e.g. after a check-in. */
-  word?: { label: string; save: (word: string) => void };
+  word?: { label: string; save: (word: string) => void | Promise<void> };
+  /** Move focus to the toast (the control the mentor used has gone, as a checked-in row does). */
+  focus?: boolean;
 }
 
+const TOAST_MS = 8000;
 const current = store<Toast | undefined>(undefined);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-export function showToast(toast: Toast, ms = 6000): void {
+export function showToast(toast: Toast): void {
   current.set(toast);
-  clearTimeout(timer);
-  timer = setTimeout(hideToast, ms);
+  resumeToast();
 }
 
 export function hideToast(): void {
@@ -22,9 +24,24 @@ export function hideToast(): void {
   current.set(undefined);
 }
 
-/** Keeps the toast up while the mentor is using it (typing a word). */
+/** Keeps the toast up while the mentor is using it (focus or pointer inside it). */
 export function holdToast(): void {
   clearTimeout(timer);
+}
+
+export function resumeToast(): void {
+  clearTimeout(timer);
+  timer = setTimeout(hideToast, TOAST_MS);
+}
+
+/** Runs a toast's action, and says so if it fails rather than failing silently. */
+export async function runFromToast(action: () => void | Promise<void>): Promise<void> {
+  hideToast();
+  try {
+    await action();
+  } catch (error) {
+    showToast({ message: (error as Error).message });
+  }
 }
 
 export const useToast = (): Toast | undefined => useStore(current);

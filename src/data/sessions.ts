@@ -27,7 +27,7 @@ export async function recordSession(
     db,
     async () => {
       const changes: Change[] = [{ op: 'create', table: 'sessions', record: { ...input, id } }];
-      for (const r of reviewed) changes.push(await checkInChange(db, { ...r, on, sessionId: id }));
+      for (const r of reviewed) changes.push((await checkInChange(db, { ...r, on, sessionId: id })).change);
       return changes;
     },
     options,

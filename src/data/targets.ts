@@ -56,33 +56,52 @@ export interface CheckInTap {
   sessionId?: string;
 }
 
+/** What a check-in was before a tap changed it, so the tap can be undone. */
+export type CheckInBefore = Pick<CheckIn, 'result' | 'word' | 'sessionId'>;
+
 /**
  * The change one check-in tap makes: a new check-in, or, if this tablet already checked the
  * target in on that day, a change to that one (a second tap corrects the first, it does not
  * count twice).
  */
-export async function checkInChange(db: WaymarkDB, tap: CheckInTap): Promise<Change> {
+export async function checkInChange(db: WaymarkDB, tap: CheckInTap): Promise<{ change: Change; before?: CheckInBefore }> {
   const sameDay = (await db.checkIns.where('[targetId+on]').equals([tap.targetId, tap.on]).toArray()).filter((c) => !c.deletedAt);
   const existing = sameDay.at(-1);
   if (existing) {
+    const patch = { result: tap.result, word: tap.word ?? existing.word, sessionId: tap.sessionId ?? existing.sessionId };
     return {
-      op: 'update',
-      table: 'checkIns',
-      id: existing.id,
-      patch: { result: tap.result, word: tap.word ?? existing.word, sessionId: tap.sessionId ?? existing.sessionId },
+      change: { op: 'update', table: 'checkIns', id: existing.id, patch },
+      before: { result: existing.result, word: existing.word, sessionId: existing.sessionId },
     };
   }
-  return { op: 'create', table: 'checkIns', record: { ...tap, word: tap.word ?? '' } };
+  return { change: { op: 'create', table: 'checkIns', record: { ...tap, word: tap.word ?? '' } } };
 }
 
-export async function checkIn(db: WaymarkDB, tap: CheckInTap, options?: CommitOptions): Promise<string> {
-  const [id] = await commit(db, async () => [await checkInChange(db, tap)], options);
-  return id as string;
+export interface CheckInDone {
+  id: string;
+  /** Set when the tap corrected an earlier check-in that day. */
+  before?: CheckInBefore;
 }
 
-/** Takes back a check-in tapped by mistake. */
-export async function undoCheckIn(db: WaymarkDB, id: string): Promise<void> {
-  await commit(db, [{ op: 'delete', table: 'checkIns', id }]);
+export async function checkIn(db: WaymarkDB, tap: CheckInTap, options?: CommitOptions): Promise<CheckInDone> {
+  let before: CheckInBefore | undefined;
+  const [id] = await commit(
+    db,
+    async () => {
+      const planned = await checkInChange(db, tap);
+      before = planned.before;
+      return [planned.change];
+    },
+    options,
+  );
+  return { id: id as string, before };
+}
+
+/** Takes back a check-in tap: removes a new check-in, or puts a corrected one back as it was. */
+export async function undoCheckIn(db: WaymarkDB, done: CheckInDone): Promise<void> {
+  await commit(db, [
+    done.before ? { op: 'update', table: 'checkIns', id: done.id, patch: done.before } : { op: 'delete', table: 'checkIns', id: done.id },
+  ]);
 }
 
 export async function targetsOf(db: WaymarkDB, pupilId: string): Promise<Target[]> {

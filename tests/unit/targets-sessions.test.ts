@@ -18,11 +18,12 @@ describe('targets and check-ins', () => {
     const t = await setTarget(db, target(p));
     const first = await checkIn(db, { targetId: t, pupilId: p, on: TUE, result: 'partly' });
     const second = await checkIn(db, { targetId: t, pupilId: p, on: TUE, result: 'met', word: 'Brilliant' });
-    expect(second).toBe(first);
+    expect(second.id).toBe(first.id);
+    expect(second.before).toEqual({ result: 'partly', word: '', sessionId: undefined });
     const found = await checkInsOf(db, t, TUE, TUE);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ result: 'met', word: 'Brilliant' });
-    expect((await historyOf(db, first))[0]?.before).toEqual({ result: 'partly', word: '' });
+    expect((await historyOf(db, first.id))[0]?.before).toEqual({ result: 'partly', word: '' });
   });
 
   it('a check-in taken back no longer counts, and the target is due again', async () => {
@@ -33,7 +34,17 @@ describe('targets and check-ins', () => {
     expect(await dueTargets(db, TUE)).toEqual([]);
     await undoCheckIn(db, c);
     expect((await dueTargets(db, TUE)).map((d) => d.target.id)).toEqual([t]);
-    expect((await db.outbox.toArray()).at(-1)).toMatchObject({ op: 'delete', table: 'checkIns', recordId: c });
+    expect((await db.outbox.toArray()).at(-1)).toMatchObject({ op: 'delete', table: 'checkIns', recordId: c.id });
+  });
+
+  it('undoing a tap that corrected an earlier one puts the earlier check-in back', async () => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    const t = await setTarget(db, target(p));
+    await checkIn(db, { targetId: t, pupilId: p, on: TUE, result: 'met', word: 'great' });
+    const correction = await checkIn(db, { targetId: t, pupilId: p, on: TUE, result: 'not met' });
+    await undoCheckIn(db, correction);
+    expect(await checkInsOf(db, t, TUE, TUE)).toMatchObject([{ result: 'met', word: 'great' }]);
   });
 
   it('rewording a target keeps each earlier wording, newest first', async () => {

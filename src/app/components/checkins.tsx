@@ -13,14 +13,15 @@ const RESULT_SYMBOLS: Record<CheckInResult, string> = { met: '✓', partly: '½'
 export function CheckInButtons({ target, day, current, who }: { target: Target; day: Day; current?: CheckInResult; who: string }) {
   const tap = async (result: CheckInResult) => {
     try {
-      const id = await checkIn(db, { targetId: target.id, pupilId: target.pupilId, on: day, result });
+      const done = await checkIn(db, { targetId: target.id, pupilId: target.pupilId, on: day, result });
       showToast({
         message: `${who}: ${RESULT_LABELS[result].toLowerCase()} – “${target.wording}”`,
-        action: { label: 'Undo', run: () => void undoCheckIn(db, id) },
+        action: { label: 'Undo', run: () => undoCheckIn(db, done) },
         word: {
           label: 'Add a word',
-          save: (word) => void checkIn(db, { targetId: target.id, pupilId: target.pupilId, on: day, result, word }),
+          save: (word) => checkIn(db, { targetId: target.id, pupilId: target.pupilId, on: day, result, word }).then(() => undefined),
         },
+        focus: true,
       });
     } catch (error) {
       showToast({ message: (error as Error).message });

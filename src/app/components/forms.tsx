@@ -5,15 +5,20 @@ import { useId } from 'preact/hooks';
 interface FieldProps {
   label: string;
   hint?: string;
+  /** Marked in the label; checked by the record's validation, which says what is missing in words. */
+  required?: boolean;
   children: (id: string, describedBy?: string) => ComponentChildren;
 }
 
-export function Field({ label, hint, children }: FieldProps) {
+export function Field({ label, hint, required, children }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   return (
     <div class="field">
-      <label for={id}>{label}</label>
+      <label for={id}>
+        {label}
+        {required && <span class="required"> (required)</span>}
+      </label>
       {hint && (
         <p class="hint" id={hintId}>
           {hint}
@@ -35,7 +40,7 @@ export function TextField(props: {
   autoComplete?: string;
 }) {
   return (
-    <Field label={props.label} hint={props.hint}>
+    <Field label={props.label} hint={props.hint} required={props.required}>
       {(id, describedBy) => (
         <input
           id={id}
@@ -43,7 +48,7 @@ export function TextField(props: {
           // Preact's types narrow each input type separately; any of these is a plain text-like input.
           type={(props.type ?? 'text') as 'text'}
           value={props.value}
-          required={props.required}
+          aria-required={props.required}
           aria-describedby={describedBy}
           autoComplete={props.autoComplete ?? 'off'}
           onInput={(e) => props.onInput(e.currentTarget.value)}
@@ -79,6 +84,7 @@ export function TextArea(props: {
 
 export function Select<T extends string>(props: {
   label: string;
+  required?: boolean;
   value: T | '';
   options: readonly T[];
   onChange: (value: T) => void;
@@ -86,9 +92,9 @@ export function Select<T extends string>(props: {
   labels?: Partial<Record<T, string>>;
 }) {
   return (
-    <Field label={props.label}>
+    <Field label={props.label} required={props.required}>
       {(id) => (
-        <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+        <select id={id} aria-required={props.required} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
           {props.placeholder !== undefined && (
             <option value="" disabled>
               {props.placeholder}

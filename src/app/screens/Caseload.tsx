@@ -4,12 +4,13 @@ import { allPupils } from '../../data/index.ts';
 import { relativeDay } from '../../shared/dates.ts';
 import { displayName } from '../../shared/model.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
-import { useLive, useToday } from '../hooks.ts';
+import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 export function Caseload() {
   const { query, route } = useLocation();
   const showClosed = query.show === 'closed';
+  useTitle(showClosed ? 'Closed pupils' : 'Caseload');
   const day = useToday();
   const pupils = useLive(() => allPupils(db), []);
   const [typed, setTyped] = useState('');

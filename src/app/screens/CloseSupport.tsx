@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { type Closure, closeSupport, getPupil } from '../../data/index.ts';
 import { CLOSE_REASONS, displayName, OUTCOMES } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { DraftKept, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
-import { useDraft, useLive } from '../hooks.ts';
+import { Loading } from '../components/missing.tsx';
+import { useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 interface ClosureForm {
@@ -19,30 +19,25 @@ export function CloseSupport({ id }: { id: string }) {
   const pupil = useLive(() => getPupil(db, id), [id]);
   const key = `pupil:close:${id}`;
   const draft = useDraft<ClosureForm>(key, () => ({ closedOn: toDay(new Date()), closeReason: '', outcome: '', exitSummary: '' }));
-  const [error, setError] = useState<unknown>();
   const f = draft.value;
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    draft.hold();
-    try {
-      await closeSupport(db, id, f as Closure, { clearDraft: key });
-      route(`/pupils/${id}`);
-    } catch (err) {
-      draft.resume();
-      setError(err);
-    }
-  };
+  const { save, saving, error } = useSave(draft, async () => {
+    await closeSupport(db, id, f as Closure, { clearDraft: key });
+    route(`/pupils/${id}`);
+  });
+  const name = pupil ? displayName(pupil) : undefined;
+  useTitle(`Close support${name ? ` for ${name}` : ''}`);
+  if (!draft.ready) return <Loading />;
 
   return (
     <main id="main" class="screen narrow">
-      <h1>Close support{pupil ? ` for ${displayName(pupil)}` : ''}</h1>
+      <h1>Close support{name ? ` for ${name}` : ''}</h1>
       <p>Their targets, notes and history stay. You can reopen support later.</p>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
       <form onSubmit={save}>
         <TextField label="Support ended on" type="date" value={f.closedOn} onInput={(closedOn) => draft.update({ closedOn })} />
         <Select
           label="Reason"
+          required
           value={f.closeReason}
           options={CLOSE_REASONS}
           placeholder="Choose…"
@@ -50,6 +45,7 @@ export function CloseSupport({ id }: { id: string }) {
         />
         <Select
           label="Outcome"
+          required
           value={f.outcome}
           options={OUTCOMES}
           placeholder="Choose…"
@@ -65,7 +61,7 @@ export function CloseSupport({ id }: { id: string }) {
         <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
-          <button type="submit" class="primary">
+          <button type="submit" class="primary" disabled={saving}>
             Close support
           </button>
           <a class="button secondary" href={`/pupils/${id}`}>

@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { addPupil, editPupil, getPupil, type PupilInput } from '../../data/index.ts';
 import { CONSENT, type Contact, type Pupil, REFERRAL_REASONS, YEAR_GROUPS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { Checkboxes, Choice, DraftKept, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
-import { useDraft, useLive } from '../hooks.ts';
+import { Loading, Missing } from '../components/missing.tsx';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const blank = (): PupilInput => ({
@@ -22,78 +22,28 @@ const blank = (): PupilInput => ({
   whatHelps: '',
 });
 
-const editable = (p: Pupil): PupilInput => {
-  const {
-    name,
-    preferredName,
-    yearGroup,
-    form,
-    schoolRef,
-    referralReasons,
-    referralOther,
-    referredBy,
-    consent,
-    startOn,
-    contacts,
-    whatHelps,
-  } = p;
-  return {
-    name,
-    preferredName,
-    yearGroup,
-    form,
-    schoolRef,
-    referralReasons,
-    referralOther,
-    referredBy,
-    consent,
-    startOn,
-    contacts,
-    whatHelps,
-  };
-};
+const EDITABLE = Object.keys(blank()) as (keyof PupilInput)[];
+const editable = (p: Pupil): PupilInput => Object.fromEntries(EDITABLE.map((k) => [k, p[k]])) as unknown as PupilInput;
 
 export function PupilForm({ id }: { id?: string }) {
   const pupil = useLive(async () => (id ? ((await getPupil(db, id)) ?? null) : null), [id]);
-  if (id && pupil === undefined) return <main id="main" class="screen" aria-busy="true" />;
-  if (id && pupil === null) return <Missing />;
+  if (id && pupil === undefined) return <Loading />;
+  if (id && pupil === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
   return <PupilFormFields key={id ?? 'new'} id={id} initial={pupil ? editable(pupil) : blank()} />;
-}
-
-function Missing() {
-  return (
-    <main id="main" class="screen">
-      <h1>Pupil not found</h1>
-      <p>
-        This pupil is not on this tablet. <a href="/pupils">Back to the caseload</a>.
-      </p>
-    </main>
-  );
 }
 
 function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) {
   const { route } = useLocation();
-  const draft = useDraft(id ? `pupil:edit:${id}` : 'pupil:new', () => initial);
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
+  const key = id ? `pupil:edit:${id}` : 'pupil:new';
+  const draft = useDraft(key, () => initial);
   const f = draft.value;
   const set = draft.update;
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    setSaving(true);
-    draft.hold();
-    try {
-      const key = id ? `pupil:edit:${id}` : 'pupil:new';
-      if (id) await editPupil(db, id, f, { clearDraft: key });
-      const saved = id ?? (await addPupil(db, f, { clearDraft: key }));
-      route(`/pupils/${saved}`);
-    } catch (err) {
-      draft.resume();
-      setError(err);
-      setSaving(false);
-    }
-  };
+  const { save, saving, error } = useSave(draft, async () => {
+    if (id) await editPupil(db, id, changedFields(initial, f), { clearDraft: key });
+    route(`/pupils/${id ?? (await addPupil(db, f, { clearDraft: key }))}`);
+  });
+  useTitle(id ? `Edit ${initial.name}` : 'Add a pupil');
+  if (!draft.ready) return <Loading />;
 
   const setContact = (i: number, patch: Partial<Contact>) =>
     set({ contacts: f.contacts.map((c, j) => (i === j ? { ...c, ...patch } : c)) });
@@ -102,9 +52,9 @@ function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) 
     <main id="main" class="screen narrow">
       <h1>{id ? `Edit ${initial.name}` : 'Add a pupil'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
-      <form onSubmit={save} aria-busy={!draft.ready}>
+      <form onSubmit={save}>
         <div class="row">
-          <TextField label="Full name" value={f.name} onInput={(name) => set({ name })} required name="name" />
+          <TextField label="Full name" value={f.name} onInput={(name) => set({ name })} required name="name" autoComplete="off" />
           <TextField
             label="Preferred name"
             hint="What they like to be called, if different"
@@ -116,6 +66,7 @@ function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) 
         <div class="row">
           <Select
             label="Year group"
+            required
             value={f.yearGroup}
             options={YEAR_GROUPS}
             placeholder="Choose…"
@@ -175,7 +126,7 @@ function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) 
         <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
-          <button type="submit" class="primary" disabled={saving || !draft.ready}>
+          <button type="submit" class="primary" disabled={saving}>
             {id ? 'Save changes' : 'Add pupil'}
           </button>
           <a class="button secondary" href={id ? `/pupils/${id}` : '/pupils'}>

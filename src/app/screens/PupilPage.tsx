@@ -3,24 +3,17 @@ import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
-import { useLive, useToday } from '../hooks.ts';
+import { Loading, Missing } from '../components/missing.tsx';
+import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { showToast } from '../toast.ts';
 
 export function PupilPage({ id }: { id: string }) {
   const day = useToday();
   const view = useLive(() => pupilPage(db, id, day), [id, day]);
-  if (view === undefined) return <main id="main" class="screen" aria-busy="true" />;
-  if (view === null) {
-    return (
-      <main id="main" class="screen">
-        <h1>Pupil not found</h1>
-        <p>
-          This pupil is not on this tablet. <a href="/pupils">Back to the caseload</a>.
-        </p>
-      </main>
-    );
-  }
+  useTitle(view ? displayName(view.pupil) : undefined);
+  if (view === undefined) return <Loading />;
+  if (view === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
   const { pupil, active, ended, checkIns, sessions } = view;
   const name = displayName(pupil);
   const concerns = sessions.filter((s) => s.concern && !s.withdrawnAt).length;

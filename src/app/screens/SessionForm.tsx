@@ -10,11 +10,13 @@ import {
   SESSION_KINDS,
   type Session,
   type SessionKind,
+  ValidationError,
 } from '../../shared/model.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
-import { useDraft, useLive } from '../hooks.ts';
+import { Loading, Missing } from '../components/missing.tsx';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 interface SessionFields {
@@ -47,17 +49,8 @@ const fieldsOf = (s: Session): SessionFields => ({
 export function SessionForm({ sessionId }: { sessionId?: string }) {
   const { query } = useLocation();
   const existing = useLive(async () => (sessionId ? ((await getSession(db, sessionId)) ?? null) : null), [sessionId]);
-  if (sessionId && existing === undefined) return <main id="main" class="screen" aria-busy="true" />;
-  if (sessionId && !existing) {
-    return (
-      <main id="main" class="screen">
-        <h1>Session not found</h1>
-        <p>
-          This session is not on this tablet. <a href="/">Back to Today</a>.
-        </p>
-      </main>
-    );
-  }
+  if (sessionId && existing === undefined) return <Loading />;
+  if (sessionId && !existing) return <Missing what="Session" back="/" backLabel="Back to Today" />;
   const initial: SessionFields = existing
     ? fieldsOf(existing)
     : {
@@ -70,15 +63,29 @@ export function SessionForm({ sessionId }: { sessionId?: string }) {
         concern: false,
         reviews: {},
       };
-  return <SessionFormFields key={sessionId ?? 'new'} sessionId={sessionId} initial={initial} />;
+  // A note started from a pupil's page has its own draft, so it never picks up a draft about someone else.
+  const key = sessionId ? `session:edit:${sessionId}` : query.pupil ? `session:new:${query.pupil}` : 'session:new';
+  return <SessionFormFields key={key} draftKey={key} sessionId={sessionId} initial={initial} />;
 }
 
-function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial: SessionFields }) {
+/** The session record a form describes; throws in words if the time cannot be read. */
+function sessionOf(f: SessionFields) {
+  const when = new Date(f.when);
+  if (Number.isNaN(when.getTime())) throw new ValidationError(['Say when the session happened.']);
+  return {
+    kind: f.kind,
+    occurredAt: when.toISOString(),
+    minutes: Number(f.minutes),
+    title: f.kind === 'group' ? f.title : '',
+    pupilIds: f.pupilIds,
+    note: f.note,
+    concern: f.concern,
+  };
+}
+
+function SessionFormFields({ draftKey: key, sessionId, initial }: { draftKey: string; sessionId?: string; initial: SessionFields }) {
   const { route } = useLocation();
-  const key = sessionId ? `session:edit:${sessionId}` : 'session:new';
   const draft = useDraft<SessionFields>(key, () => initial);
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
   const [find, setFind] = useState('');
   const pupils = useLive(() => allPupils(db), []);
   const targets = useLive(() => activeTargets(db), []);
@@ -95,46 +102,27 @@ function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial
   const review = (targetId: string, patch: Partial<{ result: CheckInResult | ''; word: string }>) =>
     set({ reviews: { ...f.reviews, [targetId]: { result: '', word: '', ...f.reviews[targetId], ...patch } } });
 
-  const save = async (e: Event) => {
-    e.preventDefault();
-    setSaving(true);
-    draft.hold();
-    try {
-      const when = new Date(f.when);
-      if (Number.isNaN(when.getTime()))
-        throw Object.assign(new Error('Say when the session happened.'), { issues: ['Say when the session happened.'] });
-      const session = {
-        kind: f.kind,
-        occurredAt: when.toISOString(),
-        minutes: Number(f.minutes),
-        title: f.kind === 'group' ? f.title : '',
-        pupilIds: f.pupilIds,
-        note: f.note,
-        concern: f.concern,
-      };
-      if (sessionId) {
-        await editSession(db, sessionId, session, { clearDraft: key });
-        route(`/sessions/${sessionId}`);
-      } else {
-        const reviewed: ReviewedTarget[] = reviewable.flatMap((t) => {
-          const r = f.reviews[t.id];
-          return r?.result ? [{ targetId: t.id, pupilId: t.pupilId, result: r.result, word: r.word.trim() }] : [];
-        });
-        const id = await recordSession(db, session, reviewed, { clearDraft: key });
-        route(f.pupilIds.length === 1 ? `/pupils/${f.pupilIds[0]}` : `/sessions/${id}`);
-      }
-    } catch (err) {
-      draft.resume();
-      setError(err);
-      setSaving(false);
+  const { save, saving, error } = useSave(draft, async () => {
+    if (sessionId) {
+      await editSession(db, sessionId, changedFields(sessionOf(initial), sessionOf(f)), { clearDraft: key });
+      route(`/sessions/${sessionId}`);
+      return;
     }
-  };
+    const reviewed: ReviewedTarget[] = reviewable.flatMap((t) => {
+      const r = f.reviews[t.id];
+      return r?.result ? [{ targetId: t.id, pupilId: t.pupilId, result: r.result, word: r.word.trim() }] : [];
+    });
+    const id = await recordSession(db, sessionOf(f), reviewed, { clearDraft: key });
+    route(f.pupilIds.length === 1 ? `/pupils/${f.pupilIds[0]}` : `/sessions/${id}`);
+  });
+  useTitle(sessionId ? 'Edit session' : 'New session note');
+  if (!draft.ready) return <Loading />;
 
   return (
     <main id="main" class="screen narrow">
       <h1>{sessionId ? 'Edit session' : 'New session note'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
-      <form onSubmit={save} aria-busy={!draft.ready} class="session-form">
+      <form onSubmit={save} class="session-form">
         <Choice
           legend="Kind of session"
           name="kind"
@@ -160,7 +148,9 @@ function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial
         )}
 
         <fieldset class="register">
-          <legend>{f.kind === 'group' ? 'Who came (register)' : 'Pupil'}</legend>
+          <legend>
+            {f.kind === 'group' ? 'Who came (register)' : 'Pupil'} <span class="required">(required)</span>
+          </legend>
           {f.pupilIds.length > 0 && (
             <p class="chosen">
               {f.pupilIds.length} chosen: {f.pupilIds.map((id) => names.get(id) ?? '…').join(', ')}
@@ -234,7 +224,7 @@ function SessionFormFields({ sessionId, initial }: { sessionId?: string; initial
         <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions sticky">
-          <button type="submit" class="primary" disabled={saving || !draft.ready}>
+          <button type="submit" class="primary" disabled={saving}>
             {sessionId ? 'Save changes' : 'Save note'}
           </button>
           <a class="button secondary" href={sessionId ? `/sessions/${sessionId}` : '/'}>

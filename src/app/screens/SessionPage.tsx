@@ -6,7 +6,8 @@ import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { SaveProblem, TextArea } from '../components/forms.tsx';
-import { useLive } from '../hooks.ts';
+import { Loading, Missing } from '../components/missing.tsx';
+import { useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
@@ -19,32 +20,19 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   }, [sessionId]);
   const [withdrawing, setWithdrawing] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
+  const withdrawal = useSave(undefined, async () => {
+    await withdrawSession(db, sessionId, reason);
+    setWithdrawing(false);
+  });
+  const shown = view?.session;
+  useTitle(shown ? `${SESSION_KIND_LABELS[shown.kind]}${shown.title ? ` – ${shown.title}` : ''}` : undefined);
 
-  if (view === undefined) return <main id="main" class="screen" aria-busy="true" />;
-  if (view === null) {
-    return (
-      <main id="main" class="screen">
-        <h1>Session not found</h1>
-        <p>
-          This session is not on this tablet. <a href="/">Back to Today</a>.
-        </p>
-      </main>
-    );
-  }
-  const { session: s, pupils, checkIns, history, targets } = view;
+  if (view === undefined) return <Loading />;
+  if (view === null) return <Missing what="Session" back="/" backLabel="Back to Today" />;
+  const { pupils, checkIns, history, targets } = view;
+  const s = view.session;
   const now = new Date();
   const noteEdits = history.filter((r) => typeof r.before.note === 'string');
-
-  const withdraw = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await withdrawSession(db, s.id, reason);
-      setWithdrawing(false);
-    } catch (err) {
-      setError(err);
-    }
-  };
 
   return (
     <main id="main" class={`screen narrow${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
@@ -123,12 +111,12 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </div>
       )}
       {withdrawing && (
-        <form onSubmit={withdraw} class="card">
+        <form onSubmit={withdrawal.save} class="card">
           <p>A withdrawn note is not erased: it stays in the record, marked as withdrawn, with your reason.</p>
           <TextArea label="Why withdraw it?" value={reason} onInput={setReason} />
-          <SaveProblem error={error} />
+          <SaveProblem error={withdrawal.error} />
           <div class="actions">
-            <button type="submit" class="primary">
+            <button type="submit" class="primary" disabled={withdrawal.saving}>
               Withdraw note
             </button>
             <button type="button" class="secondary" onClick={() => setWithdrawing(false)}>

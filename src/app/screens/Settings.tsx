@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { exportEverything, pendingChanges, thisDevice } from '../../data/index.ts';
 import { HomeScreenSteps } from '../components/install.tsx';
-import { useLive } from '../hooks.ts';
+import { useLive, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { install, pwa } from '../pwa.ts';
 import { keepStorage, megabytes, nearlyFull, refreshStorage, storage } from '../storage.ts';
 import { useStore } from '../store.ts';
 
 export function Settings() {
+  useTitle('Settings');
   const app = useStore(pwa);
   const space = useStore(storage);
   const pending = useLive(() => pendingChanges(db), []);

@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { endTarget, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
 import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
-import { useDraft, useLive } from '../hooks.ts';
+import { Loading, Missing } from '../components/missing.tsx';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
@@ -27,6 +27,7 @@ export function TargetFieldset({ f, set }: { f: TargetFields; set: (patch: Parti
     <>
       <TextField
         label="The target"
+        required
         hint="Small and concrete, ideally in the pupil’s own words"
         value={f.wording}
         onInput={(wording) => set({ wording })}
@@ -79,54 +80,32 @@ export const targetInput = (pupilId: string, f: TargetFields): TargetInput => ({
 /** Set a new target (`/pupils/:id/targets/new`) or reword one (`/targets/:targetId/edit`). */
 export function TargetForm({ id, targetId }: { id?: string; targetId?: string }) {
   const existing = useLive(async () => (targetId ? ((await getTarget(db, targetId)) ?? null) : null), [targetId]);
-  if (targetId && existing === undefined) return <main id="main" class="screen" aria-busy="true" />;
+  if (targetId && existing === undefined) return <Loading />;
   if (targetId && !existing) return <TargetMissing />;
   const initial = existing ? { ...existing, reviewOn: existing.reviewOn ?? '' } : blankTarget();
   return <TargetFormFields key={targetId ?? id} pupilId={existing?.pupilId ?? (id as string)} targetId={targetId} initial={initial} />;
 }
 
-function TargetMissing() {
-  return (
-    <main id="main" class="screen">
-      <h1>Target not found</h1>
-      <p>
-        This target is not on this tablet. <a href="/pupils">Back to the caseload</a>.
-      </p>
-    </main>
-  );
-}
+const TargetMissing = () => <Missing what="Target" back="/pupils" backLabel="Back to the caseload" />;
 
 function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; targetId?: string; initial: TargetFields }) {
   const { route } = useLocation();
   const pupil = useLive(() => getPupil(db, pupilId), [pupilId]);
   const key = targetId ? `target:edit:${targetId}` : `target:new:${pupilId}`;
   const draft = useDraft<TargetFields>(key, () => initial);
-  const [error, setError] = useState<unknown>();
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    draft.hold();
-    try {
-      const input = targetInput(pupilId, draft.value);
-      if (targetId) {
-        const { pupilId: _, ...edit } = input;
-        await reviseTarget(db, targetId, edit, { clearDraft: key });
-      } else {
-        await setTarget(db, input, { clearDraft: key });
-      }
-      route(`/pupils/${pupilId}`);
-    } catch (err) {
-      draft.resume();
-      setError(err);
-    }
-  };
+  const { save, saving, error } = useSave(draft, async () => {
+    const input = targetInput(pupilId, draft.value);
+    if (targetId) await reviseTarget(db, targetId, changedFields(targetInput(pupilId, initial), input), { clearDraft: key });
+    else await setTarget(db, input, { clearDraft: key });
+    route(`/pupils/${pupilId}`);
+  });
+  const title = `${targetId ? 'Change the target' : 'Set a target'}${pupil ? ` for ${displayName(pupil)}` : ''}`;
+  useTitle(title);
+  if (!draft.ready) return <Loading />;
 
   return (
     <main id="main" class="screen narrow">
-      <h1>
-        {targetId ? 'Change the target' : 'Set a target'}
-        {pupil ? ` for ${displayName(pupil)}` : ''}
-      </h1>
+      <h1>{title}</h1>
       {targetId && <p class="hint">The earlier wording is kept in the target’s history.</p>}
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
       <form onSubmit={save}>
@@ -134,7 +113,7 @@ function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; tar
         <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
-          <button type="submit" class="primary">
+          <button type="submit" class="primary" disabled={saving}>
             {targetId ? 'Save target' : 'Set target'}
           </button>
           <a class="button secondary" href={`/pupils/${pupilId}`}>
@@ -164,23 +143,16 @@ export function EndTarget({ targetId }: { targetId: string }) {
     setNext: true,
     next: blankTarget(),
   }));
-  const [error, setError] = useState<unknown>();
-  if (target === undefined) return <main id="main" class="screen" aria-busy="true" />;
-  if (target === null) return <TargetMissing />;
   const f = draft.value;
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    draft.hold();
-    try {
-      const next = f.setNext ? targetInput(target.pupilId, f.next) : undefined;
-      await endTarget(db, targetId, { status: f.status, endedOn: f.endedOn }, next, { clearDraft: key });
-      route(`/pupils/${target.pupilId}`);
-    } catch (err) {
-      draft.resume();
-      setError(err);
-    }
-  };
+  const { save, saving, error } = useSave(draft, async () => {
+    if (!target) return;
+    const next = f.setNext ? targetInput(target.pupilId, f.next) : undefined;
+    await endTarget(db, targetId, { status: f.status, endedOn: f.endedOn }, next, { clearDraft: key });
+    route(`/pupils/${target.pupilId}`);
+  });
+  useTitle(target ? `Finish “${target.wording}”` : 'Finish a target');
+  if (target === undefined || !draft.ready) return <Loading />;
+  if (target === null) return <TargetMissing />;
 
   return (
     <main id="main" class="screen narrow">
@@ -209,7 +181,7 @@ export function EndTarget({ targetId }: { targetId: string }) {
         <DraftKept at={draft.keptAt} />
         <SaveProblem error={error} />
         <div class="actions">
-          <button type="submit" class="primary">
+          <button type="submit" class="primary" disabled={saving}>
             Save
           </button>
           <a class="button secondary" href={`/pupils/${target.pupilId}`}>

@@ -6,11 +6,12 @@ import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
 import { InstallOffer } from '../components/install.tsx';
-import { useLive, useToday } from '../hooks.ts';
+import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { keepStorage } from '../storage.ts';
 
 export function Today() {
+  useTitle('Today');
   const day = useToday();
   const view = useLive(() => todayView(db, day), [day]);
   const worthKeeping = useLive(() => hasRecords(db), []);

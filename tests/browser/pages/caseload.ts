@@ -50,4 +50,40 @@ export class Caseload {
       .first()
       .click();
   }
+
+  /** The "On caseload (n)" switch. */
+  get onCaseloadTab() {
+    return this.page.getByRole('button', { name: /^On caseload/ });
+  }
+
+  /** The "Closed (n)" switch. */
+  get closedTab() {
+    return this.page.getByRole('button', { name: /^Closed/ });
+  }
+
+  async showOnCaseload() {
+    await this.onCaseloadTab.click();
+    await this.page.waitForURL((url) => url.pathname === '/pupils' && !url.search);
+  }
+
+  async showClosed() {
+    await this.closedTab.click();
+    await this.page.waitForURL(/\/pupils\?show=closed/);
+  }
+
+  /** What the list says when it has nobody to show (no match, no closed pupils, no pupils yet). */
+  get emptyMessage() {
+    return this.page.getByRole('main').locator('p.empty');
+  }
+
+  async openClosedPupil(name: string) {
+    await this.open();
+    await this.showClosed();
+    await this.search(name);
+    await this.page
+      .getByRole('link', { name: new RegExp(name) })
+      .first()
+      .click();
+    await this.page.getByRole('heading', { level: 1, name: new RegExp(name) }).waitFor();
+  }
 }

@@ -23,4 +23,9 @@ export class TodayPage {
   get sessions(): Locator {
     return this.page.getByRole('region', { name: /Today’s sessions/ }).getByRole('listitem');
   }
+
+  /** "Undo" on the message that follows a check-in tap. */
+  async undoCheckIn() {
+    await this.page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+  }
 }
