@@ -1,16 +1,20 @@
-import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
 import { Banners } from './components/banners.tsx';
 import { ToastBar } from './components/toast-bar.tsx';
 import { useTitle } from './hooks.ts';
 import { Caseload } from './screens/Caseload.tsx';
-import { CloseSupport } from './screens/CloseSupport.tsx';
-import { PupilForm } from './screens/PupilForm.tsx';
 import { PupilPage } from './screens/PupilPage.tsx';
 import { SessionForm } from './screens/SessionForm.tsx';
-import { SessionPage } from './screens/SessionPage.tsx';
-import { Settings } from './screens/Settings.tsx';
-import { EndTarget, TargetForm } from './screens/TargetForm.tsx';
 import { Today } from './screens/Today.tsx';
+
+// Screens used a few times a day load on first use (the service worker has them all, so they
+// open offline too); Today, the caseload, a pupil and the note form are in the first download.
+const PupilForm = lazy(() => import('./screens/PupilForm.tsx').then((m) => m.PupilForm));
+const CloseSupport = lazy(() => import('./screens/CloseSupport.tsx').then((m) => m.CloseSupport));
+const TargetForm = lazy(() => import('./screens/TargetForm.tsx').then((m) => m.TargetForm));
+const EndTarget = lazy(() => import('./screens/TargetForm.tsx').then((m) => m.EndTarget));
+const SessionPage = lazy(() => import('./screens/SessionPage.tsx').then((m) => m.SessionPage));
+const Settings = lazy(() => import('./screens/Settings.tsx').then((m) => m.Settings));
 
 function NotFound() {
   useTitle('Not here');

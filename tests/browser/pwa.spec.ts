@@ -27,7 +27,7 @@ test('Chromium finds Waymark installable, with no installability errors, and its
 });
 
 test('after one visit online, Waymark opens offline: reload, a deep link to a pupil, a new note, another reload', async ({ tablet }) => {
-  const { page, context, today, caseload, pupilPage, sessionForm } = tablet;
+  const { page, context, today, caseload, pupilPage, sessionForm, settings } = tablet;
   await today.open();
   await waitForOfflineReady(page);
   await caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7', form: '7B' });
@@ -43,6 +43,9 @@ test('after one visit online, Waymark opens offline: reload, a deep link to a pu
   await sessionForm.record({ kind: 'One-to-one', pupils: ['Priya'], note: 'Written with no network in the library.' });
   await page.reload();
   await expect(pupilPage.sessions.first()).toContainText('Written with no network in the library.');
+  // A screen whose code this tablet has never loaded still opens: every part of the app is cached.
+  await settings.open();
+  await expect(page.getByRole('heading', { level: 2, name: 'Download everything' })).toBeVisible();
   // The school's API is never answered from the cache.
   const api = await page.evaluate(() =>
     fetch('/api/v1/health').then(
