@@ -100,7 +100,18 @@ test.describe('updates', () => {
       await expect(sessionForm.note).toHaveValue('Typed just before the update');
       await sessionForm.note.pressSequentially(', and a few more words');
 
+      // A sync is running (it holds the sync lock): the new version waits for it to finish.
+      await page.evaluate(() => {
+        const w = window as unknown as { finishSync: () => void; oldPage: boolean };
+        w.oldPage = true;
+        void navigator.locks.request('waymark-sync', () => new Promise<void>((resolve) => (w.finishSync = resolve)));
+      });
       await updateBanner(page).getByRole('button', { name: 'Reload' }).click();
+      await expect(updateBanner(page).getByRole('button', { name: 'Reloading…' })).toBeDisabled();
+      await page.waitForTimeout(1_000);
+      expect(await page.evaluate(() => (window as unknown as { oldPage?: boolean }).oldPage)).toBe(true);
+      await page.evaluate(() => (window as unknown as { finishSync: () => void }).finishSync());
+      await page.waitForFunction(() => !(window as unknown as { oldPage?: boolean }).oldPage);
       await page.waitForURL('**/sessions/new');
       await expect(sessionForm.note).toHaveValue('Typed just before the update, and a few more words');
       await expect(sessionForm.pupilChosen('Jake')).toBeChecked();
