@@ -22,6 +22,7 @@ test('a mentor adds a pupil, sets a target, checks it in, records a group sessio
   );
 
   await caseload.addPupil({ name: 'Amelia Jacobs', preferredName: 'Millie', yearGroup: 'Year 8' });
+  await pupilPage.setTarget({ wording: 'Ask for help once a lesson', rhythm: 'Once a week' });
 
   await sessionForm.record({
     kind: 'Group or homework club',
@@ -29,6 +30,7 @@ test('a mentor adds a pupil, sets a target, checks it in, records a group sessio
     pupils: ['Jake Smith', 'Millie Jacobs'],
     note: 'Both finished the maths worksheet. Jake helped Millie with fractions.',
     minutes: 45,
+    reviews: [{ pupil: 'Millie Jacobs', target: 'Ask for help once a lesson', result: 'Partly' }],
   });
   await expect(page.getByRole('heading', { level: 1, name: /Group or homework club – Homework club/ })).toBeVisible();
 
@@ -51,4 +53,6 @@ test('a mentor adds a pupil, sets a target, checks it in, records a group sessio
 
   await caseload.openPupil('Millie');
   await expect(pupilPage.sessions.first()).toContainText('Jake helped Millie with fractions.');
+  // The target reviewed in the group session was checked in by it.
+  expect((await pupilPage.strip('Ask for help once a lesson')).some((cell) => /: Partly/.test(cell))).toBe(true);
 });
