@@ -1,0 +1,141 @@
+/**
+ * The sync protocol between a tablet and the school's endpoint, version 1. Both sides import this
+ * file; docs/sync-protocol.md describes it for anyone writing another endpoint.
+ *
+ * Every request carries `protocol`; every path starts with /api/v1. A tablet pushes its outbox
+ * (each change with its own id and a per-device sequence number rising by one), and gets a result
+ * for every change; then it pulls what others changed since its cursor, page by page.
+ */
+import * as v from 'valibot';
+import { SYNCED_TABLES } from './model.ts';
+
+export const PROTOCOL = 1;
+export const API = '/api/v1';
+
+export const LIMITS = {
+  /** Changes in one push; a day offline (50 to 300) fits in one. */
+  pushChanges: 500,
+  /** Request body, in bytes. */
+  body: 5 * 1024 * 1024,
+  /** Changes in one pulled page. */
+  pullPage: 1000,
+  /** Any one string in a change: the longest field (a note) is 20,000 characters. */
+  string: 25_000,
+} as const;
+
+const hlc = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-z]{4}_.{1,64}$/, 'Not a clock reading.'));
+const uuid = v.pipe(v.string(), v.uuid());
+const protocolField = v.literal(PROTOCOL, `This endpoint speaks sync protocol ${PROTOCOL}.`);
+
+export const PushChangeSchema = v.object({
+  changeId: uuid,
+  /** Per-device: the first change a device makes is 1, and each next one is one more. */
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  table: v.picklist(SYNCED_TABLES, 'Unknown kind of record.'),
+  recordId: uuid,
+  op: v.picklist(['create', 'update', 'delete']),
+  /** The fields set (the whole record for a create); a cleared field is null. */
+  values: v.record(v.string(), v.unknown()),
+  hlc,
+  /** For each field set by an update, the clock of the value the editor saw (null: none). */
+  base: v.optional(v.record(v.string(), v.nullable(hlc))),
+});
+export type PushChange = v.InferOutput<typeof PushChangeSchema>;
+
+export const PushRequestSchema = v.object({
+  protocol: protocolField,
+  changes: v.pipe(v.array(PushChangeSchema), v.maxLength(LIMITS.pushChanges, `At most ${LIMITS.pushChanges} changes in one push.`)),
+  /** How many changes the tablet still holds, this push included: the school sees tablets with unsent work. */
+  unsent: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** The tablet's clock when it sent the request: a clock far off is flagged to the mentor. */
+  deviceTime: v.pipe(v.string(), v.isoTimestamp()),
+});
+export type PushRequest = v.InferOutput<typeof PushRequestSchema>;
+
+export type RejectCode =
+  /** The record fails validation (the message says how, in the mentor's words). */
+  | 'invalid_record'
+  /** The record belongs to another school. */
+  | 'not_your_school'
+  /** An update or delete for a record the endpoint has never had. */
+  | 'record_not_found'
+  /** A sequence number that skips ahead: an earlier change has not arrived. */
+  | 'out_of_order';
+
+/** The endpoint's answer for one pushed change. A rejected change never blocks the others. */
+export type ChangeResult =
+  | { seq: number; changeId: string; status: 'applied' }
+  | { seq: number; changeId: string; status: 'duplicate' }
+  | { seq: number; changeId: string; status: 'rejected'; code: RejectCode; message: string };
+
+export interface PushResponse {
+  protocol: typeof PROTOCOL;
+  results: ChangeResult[];
+  /** Set when the tablet's clock is far from the endpoint's, in milliseconds (positive: ahead). */
+  clockSkewMs?: number;
+}
+
+export const PullRequestSchema = v.object({
+  protocol: protocolField,
+  /** Opaque; null for a first pull (or a resync from scratch). */
+  cursor: v.nullable(v.pipe(v.string(), v.maxLength(200))),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.pullPage))),
+});
+export type PullRequest = v.InferOutput<typeof PullRequestSchema>;
+
+/** A change another tablet made, as the endpoint hands it on. */
+export interface PulledChange {
+  table: (typeof SYNCED_TABLES)[number];
+  recordId: string;
+  op: 'create' | 'update' | 'delete';
+  values: Record<string, unknown>;
+  hlc: string;
+  deviceId: string;
+  mentorId: string;
+}
+
+export interface PullResponse {
+  protocol: typeof PROTOCOL;
+  changes: PulledChange[];
+  /** Store with the page, in the same transaction; send it with the next pull. */
+  cursor: string;
+  /** More pages wait: pull again at once. */
+  more: boolean;
+}
+
+export const EnrolRequestSchema = v.object({
+  protocol: protocolField,
+  /** The one-time code printed by `npm run admin -- add-mentor`. */
+  code: v.pipe(v.string(), v.trim(), v.minLength(6), v.maxLength(64)),
+  /** How the tablet will be listed to the school's IT person ("Year 9 iPad 3"). */
+  deviceName: v.pipe(v.string(), v.trim(), v.maxLength(80)),
+});
+export type EnrolRequest = v.InferOutput<typeof EnrolRequestSchema>;
+
+export interface EnrolResponse {
+  protocol: typeof PROTOCOL;
+  deviceId: string;
+  /** Sent as `Authorization: Bearer <token>` with every request; only its hash is kept. */
+  token: string;
+  mentor: { id: string; name: string; dsl: boolean };
+  school: { id: string; name: string };
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'too_large'
+  | 'unauthorised'
+  /** The device was revoked (a lost tablet): it keeps its changes and must be enrolled again. */
+  | 'device_revoked'
+  | 'code_invalid'
+  | 'protocol_too_old'
+  | 'protocol_too_new'
+  /** The endpoint was restored from a backup or replaced: pull again from scratch, keeping unsent changes. */
+  | 'resync'
+  | 'not_found'
+  | 'server_error';
+
+/** Every error answer: an HTTP status, a code for programs and a message for people. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
