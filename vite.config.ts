@@ -69,7 +69,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['tests/unit/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
     // Mentors' days are local days: test where local time and UTC differ for half the year.

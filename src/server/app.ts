@@ -1,18 +1,105 @@
+/**
+ * The school endpoint over HTTP: the built app and the sync API (src/shared/protocol.ts) from one
+ * origin. Every error is JSON, `{ error: { code, message } }`, and leaves the server serving.
+ */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import pino, { type Logger } from 'pino';
+import * as v from 'valibot';
+import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
 import { serveApp } from './static.ts';
+import type { Store } from './store.ts';
+import { authenticate, enrol, pull, push, SyncError } from './sync.ts';
 
 export const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 export interface ServerOptions {
   /** The built app to serve (`dist/`). */
   staticDir: string;
+  /** Where the school's records live; without one, only the app is served. */
+  store?: Store;
+  logger?: Logger;
+  /** The endpoint's clock (tests move it). */
+  now?: () => Date;
 }
 
-/** The school endpoint: the app and its API from one origin. */
+const fail = (code: ErrorBody['error']['code'], message: string): ErrorBody => ({ error: { code, message } });
+
+/** Parses a JSON body against a protocol schema, answering in words what is wrong. */
+async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>): Promise<T> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new SyncError(400, 'bad_request', 'The request body is not valid JSON.');
+  }
+  const protocol = (body as { protocol?: unknown })?.protocol;
+  if (typeof protocol === 'number' && protocol < PROTOCOL) {
+    throw new SyncError(
+      400,
+      'protocol_too_old',
+      'This version of Waymark on the tablet is too old for the school’s server: open Waymark online to update it.',
+    );
+  }
+  if (typeof protocol === 'number' && protocol > PROTOCOL) {
+    throw new SyncError(
+      400,
+      'protocol_too_new',
+      'The school’s server is older than Waymark on this tablet: ask the school’s IT person to update it. Nothing is lost meanwhile.',
+    );
+  }
+  const result = v.safeParse(schema, body);
+  if (!result.success) {
+    const where = (i: v.BaseIssue<unknown>) => i.path?.map((p) => p.key).join('.') ?? '';
+    throw new SyncError(400, 'bad_request', result.issues.map((i) => (where(i) ? `${where(i)}: ${i.message}` : i.message)).join(' '));
+  }
+  return result.output;
+}
+
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
-  app.get('/api/v1/health', (c) => c.json({ ok: true, version: VERSION }));
-  app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: `No such API: ${c.req.method} ${c.req.path}` } }, 404));
+  const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const now = options.now ?? (() => new Date());
+
+  app.use(`${API}/*`, async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  app.use(
+    `${API}/*`,
+    bodyLimit({
+      maxSize: LIMITS.body,
+      onError: (c) =>
+        c.json(fail('too_large', `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`), 413),
+    }),
+  );
+  app.onError((error, c) => {
+    if (error instanceof SyncError) return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
+    log.error({ err: error, path: c.req.path }, 'request failed');
+    return c.json(
+      fail('server_error', 'The school’s server hit a problem; nothing from this request was saved. Waymark will try again.'),
+      500,
+    );
+  });
+
+  app.get(`${API}/health`, (c) => c.json({ ok: true, version: VERSION, protocol: PROTOCOL }));
+
+  const store = options.store;
+  if (store) {
+    app.post(`${API}/enrol`, async (c) => c.json(enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now())));
+    app.post(`${API}/push`, async (c) => {
+      const device = authenticate(store, c.req.header('authorization'));
+      return c.json(push(store, device, await readBody(c.req.raw, PushRequestSchema), now()));
+    });
+    app.post(`${API}/pull`, async (c) => {
+      const device = authenticate(store, c.req.header('authorization'));
+      return c.json(pull(store, device, await readBody(c.req.raw, PullRequestSchema)));
+    });
+  }
+
+  app.all(`${API}/*`, (c) => c.json(fail('not_found', `No such API: ${c.req.method} ${c.req.path}`), 404));
   serveApp(app, options.staticDir);
   return app;
 }

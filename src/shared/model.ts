@@ -63,6 +63,8 @@ const day = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-09-01.'),
   v.check((s) => {
+    // Only a well-formed date can fail to exist; a malformed one has its own message.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return true;
     const [y, m, d] = s.split('-').map(Number) as [number, number, number];
     const date = new Date(Date.UTC(y, m - 1, d));
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;

@@ -105,6 +105,8 @@ export interface PullResponse {
 
 export const EnrolRequestSchema = v.object({
   protocol: protocolField,
+  /** The tablet's own id, made when Waymark first opened on it: its records already carry it. */
+  deviceId: uuid,
   /** The one-time code printed by `npm run admin -- add-mentor`. */
   code: v.pipe(v.string(), v.trim(), v.minLength(6), v.maxLength(64)),
   /** How the tablet will be listed to the school's IT person ("Year 9 iPad 3"). */

@@ -1,0 +1,218 @@
+/**
+ * The embedded store: one SQLite file under DATA_DIR, in WAL mode, so a school runs Waymark with
+ * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SyncedTable } from '../shared/model.ts';
+import type { PulledChange } from '../shared/protocol.ts';
+import type { BatchWriter, Device, Mentor, School, Store, StoredRecord } from './store.ts';
+
+const MIGRATIONS = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE schools (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+  CREATE TABLE mentors (id TEXT PRIMARY KEY, school_id TEXT NOT NULL REFERENCES schools(id), name TEXT NOT NULL,
+    dsl INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+  CREATE TABLE enrolment_codes (code_hash TEXT PRIMARY KEY, mentor_id TEXT NOT NULL REFERENCES mentors(id),
+    expires_at TEXT NOT NULL, used_at TEXT);
+  CREATE TABLE devices (id TEXT PRIMARY KEY, mentor_id TEXT NOT NULL REFERENCES mentors(id), school_id TEXT NOT NULL REFERENCES schools(id),
+    name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, enrolled_at TEXT NOT NULL, revoked_at TEXT, last_seen_at TEXT,
+    last_seq INTEGER NOT NULL DEFAULT 0, unsent INTEGER NOT NULL DEFAULT 0, clock_skew_ms INTEGER);
+  CREATE TABLE records (table_name TEXT NOT NULL, id TEXT NOT NULL, school_id TEXT NOT NULL REFERENCES schools(id),
+    state TEXT NOT NULL, PRIMARY KEY (table_name, id));
+  CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, school_id TEXT NOT NULL, table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL, op TEXT NOT NULL, change_values TEXT NOT NULL, hlc TEXT NOT NULL, device_id TEXT NOT NULL,
+    mentor_id TEXT NOT NULL);
+  CREATE INDEX changes_by_school ON changes (school_id, seq);
+  CREATE TABLE lost_values (id INTEGER PRIMARY KEY AUTOINCREMENT, school_id TEXT NOT NULL, table_name TEXT NOT NULL,
+    record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT, hlc TEXT NOT NULL, lost_to TEXT NOT NULL);
+  CREATE INDEX lost_by_record ON lost_values (table_name, record_id);
+  `,
+];
+
+interface DeviceRow {
+  id: string;
+  mentor_id: string;
+  school_id: string;
+  name: string;
+  enrolled_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  last_seq: number;
+  unsent: number;
+  clock_skew_ms: number | null;
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  mentorId: r.mentor_id,
+  schoolId: r.school_id,
+  name: r.name,
+  enrolledAt: r.enrolled_at,
+  revokedAt: r.revoked_at,
+  lastSeenAt: r.last_seen_at,
+  lastSeq: r.last_seq,
+  unsent: r.unsent,
+  clockSkewMs: r.clock_skew_ms,
+});
+
+const toMentor = (r: { id: string; school_id: string; name: string; dsl: number }): Mentor => ({
+  id: r.id,
+  schoolId: r.school_id,
+  name: r.name,
+  dsl: r.dsl === 1,
+});
+
+/** Opens (creating if need be) the store in `dataDir`, or in memory for tests. */
+export function openSqliteStore(dataDir: string | ':memory:'): Store {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'waymark.sqlite');
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (const [i, sql] of MIGRATIONS.entries()) if (i >= version) db.exec(sql);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
+  })();
+
+  const now = () => new Date().toISOString();
+  const q = {
+    mentor: db.prepare('SELECT * FROM mentors WHERE id = ?'),
+    device: db.prepare('SELECT * FROM devices WHERE id = ?'),
+    record: db.prepare('SELECT school_id, state FROM records WHERE table_name = ? AND id = ?'),
+    putRecord: db.prepare(
+      'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
+    ),
+    appendChange: db.prepare(
+      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, device_id, mentor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    keepLost: db.prepare(
+      'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    setLastSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
+    lastSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
+  };
+
+  const writer: BatchWriter = {
+    lastSeq: (deviceId) => (q.lastSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
+    getRecord(table, id) {
+      const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
+      return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
+    },
+    putRecord(r: StoredRecord) {
+      q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
+    },
+    appendChange(schoolId, c: PulledChange) {
+      q.appendChange.run(schoolId, c.table, c.recordId, c.op, JSON.stringify(c.values), c.hlc, c.deviceId, c.mentorId);
+    },
+    keepLost(schoolId, l) {
+      q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
+    },
+    setLastSeq(deviceId, seq) {
+      q.setLastSeq.run(seq, deviceId, seq);
+    },
+  };
+
+  return {
+    epoch: () => (db.prepare("SELECT value FROM meta WHERE key = 'epoch'").get() as { value: string }).value,
+    addSchool(name) {
+      const school = { id: randomUUID(), name };
+      db.prepare('INSERT INTO schools (id, name, created_at) VALUES (?, ?, ?)').run(school.id, name, now());
+      return school;
+    },
+    schools: () => db.prepare('SELECT id, name FROM schools ORDER BY created_at').all() as School[],
+    addMentor(schoolId, name) {
+      const id = randomUUID();
+      db.prepare('INSERT INTO mentors (id, school_id, name, created_at) VALUES (?, ?, ?, ?)').run(id, schoolId, name, now());
+      return { id, schoolId, name, dsl: false };
+    },
+    mentor: (id) => {
+      const row = q.mentor.get(id) as Parameters<typeof toMentor>[0] | undefined;
+      return row && toMentor(row);
+    },
+    setDsl(mentorId, dsl) {
+      const changed = db.prepare('UPDATE mentors SET dsl = ? WHERE id = ?').run(dsl ? 1 : 0, mentorId).changes;
+      if (!changed) throw new Error(`No mentor with id ${mentorId}.`);
+      return toMentor(q.mentor.get(mentorId) as Parameters<typeof toMentor>[0]);
+    },
+    addEnrolmentCode(mentorId, codeHash, expiresAt) {
+      db.prepare('INSERT INTO enrolment_codes (code_hash, mentor_id, expires_at) VALUES (?, ?, ?)').run(codeHash, mentorId, expiresAt);
+    },
+    useEnrolmentCode(codeHash, at) {
+      return db.transaction(() => {
+        const used = db
+          .prepare('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING mentor_id')
+          .get(at, codeHash, at) as { mentor_id: string } | undefined;
+        const row = used && (q.mentor.get(used.mentor_id) as Parameters<typeof toMentor>[0] | undefined);
+        return row ? toMentor(row) : undefined;
+      })();
+    },
+    enrolDevice(device, tokenHash) {
+      db.prepare(
+        `INSERT INTO devices (id, mentor_id, school_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET mentor_id = excluded.mentor_id, name = excluded.name, token_hash = excluded.token_hash,
+           enrolled_at = excluded.enrolled_at, revoked_at = NULL
+         WHERE devices.school_id = excluded.school_id`,
+      ).run(device.id, device.mentorId, device.schoolId, device.name, tokenHash, device.enrolledAt);
+      const row = q.device.get(device.id) as DeviceRow;
+      if (row.school_id !== device.schoolId) throw new Error('This tablet is enrolled with another school.');
+      return toDevice(row);
+    },
+    deviceByTokenHash: (tokenHash) => {
+      const row = db.prepare('SELECT * FROM devices WHERE token_hash = ?').get(tokenHash) as DeviceRow | undefined;
+      return row && toDevice(row);
+    },
+    devices: (schoolId) =>
+      (schoolId
+        ? db.prepare('SELECT * FROM devices WHERE school_id = ? ORDER BY enrolled_at').all(schoolId)
+        : db.prepare('SELECT * FROM devices ORDER BY enrolled_at').all()
+      ).map((r) => toDevice(r as DeviceRow)),
+    revokeDevice(id, at) {
+      db.prepare('UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+      const row = q.device.get(id) as DeviceRow | undefined;
+      return row && toDevice(row);
+    },
+    noteSync(deviceId, at, unsent, clockSkewMs) {
+      db.prepare('UPDATE devices SET last_seen_at = ?, unsent = ?, clock_skew_ms = ? WHERE id = ?').run(at, unsent, clockSkewMs, deviceId);
+    },
+    batch: (work) => db.transaction(() => work(writer))(),
+    changesSince(schoolId, after, limit, excludeDevice) {
+      const rows = db
+        .prepare('SELECT * FROM changes WHERE school_id = ? AND seq > ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?')
+        .all(schoolId, after, excludeDevice ?? null, excludeDevice ?? null, limit) as {
+        seq: number;
+        table_name: SyncedTable;
+        record_id: string;
+        op: PulledChange['op'];
+        change_values: string;
+        hlc: string;
+        device_id: string;
+        mentor_id: string;
+      }[];
+      return rows.map((r) => ({
+        seq: r.seq,
+        change: {
+          table: r.table_name,
+          recordId: r.record_id,
+          op: r.op,
+          values: JSON.parse(r.change_values),
+          hlc: r.hlc,
+          deviceId: r.device_id,
+          mentorId: r.mentor_id,
+        },
+      }));
+    },
+    lastChangeSeq: () => (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes').get() as { seq: number }).seq,
+    close: () => db.close(),
+  };
+}

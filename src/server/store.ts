@@ -1,0 +1,92 @@
+/**
+ * What the sync code needs from storage, and nothing more, so that a PostgreSQL store for a trust
+ * or local authority can sit beside the embedded SQLite one without touching the sync code.
+ */
+
+import type { SyncedState } from '../shared/merge.ts';
+import type { SyncedTable } from '../shared/model.ts';
+import type { PulledChange } from '../shared/protocol.ts';
+
+export interface School {
+  id: string;
+  name: string;
+}
+
+export interface Mentor {
+  id: string;
+  schoolId: string;
+  name: string;
+  dsl: boolean;
+}
+
+export interface Device {
+  id: string;
+  mentorId: string;
+  schoolId: string;
+  name: string;
+  enrolledAt: string;
+  revokedAt: string | null;
+  lastSeenAt: string | null;
+  /** The last change sequence number applied from this device: kept for good, so a retry applies once. */
+  lastSeq: number;
+  /** How many changes the tablet said it still held at its last sync. */
+  unsent: number;
+  clockSkewMs: number | null;
+}
+
+export interface StoredRecord {
+  schoolId: string;
+  table: SyncedTable;
+  id: string;
+  state: SyncedState;
+}
+
+export interface LostRecordValue {
+  table: SyncedTable;
+  recordId: string;
+  field: string;
+  value: unknown;
+  hlc: string;
+  lostTo: string;
+}
+
+/** Everything one pushed batch writes, inside the batch's one transaction. */
+export interface BatchWriter {
+  /** The device's last applied sequence number, read inside the batch's transaction. */
+  lastSeq(deviceId: string): number;
+  getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
+  putRecord(record: StoredRecord): void;
+  appendChange(schoolId: string, change: PulledChange): void;
+  keepLost(schoolId: string, lost: LostRecordValue): void;
+  /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
+  setLastSeq(deviceId: string, seq: number): void;
+}
+
+export interface Store {
+  /** Changes with this epoch are from this database's life; a restore from backup keeps it, a new database does not. */
+  epoch(): string;
+  addSchool(name: string): School;
+  schools(): School[];
+  addMentor(schoolId: string, name: string): Mentor;
+  mentor(id: string): Mentor | undefined;
+  setDsl(mentorId: string, dsl: boolean): Mentor;
+  /** Stores a one-time enrolment code (its hash only) for a mentor. */
+  addEnrolmentCode(mentorId: string, codeHash: string, expiresAt: string): void;
+  /** Uses a code once: the mentor it was for, if it was valid, unused and not expired. */
+  useEnrolmentCode(codeHash: string, now: string): Mentor | undefined;
+  /**
+   * Enrols a tablet under its own id (the one in its records). Enrolling a known tablet again (a
+   * revoked one, or a new mentor) gives it a new token and keeps what it had applied.
+   */
+  enrolDevice(device: Pick<Device, 'id' | 'mentorId' | 'schoolId' | 'name' | 'enrolledAt'>, tokenHash: string): Device;
+  deviceByTokenHash(tokenHash: string): Device | undefined;
+  devices(schoolId?: string): Device[];
+  revokeDevice(id: string, at: string): Device | undefined;
+  noteSync(deviceId: string, at: string, unsent: number, clockSkewMs: number | null): void;
+  /** Runs `work` in one transaction: all of it is written, or none. */
+  batch<T>(work: (writer: BatchWriter) => T): T;
+  /** A school's changes after `after`, oldest first. */
+  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): { seq: number; change: PulledChange }[];
+  lastChangeSeq(): number;
+  close(): void;
+}

@@ -1,0 +1,204 @@
+/**
+ * The endpoint's side of the sync protocol (src/shared/protocol.ts), over any Store. Functions
+ * here take parsed, schema-checked requests and return protocol answers or throw a SyncError;
+ * HTTP lives in app.ts.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { decodeHlc, encodeHlc } from '../shared/hlc.ts';
+import { mergeChange } from '../shared/merge.ts';
+import { ValidationError, validate } from '../shared/model.ts';
+import type {
+  ChangeResult,
+  EnrolRequest,
+  EnrolResponse,
+  ErrorCode,
+  PullRequest,
+  PullResponse,
+  PushChange,
+  PushRequest,
+  PushResponse,
+} from '../shared/protocol.ts';
+import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
+import type { BatchWriter, Device, Store } from './store.ts';
+
+/** A tablet whose clock is further than this from the endpoint's is told so. */
+export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
+/** A change stamped later than this into the future is re-stamped with the endpoint's time, so a fast clock cannot win every later edit. */
+export const FUTURE_TOLERANCE_MS = 60_000;
+/** An enrolment code lasts a day, and works once. */
+export const CODE_LIFETIME_MS = 24 * 60 * 60_000;
+
+export class SyncError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Codes are typed on a tablet: no 0/O or 1/I/L to confuse, case and dashes ignored. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const normaliseCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+/** A new one-time enrolment code for a mentor: only its hash is stored. */
+export function issueEnrolmentCode(store: Store, mentorId: string, now = new Date()): string {
+  const bytes = randomBytes(10);
+  const code = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  store.addEnrolmentCode(mentorId, sha256(normaliseCode(code)), new Date(now.getTime() + CODE_LIFETIME_MS).toISOString());
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+export function enrol(store: Store, request: EnrolRequest, now = new Date()): EnrolResponse {
+  const mentor = store.useEnrolmentCode(sha256(normaliseCode(request.code)), now.toISOString());
+  if (!mentor)
+    throw new SyncError(
+      401,
+      'code_invalid',
+      'That code does not work: it may be mistyped, already used, or more than a day old. Ask for a new one.',
+    );
+  const school = store.schools().find((s) => s.id === mentor.schoolId);
+  if (!school) throw new SyncError(500, 'server_error', 'The mentor’s school is missing.');
+  const token = randomBytes(32).toString('base64url');
+  let device: Device;
+  try {
+    device = store.enrolDevice(
+      {
+        id: request.deviceId,
+        mentorId: mentor.id,
+        schoolId: school.id,
+        name: request.deviceName || 'Tablet',
+        enrolledAt: now.toISOString(),
+      },
+      sha256(token),
+    );
+  } catch (error) {
+    throw new SyncError(409, 'bad_request', (error as Error).message);
+  }
+  return { protocol: PROTOCOL, deviceId: device.id, token, mentor: { id: mentor.id, name: mentor.name, dsl: mentor.dsl }, school };
+}
+
+/** The device a bearer token belongs to; refuses unknown and revoked tablets with a clear reason. */
+export function authenticate(store: Store, authorization: string | undefined): Device {
+  const token = authorization?.match(/^Bearer (\S+)$/)?.[1];
+  if (!token) throw new SyncError(401, 'unauthorised', 'This tablet is not enrolled: enter the school’s address and an enrolment code.');
+  const device = store.deviceByTokenHash(sha256(token));
+  if (!device) throw new SyncError(401, 'unauthorised', 'This tablet’s enrolment is not known here: enrol it again with a new code.');
+  if (device.revokedAt) {
+    throw new SyncError(
+      403,
+      'device_revoked',
+      'This tablet was removed from the school’s Waymark (reported lost or replaced). Nothing on it has been deleted: ask for a new code to enrol it again.',
+    );
+  }
+  return device;
+}
+
+/** Applies a batch in one transaction: each change once, in order, with a result for every one. */
+export function push(store: Store, device: Device, request: PushRequest, now = new Date()): PushResponse {
+  const skew = Date.parse(request.deviceTime) - now.getTime();
+  const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
+  const results = store.batch((writer) => {
+    let last = writer.lastSeq(device.id);
+    return request.changes.map((change): ChangeResult => {
+      const ids = { seq: change.seq, changeId: change.changeId };
+      if (change.seq <= last) return { ...ids, status: 'duplicate' };
+      if (change.seq > last + 1) {
+        return {
+          ...ids,
+          status: 'rejected',
+          code: 'out_of_order',
+          message: `Change ${last + 1} has not arrived yet; send the changes in order.`,
+        };
+      }
+      last = change.seq;
+      writer.setLastSeq(device.id, change.seq);
+      return { ...ids, ...apply(writer, device, change, now) };
+    });
+  });
+  store.noteSync(device.id, now.toISOString(), request.unsent, clockSkewMs ?? null);
+  return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
+}
+
+type Outcome =
+  | { status: 'applied' }
+  | { status: 'rejected'; code: 'invalid_record' | 'not_your_school' | 'record_not_found'; message: string };
+
+function apply(writer: BatchWriter, device: Device, change: PushChange, now: Date): Outcome {
+  const existing = writer.getRecord(change.table, change.recordId);
+  if (existing && existing.schoolId !== device.schoolId)
+    return { status: 'rejected', code: 'not_your_school', message: 'That record belongs to another school.' };
+  if (!existing && change.op !== 'create')
+    return { status: 'rejected', code: 'record_not_found', message: 'The record this change is for never reached the school.' };
+  const tooLong = Object.entries(change.values).find(([, v]) => typeof v === 'string' && v.length > LIMITS.string);
+  if (tooLong) return { status: 'rejected', code: 'invalid_record', message: `${tooLong[0]} is longer than ${LIMITS.string} characters.` };
+
+  const hlc = stampNoLaterThan(change.hlc, now);
+  // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
+  const values = {
+    ...change.values,
+    ...('deviceId' in change.values || change.op === 'create' ? { deviceId: device.id, mentorId: device.mentorId } : {}),
+  };
+  const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
+  try {
+    const record = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
+    validate(change.table, record);
+  } catch (error) {
+    if (error instanceof ValidationError) return { status: 'rejected', code: 'invalid_record', message: error.issues.join(' ') };
+    throw error;
+  }
+  writer.putRecord({ schoolId: device.schoolId, table: change.table, id: change.recordId, state: merged.state });
+  writer.appendChange(device.schoolId, {
+    table: change.table,
+    recordId: change.recordId,
+    op: change.op,
+    values,
+    hlc,
+    deviceId: device.id,
+    mentorId: device.mentorId,
+  });
+  for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
+  return { status: 'applied' };
+}
+
+/** A clock reading from a tablet whose clock runs fast is brought back to the endpoint's time. */
+function stampNoLaterThan(hlc: string, now: Date): string {
+  const reading = decodeHlc(hlc);
+  return reading.wall > now.getTime() + FUTURE_TOLERANCE_MS ? encodeHlc({ ...reading, wall: now.getTime() }) : hlc;
+}
+
+interface Cursor {
+  epoch: string;
+  seq: number;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (typeof c?.epoch === 'string' && Number.isInteger(c?.seq)) return c;
+  } catch {}
+  throw new SyncError(400, 'bad_request', 'That pull cursor is not one this endpoint issued.');
+}
+
+/** The school's changes made by other tablets since the cursor, a page at a time. */
+export function pull(store: Store, device: Device, request: PullRequest): PullResponse {
+  const epoch = store.epoch();
+  const latest = store.lastChangeSeq();
+  const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
+  if (from.epoch !== epoch || from.seq > latest) {
+    throw new SyncError(
+      409,
+      'resync',
+      'The school’s Waymark was restored or replaced since this tablet last synced: fetch everything again, keeping the changes not yet sent.',
+    );
+  }
+  const limit = request.limit ?? LIMITS.pullPage;
+  const rows = store.changesSince(device.schoolId, from.seq, limit, device.id);
+  const more = rows.length === limit;
+  // With nothing more to send, the cursor moves past this tablet's own changes too.
+  const seq = more ? (rows.at(-1)?.seq ?? from.seq) : latest;
+  return { protocol: PROTOCOL, changes: rows.map((r) => r.change), cursor: encodeCursor({ epoch, seq }), more };
+}

@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import { issueEnrolmentCode } from '../../src/server/sync.ts';
+import { PROTOCOL } from '../../src/shared/protocol.ts';
+import { newPupil, openSchool } from './school.ts';
+
+const later = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
+
+describe('enrolling a tablet', () => {
+  it('turns a one-time code into a device token; the code then stops working', async () => {
+    const school = openSchool();
+    const { code } = school.addMentor('Sam Patel');
+    const first = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d1', code, deviceName: 'iPad 1' },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      protocol: PROTOCOL,
+      deviceId: '01a20000-0000-7000-8000-0000000000d1',
+      mentor: { name: 'Sam Patel', dsl: false },
+      school: { name: 'Hillside Academy' },
+    });
+    expect(first.body.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const again = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d2', code, deviceName: 'iPad 2' },
+    });
+    expect(again).toMatchObject({ status: 401, body: { error: { code: 'code_invalid' } } });
+  });
+
+  it('refuses a code more than a day old, and accepts it typed in lower case with spaces', async () => {
+    const school = openSchool();
+    const { code } = school.addMentor('Sam Patel');
+    const sloppy = ` ${code.toLowerCase().replace('-', ' ')} `;
+    school.clock.now = later(school.clock.now, 24 * 60 + 1);
+    const old = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d1', code: sloppy, deviceName: '' },
+    });
+    expect(old.body.error.code).toBe('code_invalid');
+    const fresh = school.addMentor('Alex Jones');
+    const ok = await school.request('/api/v1/enrol', {
+      body: {
+        protocol: PROTOCOL,
+        deviceId: '01a20000-0000-7000-8000-0000000000d1',
+        code: ` ${fresh.code.toLowerCase().replace('-', ' ')} `,
+        deviceName: '',
+      },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe('pushing and pulling', () => {
+  it('a pupil recorded on one tablet reaches another mentor of the school, and not the tablet that sent it', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const pupil = newPupil(a);
+    const pushed = await a.push([a.change('pupils', pupil.id, 'create', pupil.values)]);
+    expect(pushed.body.results).toEqual([expect.objectContaining({ seq: 1, status: 'applied' })]);
+
+    const pulled = await b.pull();
+    expect(pulled.body.changes).toHaveLength(1);
+    expect(pulled.body.changes[0]).toMatchObject({
+      table: 'pupils',
+      recordId: pupil.id,
+      op: 'create',
+      deviceId: a.deviceId,
+      mentorId: a.mentorId,
+    });
+    // The server records who really wrote it: the enrolled tablet's mentor, not what the tablet claimed (null).
+    expect(pulled.body.changes[0].values.mentorId).toBe(a.mentorId);
+    expect((await a.pull()).body.changes).toEqual([]);
+  });
+
+  it('an offline day of 300 changes arrives complete, in order, in one push', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const changes = Array.from({ length: 300 }, (_, i) => {
+      const p = newPupil(a, `Pupil ${i + 1}`);
+      return a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -300 + i));
+    });
+    const pushed = await a.push(changes);
+    expect(pushed.body.results.map((r: { status: string }) => r.status)).toEqual(Array(300).fill('applied'));
+    const names: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const pulled: { body: { changes: { values: { name: string } }[]; cursor: string; more: boolean } } = await b.pull(cursor, 128);
+      names.push(...pulled.body.changes.map((c) => c.values.name));
+      cursor = pulled.body.cursor;
+      if (!pulled.body.more) break;
+    }
+    expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `Pupil ${i + 1}`));
+    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastSeq: 300, unsent: 300 });
+  });
+
+  it('the same batch sent twice at once (two tabs, or the service worker and a page) applies once', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const batch = Array.from({ length: 5 }, (_, i) => {
+      const p = newPupil(a, `Pupil ${i}`);
+      return a.change('pupils', p.id, 'create', p.values);
+    });
+    const [one, two] = await Promise.all([a.push(batch), a.push(batch)]);
+    const statuses = [one, two].map((r) => r.body.results.map((x: { status: string }) => x.status).join(','));
+    expect(statuses.sort()).toEqual(['applied,applied,applied,applied,applied', 'duplicate,duplicate,duplicate,duplicate,duplicate']);
+    expect((await b.pull()).body.changes).toHaveLength(5);
+  });
+
+  it('a batch whose answer never reached the tablet is sent again and recorded once', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const batch = [
+      a.change('pupils', p.id, 'create', p.values),
+      a.change('pupils', p.id, 'update', { form: '9S', updatedAt: '2026-11-24T10:00:00.000Z' }),
+    ];
+    await a.push(batch); // the connection drops here: the tablet never hears the answer
+    const retry = await a.push(batch);
+    expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect((await b.pull()).body.changes).toHaveLength(2);
+  });
+
+  it('change 3 of 10 is refused with a reason while the other nine apply', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const batch = Array.from({ length: 10 }, (_, i) => {
+      const p = newPupil(a, i === 2 ? '' : `Pupil ${i + 1}`);
+      return a.change('pupils', p.id, 'create', p.values);
+    });
+    const { body } = await a.push(batch);
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'rejected', ...Array(7).fill('applied')]);
+    expect(body.results[2]).toMatchObject({ seq: 3, code: 'invalid_record', message: 'Name is required.' });
+    const b = await school.enrolTablet('Alex Jones');
+    expect((await b.pull()).body.changes).toHaveLength(9);
+  });
+
+  it('a change that skips ahead is refused as out of order, and nothing after it applies out of turn', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const first = a.change('pupils', p.id, 'create', p.values);
+    const second = a.change('pupils', p.id, 'update', { form: '9S' });
+    const { body } = await a.push([second]);
+    expect(body.results).toEqual([expect.objectContaining({ status: 'rejected', code: 'out_of_order' })]);
+    expect((await a.push([first, second])).body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+  });
+
+  it('two tablets editing the same field: the later edit wins on the server, and the earlier is kept', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -60));
+    await a.push([created]);
+    await a.push([a.change('pupils', p.id, 'update', { form: '9S' }, later(school.clock.now, -10), { form: created.hlc })]);
+    await b.push([b.change('pupils', p.id, 'update', { form: '9T' }, later(school.clock.now, -20), { form: created.hlc })]);
+    const record = school.store.batch((w) => w.getRecord('pupils', p.id));
+    expect(record?.state.fields.form).toBe('9S');
+  });
+
+  it('a tablet whose clock is two days ahead is told so, and does not win every later edit', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -60));
+    await a.push([created]);
+    const fast = a.change('pupils', p.id, 'update', { form: 'from the fast clock' }, later(school.clock.now, 2 * 24 * 60), {
+      form: created.hlc,
+    });
+    const pushed = await school.request('/api/v1/push', {
+      token: a.token,
+      body: { protocol: PROTOCOL, changes: [fast], unsent: 1, deviceTime: later(school.clock.now, 2 * 24 * 60).toISOString() },
+    });
+    expect(pushed.body.clockSkewMs).toBe(2 * 24 * 60 * 60_000);
+    expect(school.store.devices().find((d) => d.id === a.deviceId)?.clockSkewMs).toBe(2 * 24 * 60 * 60_000);
+    school.clock.now = later(school.clock.now, 5);
+    await b.push([b.change('pupils', p.id, 'update', { form: 'edited later by a good clock' }, school.clock.now)]);
+    const record = school.store.batch((w) => w.getRecord('pupils', p.id));
+    expect(record?.state.fields.form).toBe('edited later by a good clock');
+  });
+
+  it('a server restored from an older backup, or replaced, tells tablets to fetch everything again', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const { body } = await a.pull();
+    const cursor = JSON.parse(Buffer.from(body.cursor, 'base64url').toString());
+    const future = Buffer.from(JSON.stringify({ ...cursor, seq: cursor.seq + 50 })).toString('base64url');
+    expect(await a.pull(future)).toMatchObject({ status: 409, body: { error: { code: 'resync' } } });
+    const otherServer = Buffer.from(JSON.stringify({ ...cursor, epoch: 'another-database' })).toString('base64url');
+    expect(await a.pull(otherServer)).toMatchObject({ status: 409, body: { error: { code: 'resync' } } });
+  });
+});
+
+describe('tablets that are not allowed', () => {
+  it('a revoked tablet is refused with a reason, and can be enrolled again with a new code', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    school.store.revokeDevice(a.deviceId, school.clock.now.toISOString());
+    const p = newPupil(a);
+    const sent = a.change('pupils', p.id, 'create', p.values);
+    const refused = { ...(await a.push([sent])), sent };
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'device_revoked' } } });
+    expect(refused.body.error.message).toContain('Nothing on it has been deleted');
+    expect((await a.pull()).status).toBe(403);
+
+    // The mentor gets a new code and enrols the same tablet again: its unsent change goes through.
+    const code = issueEnrolmentCode(school.store, a.mentorId, school.clock.now);
+    const again = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: a.deviceId, code, deviceName: 'Found again' },
+    });
+    expect(again.status).toBe(200);
+    a.token = again.body.token;
+    const { body } = await a.push([{ ...refused.sent, seq: 1 }]);
+    expect(body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['a wrong token', 'not-a-real-token'],
+  ])('a request with %s is refused', async (_, token) => {
+    const school = openSchool();
+    const { status, body } = await school.request('/api/v1/pull', { token, body: { protocol: PROTOCOL, cursor: null } });
+    expect(status).toBe(401);
+    expect(body.error.code).toBe('unauthorised');
+  });
+
+  it('a change to another school’s record is refused, and nothing is written', async () => {
+    const school = openSchool();
+    const other = school.store.addSchool('Riverside Primary');
+    const a = await school.enrolTablet('Sam Patel');
+    const intruder = await school.enrolTablet('Pat Other', other.id);
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const { body } = await intruder.push([intruder.change('pupils', p.id, 'update', { form: 'hijacked' })]);
+    expect(body.results[0]).toMatchObject({ status: 'rejected', code: 'not_your_school' });
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9R');
+    expect((await intruder.pull()).body.changes).toEqual([]);
+  });
+});
+
+describe('bad input gets a clear error, and the server goes on serving', () => {
+  it.each([
+    ['malformed JSON', { raw: '{"protocol": 1, "changes": [' }, 400, 'bad_request', 'not valid JSON'],
+    [
+      'wrong types',
+      { body: { protocol: PROTOCOL, changes: 'lots', unsent: 0, deviceTime: '2026-11-24T15:30:00.000Z' } },
+      400,
+      'bad_request',
+      'changes',
+    ],
+    ['an unknown kind of record', { change: { table: 'grades' } }, 400, 'bad_request', 'Unknown kind of record.'],
+    ['a newer protocol', { body: { protocol: PROTOCOL + 1 } }, 400, 'protocol_too_new', 'Nothing is lost'],
+    ['an older protocol', { body: { protocol: 0 } }, 400, 'protocol_too_old', 'too old'],
+    [
+      'an oversized body',
+      { raw: JSON.stringify({ protocol: PROTOCOL, padding: 'x'.repeat(6 * 1024 * 1024) }) },
+      413,
+      'too_large',
+      'at most 5 MB',
+    ],
+  ])('%s', async (_, input, status, code, message) => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const base = a.change('pupils', p.id, 'create', p.values);
+    const init =
+      'change' in input
+        ? { body: { protocol: PROTOCOL, changes: [{ ...base, ...input.change }], unsent: 1, deviceTime: school.clock.now.toISOString() } }
+        : input;
+    const response = await school.request('/api/v1/push', { token: a.token, ...init });
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(response.body.error.message).toContain(message);
+    expect(school.store.lastChangeSeq()).toBe(0);
+    const health = await school.request('/api/v1/health', { method: 'GET' });
+    expect(health).toMatchObject({ status: 200, body: { ok: true, protocol: PROTOCOL } });
+  });
+
+  it.each([
+    ['a record that fails validation', { startOn: 'last Tuesday' }, 'Use a date like 2026-09-01.'],
+    ['a huge string', { whatHelps: 'x'.repeat(30_000) }, 'whatHelps is longer than 25000 characters.'],
+  ])('%s is refused for that change alone, and nothing of it is written', async (_, fields, message) => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const { status, body } = await a.push([a.change('pupils', p.id, 'create', { ...p.values, ...fields })]);
+    expect(status).toBe(200);
+    expect(body.results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
+    expect(school.store.lastChangeSeq()).toBe(0);
+  });
+});
