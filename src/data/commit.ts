@@ -4,6 +4,7 @@
  * record written. If anything fails (validation, a duplicate id, a full disk) the transaction
  * aborts and nothing is written: no row without its outbox entry, no outbox entry without its row.
  */
+import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
 import { type RecordTypes, SYNCED_TABLES, type SyncedTable, validate } from '../shared/model.ts';
 import type { Device, OutboxEntry, WaymarkDB } from './db.ts';
@@ -70,13 +71,24 @@ export async function commit(
   const touched = typeof plan === 'function' ? SYNCED_TABLES : plan.map((c) => c.table);
   const tables = [...new Set(touched)].map((t) => db.table(t));
   try {
-    return await db.transaction('rw', [...tables, db.revisions, db.outbox, db.device, db.drafts], async () => {
+    return await db.transaction('rw', [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks], async () => {
       const changes = typeof plan === 'function' ? await plan() : plan;
       const device = await thisDevice(db);
       const by = { deviceId: device.deviceId, mentorId: device.mentorId };
       let seq = device.lastSeq;
-      const queue = (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) =>
-        db.outbox.add({ seq: ++seq, changeId: newId(), table, recordId, op, values, at: now, ...by });
+      let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
+      /** Queues a change with the next sequence number and clock reading, and stamps the fields it sets. */
+      const queue = async (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) => {
+        clock = tick(clock, Date.parse(now), device.deviceId);
+        const hlc = encodeHlc(clock);
+        const key = `${table}:${recordId}`;
+        const stamped = (await db.recordClocks.get(key)) ?? { key, clocks: {} };
+        const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, stamped.clocks[f] ?? null])) : undefined;
+        for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
+        if (op === 'delete') stamped.deleted = hlc;
+        await db.recordClocks.put(stamped);
+        await db.outbox.add({ seq: ++seq, changeId: newId(), table, recordId, op, values, at: now, ...by, hlc, ...(base ? { base } : {}) });
+      };
 
       const ids: string[] = [];
       for (const change of changes) {
@@ -119,7 +131,7 @@ export async function commit(
           await queue('revisions', revision.id, 'create', { ...revision });
         }
       }
-      await db.device.put({ ...device, lastSeq: seq });
+      await db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) });
       if (options.clearDraft) await db.drafts.delete(options.clearDraft);
       return ids;
     });

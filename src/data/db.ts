@@ -8,7 +8,8 @@
  * indexes lets a later release encrypt those fields at rest without touching a screen.
  */
 import Dexie, { type EntityTable } from 'dexie';
-import type { CheckIn, Pupil, Revision, Session, SyncedTable, Target } from '../shared/model.ts';
+import { encodeHlc } from '../shared/hlc.ts';
+import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
 
 /** One change waiting to be delivered to the school's endpoint. */
 export interface OutboxEntry {
@@ -23,6 +24,12 @@ export interface OutboxEntry {
   at: string;
   deviceId: string;
   mentorId: string | null;
+  /** The change's clock reading (hybrid logical clock): orders it against every other tablet's. */
+  hlc?: string;
+  /** For an update, the clock of each field's value before it (null: none): tells a conflict from an edit on top. */
+  base?: Record<string, string | null>;
+  /** Set when the school's endpoint refused the change: it stays here, under "needs attention". */
+  rejected?: { code: string; message: string; at: string };
 }
 
 /** Half-typed forms, saved as the mentor types. Local only: never synced, removed once saved. */
@@ -39,6 +46,46 @@ export interface Device {
   mentorId: string | null;
   createdAt: string;
   lastSeq: number;
+  /** The last clock reading this tablet issued or saw. */
+  lastHlc?: string;
+}
+
+/** Each synced record's field clocks and delete clock: what merging needs, kept apart from the record. */
+export interface RecordClocks {
+  /** `${table}:${id}` */
+  key: string;
+  clocks: Record<string, string>;
+  deleted?: string;
+}
+
+/** A value that lost a conflict with another tablet's change: kept, and shown with the record. */
+export interface Conflict {
+  id?: number;
+  table: SyncedTable;
+  recordId: string;
+  field: string;
+  value: unknown;
+  hlc: string;
+  lostTo: string;
+}
+
+/** This tablet's link to the school's endpoint, and how its syncing is going. Never synced itself. */
+export interface SyncState {
+  key: 'sync';
+  serverUrl?: string;
+  /** Attached to each request as it is sent; never put in the outbox. */
+  token?: string;
+  school?: { id: string; name: string };
+  mentor?: { id: string; name: string; dsl: boolean };
+  cursor: string | null;
+  lastSyncAt?: string;
+  lastAttemptAt?: string;
+  /** Why the last attempt stopped, in the mentor's words, when it did not finish. */
+  problem?: { code: string; message: string; at: string };
+  /** The endpoint's view of this tablet's clock, when far off. */
+  clockSkewMs?: number;
+  /** Failed attempts in a row, for backing off. */
+  failures: number;
 }
 
 export class WaymarkDB extends Dexie {
@@ -50,6 +97,9 @@ export class WaymarkDB extends Dexie {
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
   device!: EntityTable<Device, 'key'>;
+  recordClocks!: EntityTable<RecordClocks, 'key'>;
+  conflicts!: EntityTable<Conflict, 'id'>;
+  sync!: EntityTable<SyncState, 'key'>;
 
   constructor(name = 'waymark') {
     super(name);
@@ -63,5 +113,27 @@ export class WaymarkDB extends Dexie {
       drafts: 'key',
       device: 'key',
     });
+    // Sync: field clocks for merging, conflicts kept for the mentor, the link to the school.
+    this.version(2)
+      .stores({
+        recordClocks: 'key',
+        conflicts: '++id, recordId',
+        sync: 'key',
+      })
+      .upgrade(async (tx) => {
+        // Records written before clocks existed: each field dates from the record's last change.
+        const device = (await tx.table('device').get('device')) as Device | undefined;
+        const node = device?.deviceId ?? 'upgraded';
+        for (const table of SYNCED_TABLES) {
+          await tx
+            .table(table)
+            .toCollection()
+            .each(async (record: { id: string; updatedAt: string; deletedAt?: string }) => {
+              const hlc = encodeHlc({ wall: Date.parse(record.updatedAt), count: 0, node });
+              const clocks = Object.fromEntries(Object.keys(record).map((f) => [f, hlc]));
+              await tx.table('recordClocks').put({ key: `${table}:${record.id}`, clocks, ...(record.deletedAt ? { deleted: hlc } : {}) });
+            });
+        }
+      });
   }
 }

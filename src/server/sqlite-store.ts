@@ -24,7 +24,7 @@ const MIGRATIONS = [
   CREATE TABLE records (table_name TEXT NOT NULL, id TEXT NOT NULL, school_id TEXT NOT NULL REFERENCES schools(id),
     state TEXT NOT NULL, PRIMARY KEY (table_name, id));
   CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, school_id TEXT NOT NULL, table_name TEXT NOT NULL,
-    record_id TEXT NOT NULL, op TEXT NOT NULL, change_values TEXT NOT NULL, hlc TEXT NOT NULL, device_id TEXT NOT NULL,
+    record_id TEXT NOT NULL, op TEXT NOT NULL, change_values TEXT NOT NULL, hlc TEXT NOT NULL, base TEXT, device_id TEXT NOT NULL,
     mentor_id TEXT NOT NULL);
   CREATE INDEX changes_by_school ON changes (school_id, seq);
   CREATE TABLE lost_values (id INTEGER PRIMARY KEY AUTOINCREMENT, school_id TEXT NOT NULL, table_name TEXT NOT NULL,
@@ -94,7 +94,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, device_id, mentor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, base, device_id, mentor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -113,7 +113,17 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
     appendChange(schoolId, c: PulledChange) {
-      q.appendChange.run(schoolId, c.table, c.recordId, c.op, JSON.stringify(c.values), c.hlc, c.deviceId, c.mentorId);
+      q.appendChange.run(
+        schoolId,
+        c.table,
+        c.recordId,
+        c.op,
+        JSON.stringify(c.values),
+        c.hlc,
+        c.base ? JSON.stringify(c.base) : null,
+        c.deviceId,
+        c.mentorId,
+      );
     },
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
@@ -196,6 +206,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
         op: PulledChange['op'];
         change_values: string;
         hlc: string;
+        base: string | null;
         device_id: string;
         mentor_id: string;
       }[];

@@ -157,6 +157,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
     op: change.op,
     values,
     hlc,
+    ...(change.base ? { base: change.base } : {}),
     deviceId: device.id,
     mentorId: device.mentorId,
   });

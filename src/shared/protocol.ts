@@ -90,6 +90,8 @@ export interface PulledChange {
   op: 'create' | 'update' | 'delete';
   values: Record<string, unknown>;
   hlc: string;
+  /** As pushed: the clocks the editor saw, so each tablet tells a conflict from an edit on top. */
+  base?: Record<string, string | null>;
   deviceId: string;
   mentorId: string;
 }

@@ -1,0 +1,271 @@
+/**
+ * The tablet's side of sync: one engine for the page and the service worker (no DOM here). A sync
+ * pushes the outbox, then pulls what other tablets changed. Only one runs at a time across tabs
+ * and the service worker (the sync Web Lock), and no IndexedDB transaction is held open across a
+ * network request: each answer is stored in its own short transaction, so a sync cut off at any
+ * point resumes safely next time.
+ */
+import { decodeHlc, encodeHlc, receive } from '../shared/hlc.ts';
+import { mergeChange } from '../shared/merge.ts';
+import { SYNCED_TABLES } from '../shared/model.ts';
+import {
+  API,
+  type ChangeResult,
+  type EnrolResponse,
+  type ErrorBody,
+  LIMITS,
+  PROTOCOL,
+  type PulledChange,
+  type PullResponse,
+  type PushChange,
+  type PushResponse,
+} from '../shared/protocol.ts';
+import { thisDevice } from './commit.ts';
+import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
+import { SYNC_LOCK } from './locks.ts';
+
+export interface SyncOptions {
+  fetch?: typeof fetch;
+  now?: () => Date;
+  /** A request that has not answered after this long is given up (and retried next time). */
+  timeoutMs?: number;
+}
+
+export type SyncResult =
+  | { status: 'done'; pushed: number; pulled: number }
+  | { status: 'busy' }
+  | { status: 'not enrolled' }
+  | { status: 'stopped'; problem: NonNullable<SyncState['problem']> };
+
+/** Why a sync stopped, in the mentor's words, with the endpoint's code when it gave one. */
+export class SyncProblem extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SyncProblem';
+  }
+}
+
+/** Problems that need the mentor (enrol again) rather than another try later. */
+export const NEEDS_MENTOR = new Set(['device_revoked', 'unauthorised']);
+
+const blankState = (): SyncState => ({ key: 'sync', cursor: null, failures: 0 });
+
+export async function syncState(db: WaymarkDB): Promise<SyncState> {
+  return (await db.sync.get('sync')) ?? blankState();
+}
+
+async function call<T>(state: SyncState, path: string, body: unknown, options: SyncOptions, token = state.token): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(new URL(`${API}${path}`, state.serverUrl).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+  } catch {
+    throw new SyncProblem(
+      'unreachable',
+      'The school’s server could not be reached. Everything is kept on the tablet and will be sent later.',
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  const answer = (await response.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
+  if (!response.ok || !answer) {
+    const error = answer?.error;
+    if (error) throw new SyncProblem(error.code, error.message);
+    throw new SyncProblem(
+      'server_error',
+      `The school’s server answered ${response.status}. Everything is kept on the tablet and will be sent later.`,
+    );
+  }
+  return answer;
+}
+
+/** Links this tablet to the school's endpoint with a one-time code; its records stay as they are. */
+export async function enrolTablet(
+  db: WaymarkDB,
+  serverUrl: string,
+  code: string,
+  deviceName: string,
+  options: SyncOptions = {},
+): Promise<SyncState> {
+  const device = await thisDevice(db);
+  const url = new URL(serverUrl.trim()).origin;
+  const state = { ...(await syncState(db)), serverUrl: url };
+  const answer = await call<EnrolResponse>(
+    state,
+    '/enrol',
+    { protocol: PROTOCOL, deviceId: device.deviceId, code, deviceName },
+    options,
+    undefined,
+  );
+  const enrolled: SyncState = {
+    ...state,
+    token: answer.token,
+    school: answer.school,
+    mentor: answer.mentor,
+    problem: undefined,
+    failures: 0,
+  };
+  await db.transaction('rw', db.sync, db.device, async () => {
+    await db.sync.put(enrolled);
+    // From now on this tablet's records say which mentor wrote them.
+    await db.device.put({ ...(await thisDevice(db)), mentorId: answer.mentor.id });
+  });
+  return enrolled;
+}
+
+const wire = (e: OutboxEntry): PushChange => ({
+  changeId: e.changeId,
+  seq: e.seq,
+  table: e.table,
+  recordId: e.recordId,
+  op: e.op,
+  values: e.values,
+  hlc: e.hlc ?? encodeHlc({ wall: Date.parse(e.at), count: 0, node: e.deviceId }),
+  ...(e.base ? { base: e.base } : {}),
+});
+
+/** Sends the outbox in order; returns how many changes the endpoint took (applied or already had). */
+async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
+  let sent = 0;
+  for (let round = 0; round < 1000; round++) {
+    const waiting = await db.outbox
+      .orderBy('seq')
+      .filter((e) => !e.rejected)
+      .toArray();
+    if (waiting.length === 0) return sent;
+    const batch = waiting.slice(0, LIMITS.pushChanges);
+    const now = (options.now ?? (() => new Date()))();
+    const answer = await call<PushResponse>(
+      state,
+      '/push',
+      { protocol: PROTOCOL, changes: batch.map(wire), unsent: waiting.length, deviceTime: now.toISOString() },
+      options,
+    );
+    const outOfOrder = await recordResults(db, answer.results, now);
+    await db.sync.update('sync', { clockSkewMs: answer.clockSkewMs });
+    sent += answer.results.filter((r) => r.status !== 'rejected').length;
+    if (outOfOrder) throw new SyncProblem('out_of_order', outOfOrder);
+  }
+  return sent;
+}
+
+/** Removes delivered changes and marks refused ones, in one transaction; returns an out-of-order message if any. */
+async function recordResults(db: WaymarkDB, results: ChangeResult[], now: Date): Promise<string | undefined> {
+  let outOfOrder: string | undefined;
+  await db.transaction('rw', db.outbox, async () => {
+    for (const result of results) {
+      if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
+      else if (result.status === 'rejected')
+        await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
+      else await db.outbox.delete(result.seq);
+    }
+  });
+  return outOfOrder;
+}
+
+/** Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen. */
+export async function applyPulled(db: WaymarkDB, changes: readonly PulledChange[], cursor: string, now = new Date()): Promise<void> {
+  const tables = SYNCED_TABLES.map((t) => db.table(t));
+  await db.transaction('rw', [...tables, db.recordClocks, db.conflicts, db.device, db.sync], async () => {
+    const device = await thisDevice(db);
+    let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
+    for (const change of changes) {
+      const key = `${change.table}:${change.recordId}`;
+      const [record, stamped] = await Promise.all([db.table(change.table).get(change.recordId), db.recordClocks.get(key)]);
+      const current = record ? { fields: record, clocks: stamped?.clocks ?? {}, deleted: stamped?.deleted } : undefined;
+      const merged = mergeChange(current, change);
+      // A cleared field arrives as null; the tablet's records leave it out.
+      const fields = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
+      await db.table(change.table).put(fields);
+      await db.recordClocks.put({ key, clocks: merged.state.clocks, ...(merged.state.deleted ? { deleted: merged.state.deleted } : {}) });
+      for (const lost of merged.lost) await db.conflicts.add({ table: change.table, recordId: change.recordId, ...lost });
+      // The tablet's next change must sort after everything it has seen.
+      clock = receive(clock, decodeHlc(change.hlc), now.getTime(), device.deviceId);
+    }
+    if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });
+    await db.sync.update('sync', { cursor });
+  });
+}
+
+async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
+  let pulled = 0;
+  let cursor = state.cursor;
+  for (let page = 0; page < 10_000; page++) {
+    let answer: PullResponse;
+    try {
+      answer = await call<PullResponse>(state, '/pull', { protocol: PROTOCOL, cursor }, options);
+    } catch (error) {
+      // The endpoint was restored or replaced: fetch everything again. Merging is idempotent, and
+      // unsent changes stay in the outbox.
+      if (error instanceof SyncProblem && error.code === 'resync' && cursor !== null) {
+        cursor = null;
+        continue;
+      }
+      throw error;
+    }
+    await applyPulled(db, answer.changes, answer.cursor, (options.now ?? (() => new Date()))());
+    pulled += answer.changes.length;
+    cursor = answer.cursor;
+    if (!answer.more) break;
+  }
+  return pulled;
+}
+
+/**
+ * One sync: push, then pull. Returns at once as `busy` if another tab or the service worker is
+ * syncing. Every outcome is recorded in the sync state, for the status the mentor sees.
+ */
+export async function syncNow(db: WaymarkDB, options: SyncOptions = {}): Promise<SyncResult> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  const run = () => syncOnce(db, options);
+  if (!locks) return run();
+  return locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) => (lock ? run() : { status: 'busy' as const }));
+}
+
+async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult> {
+  const state = await syncState(db);
+  if (!state.serverUrl || !state.token) return { status: 'not enrolled' };
+  const now = () => (options.now ?? (() => new Date()))().toISOString();
+  await db.sync.put({ ...state, lastAttemptAt: now() });
+  try {
+    const pushed = await pushOutbox(db, state, options);
+    const pulled = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
+    await db.sync.update('sync', { lastSyncAt: now(), problem: undefined, failures: 0 });
+    return { status: 'done', pushed, pulled };
+  } catch (error) {
+    const problem = {
+      code: error instanceof SyncProblem ? error.code : 'failed',
+      message: error instanceof Error ? error.message : String(error),
+      at: now(),
+    };
+    await db.sync.update('sync', { problem, failures: state.failures + 1 });
+    return { status: 'stopped', problem };
+  }
+}
+
+/** How long to wait before trying again after `failures` failed attempts: 30 s doubling to 30 min. */
+export const retryDelayMs = (failures: number): number => Math.min(30_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000);
+
+/** Changes waiting to be sent, and those the endpoint refused (kept until the mentor decides). */
+export async function outboxSummary(db: WaymarkDB): Promise<{ waiting: number; needsAttention: OutboxEntry[]; oldestWaiting?: string }> {
+  const entries = await db.outbox.toArray();
+  const waiting = entries.filter((e) => !e.rejected);
+  return { waiting: waiting.length, needsAttention: entries.filter((e) => e.rejected), oldestWaiting: waiting[0]?.at };
+}
+
+/** The mentor discards a refused change: it is gone from the tablet's queue (the record stays as it is). */
+export async function discardRefused(db: WaymarkDB, seq: number): Promise<void> {
+  await db.transaction('rw', db.outbox, async () => {
+    const entry = await db.outbox.get(seq);
+    if (entry?.rejected) await db.outbox.delete(seq);
+  });
+}

@@ -1,0 +1,210 @@
+import 'fake-indexeddb/auto';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { WaymarkDB } from '../../src/data/db.ts';
+import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
+import { applyPulled, discardRefused, enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
+import { createApp } from '../../src/server/app.ts';
+import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import { issueEnrolmentCode } from '../../src/server/sync.ts';
+import { pupil } from '../unit/helpers.ts';
+
+let n = 0;
+/** A school endpoint and tablets, meeting in this process: real engine, IndexedDB, server code and SQLite. */
+function school() {
+  const store = openSqliteStore(':memory:');
+  const { id: schoolId } = store.addSchool('Hillside Academy');
+  const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
+  /** What the network does to the next requests: pass them on, or fail them. */
+  const network = { mode: 'up' as 'up' | 'down' | 'error500' | 'dropAnswer' };
+  const fetchVia: typeof fetch = async (input, init) => {
+    if (network.mode === 'down') throw new TypeError('Failed to fetch');
+    if (network.mode === 'error500') return new Response('{}', { status: 500 });
+    const response = await app.fetch(new Request(input as string, init));
+    // The server did its work, but the answer never reached the tablet (the Wi-Fi dropped).
+    if (network.mode === 'dropAnswer') throw new TypeError('Failed to fetch');
+    return response;
+  };
+  const tablet = async (mentor: string) => {
+    n += 1;
+    const db = new WaymarkDB(`sync-test-${process.pid}-${n}`);
+    const { id } = store.addMentor(schoolId, mentor);
+    await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, id), `${mentor}'s iPad`, { fetch: fetchVia });
+    return { db, sync: () => syncNow(db, { fetch: fetchVia }) };
+  };
+  return { store, network, tablet };
+}
+
+const visible = (p: Awaited<ReturnType<typeof getPupil>>) => p && { name: p.name, form: p.form, whatHelps: p.whatHelps };
+
+describe('two tablets and the school', () => {
+  it('a pupil added on one tablet appears on the other mentor’s after both sync', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const id = await addPupil(a.db, pupil({ name: 'Priya Natarajan' }));
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 1 });
+    expect(await b.sync()).toMatchObject({ status: 'done', pulled: 1 });
+    expect(await getPupil(b.db, id)).toMatchObject({ name: 'Priya Natarajan', mentorId: expect.any(String) });
+    expect((await outboxSummary(a.db)).waiting).toBe(0);
+  });
+
+  it.each([
+    ['A syncs first', ['a', 'b', 'a', 'b']],
+    ['B syncs first', ['b', 'a', 'b', 'a']],
+  ] as const)('the same pupil edited on both, offline: %s, and both converge with the school, the losing value kept', async (_, order) => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const id = await addPupil(a.db, pupil());
+    await a.sync();
+    await b.sync();
+    // Offline, both edit: the same field (form) and different fields (whatHelps, name).
+    await editPupil(a.db, id, { form: '9S', whatHelps: 'Music helps' });
+    await new Promise((r) => setTimeout(r, 5));
+    await editPupil(b.db, id, { form: '9T', name: 'Jacob A. Smith' });
+    for (const who of order) await (who === 'a' ? a : b).sync();
+
+    const onA = visible(await getPupil(a.db, id));
+    const onB = visible(await getPupil(b.db, id));
+    const onServer = s.store.batch((w) => w.getRecord('pupils', id))?.state.fields;
+    expect(onA).toEqual({ name: 'Jacob A. Smith', form: '9T', whatHelps: 'Music helps' });
+    expect(onB).toEqual(onA);
+    expect(visible(onServer as never)).toEqual(onA);
+    // The losing form, 9S, is kept where a mentor can see it.
+    const keptOn = async (db: WaymarkDB) => (await db.conflicts.where('recordId').equals(id).toArray()).map((c) => [c.field, c.value]);
+    expect([...(await keptOn(a.db)), ...(await keptOn(b.db))]).toContainEqual(['form', '9S']);
+  });
+
+  it('a pupil removed on one tablet while edited on another stays removed, and the later edit is kept', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const id = await addPupil(a.db, pupil());
+    await a.sync();
+    await b.sync();
+    await removePupil(a.db, id);
+    await new Promise((r) => setTimeout(r, 5));
+    await editPupil(b.db, id, { whatHelps: 'Written after the removal' });
+    await a.sync();
+    await b.sync();
+    await a.sync();
+    for (const db of [a.db, b.db]) {
+      expect(await getPupil(db, id)).toBeUndefined();
+      expect((await db.pupils.get(id))?.whatHelps).toBe('Written after the removal');
+    }
+  });
+});
+
+describe('nothing is lost when the network or the server fails', () => {
+  it.each([
+    ['is unreachable', 'down', 'unreachable'],
+    ['answers 500', 'error500', 'server_error'],
+  ] as const)('when the school’s server %s, the changes stay queued and go next time', async (_, mode, code) => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    for (const name of ['Amelia Jacobs', 'Mohammed Khan', 'Zoe Neill']) await addPupil(a.db, pupil({ name }));
+    s.network.mode = mode;
+    expect(await a.sync()).toMatchObject({ status: 'stopped', problem: { code } });
+    expect((await outboxSummary(a.db)).waiting).toBe(3);
+    expect((await syncState(a.db)).failures).toBe(1);
+    s.network.mode = 'up';
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 3 });
+    await b.sync();
+    expect((await b.db.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Amelia Jacobs', 'Mohammed Khan', 'Zoe Neill']);
+    expect((await syncState(a.db)).failures).toBe(0);
+  });
+
+  it('a push the server applied but whose answer was lost is sent again and recorded once', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    await addPupil(a.db, pupil());
+    s.network.mode = 'dropAnswer';
+    expect((await a.sync()).status).toBe('stopped');
+    expect((await outboxSummary(a.db)).waiting).toBe(1);
+    s.network.mode = 'up';
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 1 });
+    expect(s.store.lastChangeSeq()).toBe(1);
+    await b.sync();
+    expect(await b.db.pupils.count()).toBe(1);
+  });
+
+  it('a crash while storing a pulled page stores neither the page nor its cursor: the next sync fetches it once', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    for (const name of ['Amelia Jacobs', 'Mohammed Khan']) await addPupil(a.db, pupil({ name }));
+    await a.sync();
+    const crash = () => {
+      throw new Error('The tab was closed');
+    };
+    b.db.pupils.hook('creating', crash);
+    expect((await b.sync()).status).toBe('stopped');
+    expect(await b.db.pupils.count()).toBe(0);
+    expect((await syncState(b.db)).cursor).toBeNull();
+    b.db.pupils.hook('creating').unsubscribe(crash);
+    expect(await b.sync()).toMatchObject({ status: 'done', pulled: 2 });
+    expect(await b.db.pupils.count()).toBe(2);
+    expect(await b.sync()).toMatchObject({ status: 'done', pulled: 0 });
+  });
+
+  it('a revoked tablet is told so, keeps every change, and sends nothing', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    await addPupil(a.db, pupil());
+    const device = s.store.devices()[0];
+    s.store.revokeDevice(device?.id ?? '', new Date().toISOString());
+    expect(await a.sync()).toMatchObject({ status: 'stopped', problem: { code: 'device_revoked' } });
+    expect((await outboxSummary(a.db)).waiting).toBe(1);
+    expect(s.store.lastChangeSeq()).toBe(0);
+  });
+
+  it('a change the school refuses stays on the tablet under “needs attention”, while the others go; the mentor can discard it', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    await addPupil(a.db, pupil({ name: 'First' }));
+    const second = await addPupil(a.db, pupil({ name: 'Second' }));
+    await addPupil(a.db, pupil({ name: 'Third' }));
+    // An older version of the app queued a change the school now refuses.
+    await a.db.outbox
+      .filter((e) => e.recordId === second)
+      .modify((e) => {
+        e.values = { ...e.values, yearGroup: 'Year 14' };
+      });
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 2 });
+    const { waiting, needsAttention } = await outboxSummary(a.db);
+    expect(waiting).toBe(0);
+    expect(needsAttention).toHaveLength(1);
+    expect(needsAttention[0]?.rejected).toMatchObject({ code: 'invalid_record', message: 'Choose a year group.' });
+    expect((await a.sync()).status).toBe('done');
+    expect((await outboxSummary(a.db)).needsAttention).toHaveLength(1);
+    await discardRefused(a.db, needsAttention[0]?.seq ?? 0);
+    expect((await outboxSummary(a.db)).needsAttention).toHaveLength(0);
+  });
+});
+
+describe('storing pulled pages', () => {
+  it('applying the same page twice changes nothing the second time', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const id = await addPupil(a.db, pupil());
+    await a.sync();
+    await b.sync();
+    const before = await b.db.pupils.get(id);
+    const change = {
+      table: 'pupils' as const,
+      recordId: id,
+      op: 'create' as const,
+      values: { ...before },
+      hlc: (await b.db.recordClocks.get(`pupils:${id}`))?.clocks.name ?? '',
+      deviceId: 'x',
+      mentorId: 'y',
+    };
+    await applyPulled(b.db, [change], (await syncState(b.db)).cursor ?? '');
+    expect(await b.db.pupils.get(id)).toEqual(before);
+    expect(await b.db.conflicts.count()).toBe(0);
+  });
+});
