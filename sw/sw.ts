@@ -9,6 +9,9 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { WaymarkDB } from '../src/data/db.ts';
+import { SYNC_TAG } from '../src/data/locks.ts';
+import { syncNow } from '../src/data/sync.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -18,8 +21,25 @@ cleanupOutdatedCaches();
 // The school endpoint's API is never answered from the cache: a sync must reach the server or fail.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
 
+const db = new WaymarkDB();
+
+/** Runs a sync and tells every open page how it went, so they can show it. */
+async function syncAndTell(): Promise<void> {
+  const result = await syncNow(db);
+  for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage({ type: 'SYNCED', result });
+}
+
+// Background Sync (Chromium): a sync registered while offline runs when the tablet is back online,
+// even if Waymark was closed meanwhile.
+self.addEventListener('sync', (event) => {
+  const e = event as ExtendableEvent & { tag: string };
+  if (e.tag === SYNC_TAG) e.waitUntil(syncAndTell());
+});
+
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+  // The page asks: it came online, became visible, or the mentor pressed "Sync now".
+  if (event.data?.type === 'SYNC_NOW') event.waitUntil(syncAndTell());
 });
 
 // The first version takes control of the page that installed it, so that page works offline at

@@ -1,5 +1,6 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
 import { Banners } from './components/banners.tsx';
+import { SyncStatus } from './components/sync-status.tsx';
 import { ToastBar } from './components/toast-bar.tsx';
 import { useTitle } from './hooks.ts';
 import { Caseload } from './screens/Caseload.tsx';
@@ -48,6 +49,7 @@ function Header() {
           Settings
         </a>
       </nav>
+      <SyncStatus />
       <a class="button primary" href="/sessions/new">
         New note
       </a>

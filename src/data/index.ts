@@ -16,7 +16,8 @@ export * from './today.ts';
 /** How many changes wait to be delivered to the school. */
 export const pendingChanges = (db: import('./db.ts').WaymarkDB): Promise<number> => db.outbox.count();
 export * from './export.ts';
-export { SYNC_LOCK } from './locks.ts';
+export { SYNC_LOCK, SYNC_TAG } from './locks.ts';
+export * from './sync.ts';
 
 /** Whether the mentor has recorded anything yet (worth asking the browser to keep). */
 export const hasRecords = async (db: import('./db.ts').WaymarkDB): Promise<boolean> => (await db.pupils.limit(1).count()) > 0;

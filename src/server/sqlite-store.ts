@@ -150,6 +150,12 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       const row = q.mentor.get(id) as Parameters<typeof toMentor>[0] | undefined;
       return row && toMentor(row);
     },
+    mentors: (schoolId) =>
+      (
+        db
+          .prepare('SELECT * FROM mentors WHERE ? IS NULL OR school_id = ? ORDER BY name')
+          .all(schoolId ?? null, schoolId ?? null) as Parameters<typeof toMentor>[0][]
+      ).map(toMentor),
     setDsl(mentorId, dsl) {
       const changed = db.prepare('UPDATE mentors SET dsl = ? WHERE id = ?').run(dsl ? 1 : 0, mentorId).changes;
       if (!changed) throw new Error(`No mentor with id ${mentorId}.`);

@@ -69,6 +69,7 @@ export interface Store {
   schools(): School[];
   addMentor(schoolId: string, name: string): Mentor;
   mentor(id: string): Mentor | undefined;
+  mentors(schoolId?: string): Mentor[];
   setDsl(mentorId: string, dsl: boolean): Mentor;
   /** Stores a one-time enrolment code (its hash only) for a mentor. */
   addEnrolmentCode(mentorId: string, codeHash: string, expiresAt: string): void;

@@ -4,6 +4,7 @@ import { replacedByNewerVersion } from '../notebook.ts';
 import { applyUpdate, pwa } from '../pwa.ts';
 import { nearlyFull, refreshStorage, storage } from '../storage.ts';
 import { useStore } from '../store.ts';
+import { SyncBanners } from './sync-status.tsx';
 
 export function Banners() {
   const app = useStore(pwa);
@@ -18,6 +19,7 @@ export function Banners() {
 
   return (
     <div class="banners">
+      <SyncBanners />
       {replaced && (
         <div class="banner" role="alert">
           <span>Waymark was updated in another window. Reload to carry on: what you were typing is kept.</span>

@@ -35,7 +35,7 @@ export function TextField(props: {
   value: string;
   onInput: (value: string) => void;
   required?: boolean;
-  type?: 'text' | 'date' | 'datetime-local' | 'number' | 'tel' | 'email';
+  type?: 'text' | 'date' | 'datetime-local' | 'number' | 'tel' | 'email' | 'url';
   name?: string;
   autoComplete?: string;
 }) {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { exportEverything, pendingChanges, thisDevice } from '../../data/index.ts';
 import { HomeScreenSteps } from '../components/install.tsx';
+import { SchoolLink } from '../components/school-link.tsx';
 import { useLive, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { install, pwa } from '../pwa.ts';
@@ -41,6 +42,8 @@ export function Settings() {
   return (
     <main id="main" class="screen narrow">
       <h1>Settings</h1>
+
+      <SchoolLink />
 
       <section class="card" aria-labelledby="install-h">
         <h2 id="install-h">On this tablet</h2>

@@ -24,4 +24,24 @@ export class SettingsPage {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return { suggestedName: download.suggestedFilename(), data: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   }
+
+  /** Links this tablet to the school with an enrolment code (the address is the app's own). */
+  async linkToSchool(code: string, tabletName = 'Test tablet') {
+    await this.open();
+    const form = this.page.getByRole('region', { name: 'School connection' });
+    await form.getByLabel('Enrolment code').fill(code);
+    await form.getByLabel('Name for this tablet').fill(tabletName);
+    await form.getByRole('button', { name: 'Link this tablet' }).click();
+    await form.getByText(/^Linked to /).waitFor();
+  }
+
+  async syncNow() {
+    await this.open();
+    await this.page.getByRole('button', { name: 'Sync now' }).click();
+  }
+
+  /** The sync line in the header: "Synced 2 minutes ago · 3 waiting". */
+  get syncStatus() {
+    return this.page.getByRole('banner').locator('.sync-status');
+  }
 }

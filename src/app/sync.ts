@@ -1,0 +1,76 @@
+/**
+ * When the tablet syncs, seen from the page. The service worker does the work where it can (and
+ * Background Sync lets it finish after the app is closed); where no service worker answers, as
+ * can happen on an iPad, the page runs the same engine itself. The sync lock keeps it to one at once.
+ */
+import { NEEDS_MENTOR, retryDelayMs, SYNC_TAG, syncNow, syncState } from '../data/index.ts';
+import { db } from './notebook.ts';
+import { store } from './store.ts';
+
+export const syncActivity = store({ running: false, online: navigator.onLine });
+
+/** How long the page waits for the service worker to report before running the sync itself. */
+const SERVICE_WORKER_WAIT_MS = 45_000;
+
+function askServiceWorker(): Promise<boolean> {
+  const worker = navigator.serviceWorker?.controller;
+  if (!worker) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (answered: boolean) => {
+      clearTimeout(timer);
+      navigator.serviceWorker.removeEventListener('message', onMessage);
+      resolve(answered);
+    };
+    const onMessage = (event: MessageEvent) => event.data?.type === 'SYNCED' && done(true);
+    const timer = setTimeout(() => done(false), SERVICE_WORKER_WAIT_MS);
+    navigator.serviceWorker.addEventListener('message', onMessage);
+    worker.postMessage({ type: 'SYNC_NOW' });
+  });
+}
+
+/** Asks for a sync when the tablet is back online (Chromium's Background Sync), even if Waymark is closed by then. */
+async function syncWhenOnline(): Promise<void> {
+  const registration = (await navigator.serviceWorker?.getRegistration()) as
+    | (ServiceWorkerRegistration & { sync?: { register: (tag: string) => Promise<void> } })
+    | undefined;
+  await registration?.sync?.register(SYNC_TAG).catch(() => undefined);
+}
+
+let retry: ReturnType<typeof setTimeout> | undefined;
+
+/** Syncs now if the tablet is online and enrolled; otherwise as soon as it can. */
+export async function requestSync(): Promise<void> {
+  const state = await syncState(db);
+  if (!state.token || (state.problem && NEEDS_MENTOR.has(state.problem.code))) return;
+  if (!navigator.onLine) return syncWhenOnline();
+  if (syncActivity.get().running) return;
+  syncActivity.update({ running: true });
+  try {
+    if (!(await askServiceWorker())) await syncNow(db);
+  } finally {
+    syncActivity.update({ running: false });
+  }
+  const after = await syncState(db);
+  clearTimeout(retry);
+  if (after.problem && !NEEDS_MENTOR.has(after.problem.code)) retry = setTimeout(requestSync, retryDelayMs(after.failures));
+}
+
+/** Syncs when the tablet comes online or the mentor comes back to Waymark, and shortly after changes. */
+export function startSync(): void {
+  window.addEventListener('online', () => {
+    syncActivity.update({ online: true });
+    void requestSync();
+  });
+  window.addEventListener('offline', () => syncActivity.update({ online: false }));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void requestSync();
+  });
+  void requestSync();
+}
+
+let soon: ReturnType<typeof setTimeout> | undefined;
+/** After a save: sync a little later, so a burst of taps goes in one push. */
+export function syncSoon(): void {
+  clearTimeout(soon);
+  soon = setTimeout(() => void requestSync(), 3_000);
+}

@@ -1,0 +1,211 @@
+/**
+ * `npm run admin -- <command>`: what a school's IT person runs beside the server to add mentors,
+ * hand out enrolment codes and cut off lost tablets. It opens the same SQLite file as `npm start`
+ * (DATA_DIR, default ./data); SQLite's locking lets both run at once, so the server can stay up.
+ */
+import { realpathSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { format } from 'date-fns';
+import { openSqliteStore } from './sqlite-store.ts';
+import type { Device, Mentor, School, Store } from './store.ts';
+import { CODE_LIFETIME_MS, issueEnrolmentCode } from './sync.ts';
+
+export const USAGE = `Usage: npm run admin -- <command> [arguments]
+
+  add-school "Name"                       add a school
+  add-mentor "Name" [--school ID|"Name"]  add a mentor and print a one-time enrolment code
+  new-code MENTOR_ID                      a fresh enrolment code for a mentor (a new or reset tablet)
+  set-dsl MENTOR_ID [--off]               mark (or with --off unmark) the Designated Safeguarding Lead
+  list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
+  list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
+  revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
+  help                                    this list
+
+The database is in DATA_DIR (default ./data), the same one \`npm start\` uses.`;
+
+export type Print = (line: string) => void;
+export type Command = (store: AdminStore, args: string[], print: Print) => void;
+
+/** A mistake at the keyboard: shown as it is, without a stack trace, and the command exits 1. */
+export class AdminError extends Error {}
+
+/** The admin works on the same Store as the server, so it works on any Store. */
+export type AdminStore = Store;
+
+export const openAdminStore = (dataDir: string): AdminStore => openSqliteStore(dataDir);
+
+// One set of options for every command, so parseArgs stays typed; each command says which it takes.
+const OPTIONS = { school: { type: 'string' }, off: { type: 'boolean' } } as const;
+
+const parseAll = (args: string[]) => parseArgs({ args, options: OPTIONS, allowPositionals: true });
+
+function parse(args: string[], allowed: (keyof typeof OPTIONS)[] = []) {
+  let parsed: ReturnType<typeof parseAll>;
+  try {
+    parsed = parseAll(args);
+  } catch (error) {
+    throw new AdminError((error as Error).message);
+  }
+  const stray = Object.keys(parsed.values).find((key) => !allowed.includes(key as keyof typeof OPTIONS));
+  if (stray) throw new AdminError(`--${stray} does not go with this command.\n\n${USAGE}`);
+  return parsed;
+}
+
+/** Exactly one argument: an unquoted "Sam Patel" arrives as two, and would otherwise become "Sam". */
+function single(positionals: string[], what: string, example: string): string {
+  const value = positionals[0]?.trim();
+  if (!value) throw new AdminError(`Give the ${what}, for example: npm run admin -- ${example}`);
+  if (positionals.length > 1) throw new AdminError(`Expected one ${what}, got ${positionals.length} words: quote it, as in ${example}`);
+  return value;
+}
+
+const listed = (schools: School[]) => schools.map((s) => `  ${s.id}  ${s.name}`).join('\n');
+
+function findSchool(store: Store, wanted: string): School {
+  const schools = store.schools();
+  const school = schools.find((s) => s.id === wanted || s.name === wanted);
+  if (!school) throw new AdminError(`No school "${wanted}". The schools are:\n${listed(schools) || '  (none yet)'}`);
+  return school;
+}
+
+function findMentor(store: Store, id: string): Mentor {
+  const mentor = store.mentor(id);
+  if (!mentor) throw new AdminError(`No mentor with id ${id}: \`npm run admin -- list-mentors\` shows their ids.`);
+  return mentor;
+}
+
+function schoolForMentor(store: Store, wanted: string | undefined, print: Print): School {
+  const [only, ...others] = store.schools();
+  if (!only) {
+    // A one-school server should not need a separate step before its first mentor.
+    const school = store.addSchool(wanted?.trim() || 'Our school');
+    print(`There was no school yet, so this made one: ${school.name} (id ${school.id}).`);
+    return school;
+  }
+  if (wanted !== undefined) return findSchool(store, wanted);
+  if (others.length) throw new AdminError(`There are several schools: say which with --school:\n${listed([only, ...others])}`);
+  return only;
+}
+
+const schoolName = (store: Store, id: string) => store.schools().find((s) => s.id === id)?.name ?? id;
+
+/** Where the tablets reach this server: the machine's LAN address if it has one, as `npm start` listens on all. */
+function serverAddress(): string {
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && !i.internal);
+  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : lan?.address;
+  return `http://${host ?? '<this machine’s address>'}:${process.env.PORT ?? 8080}`;
+}
+
+// The code goes last and alone, so a script can take it with `tail -n 1`.
+function printCode(store: Store, mentor: Mentor, print: Print) {
+  const code = issueEnrolmentCode(store, mentor.id);
+  print(`Enrolment code for ${mentor.name} (${schoolName(store, mentor.schoolId)}).`);
+  print(`It works once, and expires in ${CODE_LIFETIME_MS / 3_600_000} hours.`);
+  print(`On the tablet, open Waymark and type this server's address (${serverAddress()}) and the code:`);
+  print(code);
+}
+
+const when = (iso: string | null) => (iso ? format(new Date(iso), 'd MMM yyyy HH:mm') : 'never');
+const skew = (ms: number | null) => (ms === null ? '' : `${Math.round(Math.abs(ms) / 60_000)} min ${ms > 0 ? 'fast' : 'slow'}`);
+
+function table(rows: string[][], print: Print) {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  const pad = (cell: string, i: number) => cell.padEnd(widths[i] ?? 0);
+  for (const row of rows) print(row.map(pad).join('  ').trimEnd());
+}
+
+export const commands: Record<string, Command> = {
+  help: (_store, _args, print) => print(USAGE),
+  'add-school'(store, args, print) {
+    const school = store.addSchool(single(parse(args).positionals, 'school’s name', 'add-school "Hillside Academy"'));
+    print(`Added school ${school.name}: id ${school.id}`);
+  },
+  'add-mentor'(store, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    const name = single(positionals, 'mentor’s name', 'add-mentor "Sam Patel"');
+    const mentor = store.addMentor(schoolForMentor(store, values.school, print).id, name);
+    print(`Added mentor ${mentor.name}: id ${mentor.id}`);
+    printCode(store, mentor, print);
+  },
+  'new-code'(store, args, print) {
+    printCode(store, findMentor(store, single(parse(args).positionals, 'mentor id', 'new-code MENTOR_ID')), print);
+  },
+  'set-dsl'(store, args, print) {
+    const { positionals, values } = parse(args, ['off']);
+    const mentor = store.setDsl(findMentor(store, single(positionals, 'mentor id', 'set-dsl MENTOR_ID')).id, !values.off);
+    const school = schoolName(store, mentor.schoolId);
+    print(`${mentor.name} is ${mentor.dsl ? 'now' : 'no longer'} a Designated Safeguarding Lead at ${school}.`);
+    // The tablet is told who its mentor is when it enrols, so an enrolled one needs enrolling again.
+    print(`A tablet already enrolled for them learns this when enrolled again: npm run admin -- new-code ${mentor.id}`);
+  },
+  'list-mentors'(store, args, print) {
+    const { values } = parse(args, ['school']);
+    const mentors = store.mentors(values.school === undefined ? undefined : findSchool(store, values.school).id);
+    if (mentors.length === 0) return print('No mentors yet: add one with npm run admin -- add-mentor "Name"');
+    const tablets = (m: Mentor) => store.devices(m.schoolId).filter((d) => d.mentorId === m.id && !d.revokedAt).length;
+    const rows = mentors.map((m) => [m.id, m.name, schoolName(store, m.schoolId), m.dsl ? 'DSL' : '', String(tablets(m))]);
+    table([['id', 'name', 'school', 'safeguarding', 'tablets'], ...rows], print);
+  },
+  'list-devices'(store, args, print) {
+    const { values } = parse(args, ['school']);
+    const devices = store.devices(values.school === undefined ? undefined : findSchool(store, values.school).id);
+    if (devices.length === 0) return print('No tablets enrolled yet: give a mentor a code with add-mentor or new-code.');
+    const who = (d: Device) => [d.id, d.name, store.mentor(d.mentorId)?.name ?? d.mentorId, schoolName(store, d.schoolId)];
+    const sync = (d: Device) => [when(d.enrolledAt), when(d.lastSeenAt), String(d.unsent), skew(d.clockSkewMs)];
+    const row = (d: Device) => [d.unsent > 0 ? '!' : '', ...who(d), ...sync(d), d.revokedAt ? `REVOKED ${when(d.revokedAt)}` : ''];
+    table([['', 'id', 'name', 'mentor', 'school', 'enrolled', 'last sync', 'unsent', 'clock', ''], ...devices.map(row)], print);
+    const holding = devices.filter((d) => d.unsent > 0).length;
+    // Unsent changes exist only on that tablet, so this is what must not be wiped or handed in yet.
+    if (holding) print(`\n! ${holding} tablet(s) hold changes not yet sent to the server: wiping or handing one in loses them.`);
+  },
+  'revoke-device'(store, args, print) {
+    const id = single(parse(args).positionals, 'tablet id', 'revoke-device DEVICE_ID');
+    const before = store.devices().find((d) => d.id === id);
+    const device = store.revokeDevice(id, new Date().toISOString());
+    if (!before || !device) throw new AdminError(`No tablet with id ${id}: \`npm run admin -- list-devices\` shows their ids.`);
+    const owner = store.mentor(device.mentorId)?.name ?? device.mentorId;
+    if (before.revokedAt) print(`Tablet "${device.name}" (${owner}) was already revoked on ${when(before.revokedAt)}.`);
+    else print(`Revoked tablet "${device.name}" (${owner}): its next sync will be refused.`);
+    print('Nothing is deleted on the server: everything it sent before stays in the school’s records.');
+    if (device.unsent > 0)
+      print(`At its last sync it still held ${device.unsent} unsent change(s): they arrive only if it is found and enrolled again.`);
+  },
+};
+
+function commandNamed(name: string): Command {
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) throw new AdminError(`Unknown command "${name}".\n\n${USAGE}`);
+  return command;
+}
+
+/** Runs one command line (without `node admin.js`) against an open store. */
+export function run(store: AdminStore, argv: string[], print: Print): void {
+  const [name = 'help', ...args] = argv;
+  commandNamed(name)(store, args, print);
+}
+
+function main() {
+  const [name = 'help', ...args] = process.argv.slice(2);
+  try {
+    // Help and typos should not create ./data as a side effect, so the store opens last.
+    if (name === 'help' || name === '--help') return console.log(USAGE);
+    const command = commandNamed(name);
+    const store = openAdminStore(resolve(process.env.DATA_DIR ?? 'data'));
+    try {
+      command(store, args, console.log);
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    console.error(error instanceof AdminError ? error.message : error);
+    process.exitCode = 1;
+  }
+}
+
+// Tests import this file; only running it as a program should touch the real database.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) main();

@@ -1,0 +1,59 @@
+/**
+ * The school's server as `npm start` runs it (`node build/server/main.js`, after `npm run build`),
+ * in a child process on a port the test picks, with its own DATA_DIR; and the admin command an
+ * IT person runs beside it.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+export interface SchoolServer {
+  url: string;
+  dataDir: string;
+  /** `npm run admin -- …` against this server's data: returns the output's lines. */
+  admin: (...args: string[]) => string[];
+  stop: () => Promise<void>;
+}
+
+export async function startSchoolServer(): Promise<SchoolServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'waymark-school-'));
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const child: ChildProcess = spawn(process.execPath, ['build/server/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const healthy = await fetch(`${url}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) break;
+    if (i === 99) throw new Error('The school server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    dataDir,
+    admin: (...args) =>
+      execFileSync(process.execPath, ['build/server/admin.js', ...args], { env, encoding: 'utf8' })
+        .trim()
+        .split('\n'),
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { expect, launchTablet, test } from './fixtures.ts';
+import { waitForOfflineReady } from './pages/app-shell.ts';
+import { type SchoolServer, startSchoolServer } from './school-server.ts';
+
+let school: SchoolServer;
+test.beforeAll(async () => {
+  school = await startSchoolServer();
+});
+test.afterAll(async () => {
+  await school?.stop();
+});
+
+test('a mentor links a tablet, works offline, comes back online and the school has it all; another mentor sees it after syncing', async () => {
+  test.setTimeout(120_000);
+  const samCode = school.admin('add-mentor', 'Sam Patel').at(-1) ?? '';
+  const alexCode = school.admin('add-mentor', 'Alex Jones').at(-1) ?? '';
+  const sam = await launchTablet(school.url);
+  const alex = await launchTablet(school.url);
+  try {
+    await sam.today.open();
+    await waitForOfflineReady(sam.page);
+    await sam.settings.linkToSchool(samCode, 'Sam’s iPad');
+
+    // A day in the corridors with no Wi-Fi.
+    await sam.context.setOffline(true);
+    await sam.caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7', form: '7B' });
+    await sam.pupilPage.setTarget({ wording: 'Eat lunch with the lunch club', rhythm: 'Once a week' });
+    await sam.pupilPage.checkIn('Eat lunch with the lunch club', 'Met');
+    await sam.sessionForm.record({ kind: 'One-to-one', pupils: ['Priya'], note: 'Talked about the new lunch club. She went twice.' });
+    await expect(sam.settings.syncStatus).toContainText(/Offline · \d+ waiting/);
+
+    // Back on the school's Wi-Fi: the tablet syncs by itself.
+    await sam.context.setOffline(false);
+    await expect(sam.settings.syncStatus).toContainText(/Synced .* ago$/, { timeout: 30_000 });
+
+    await alex.today.open();
+    await alex.settings.linkToSchool(alexCode, 'Alex’s iPad');
+    await alex.settings.syncNow();
+    await expect(alex.settings.syncStatus).toContainText(/Synced/);
+    await alex.caseload.openPupil('Priya');
+    await expect(alex.pupilPage.heading).toHaveText('Priya Natarajan');
+    await expect(alex.pupilPage.target('Eat lunch with the lunch club')).toBeVisible();
+    expect((await alex.pupilPage.strip('Eat lunch with the lunch club')).some((cell) => /: Met/.test(cell))).toBe(true);
+    await expect(alex.pupilPage.sessions.first()).toContainText('She went twice.');
+  } finally {
+    await sam.close();
+    await alex.close();
+  }
+});
+
+test('a tablet revoked by the school is told so and keeps its changes', async () => {
+  test.setTimeout(60_000);
+  const code = school.admin('add-mentor', 'Jo Lost').at(-1) ?? '';
+  const jo = await launchTablet(school.url);
+  try {
+    await jo.today.open();
+    await jo.settings.linkToSchool(code, 'Lost iPad');
+    const device = school.admin('list-devices').find((line) => line.includes('Lost iPad'));
+    const deviceId = device?.match(/[0-9a-f]{8}-[0-9a-f-]{27}/)?.[0] ?? '';
+    school.admin('revoke-device', deviceId);
+    await jo.caseload.addPupil({ name: 'Written After Loss', yearGroup: 'Year 5' });
+    await jo.settings.syncNow();
+    await expect(jo.page.getByRole('alert').filter({ hasText: 'removed from the school’s Waymark' }).first()).toBeVisible();
+    await expect(jo.settings.syncStatus).toContainText('waiting');
+  } finally {
+    await jo.close();
+  }
+});

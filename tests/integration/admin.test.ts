@@ -1,0 +1,178 @@
+/**
+ * `npm run admin`, as a school's IT person meets it: the commands run in this process against a
+ * real SQLite file in a temp directory, and once end to end as the compiled program.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AdminStore, openAdminStore, run } from '../../src/server/admin.ts';
+import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import type { Store } from '../../src/server/store.ts';
+import { authenticate, enrol, SyncError } from '../../src/server/sync.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { PROTOCOL } from '../../src/shared/protocol.ts';
+
+const CODE = /^[A-Z2-9]{5}-[A-Z2-9]{5}$/;
+const ROOT = join(import.meta.dirname, '../..');
+
+let dir: string;
+let store: AdminStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'waymark-admin-'));
+  store = openAdminStore(dir);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs one command line and returns what it printed. */
+function admin(...argv: string[]): string[] {
+  const lines: string[] = [];
+  run(store, argv, (line) => lines.push(...line.split('\n')));
+  return lines;
+}
+
+const lastLine = (lines: string[]) => lines.at(-1) ?? '';
+const enrolWith = (on: Store, code: string) => enrol(on, { protocol: PROTOCOL, deviceId: newId(), code, deviceName: 'iPad 3' });
+
+/** A mentor with an enrolled tablet: its id and bearer token. */
+function tabletFor(name: string) {
+  const code = lastLine(admin('add-mentor', name));
+  const enrolled = enrolWith(store, code);
+  return { deviceId: enrolled.deviceId, authorization: `Bearer ${enrolled.token}`, mentorId: enrolled.mentor.id };
+}
+
+describe('adding mentors and handing out codes', () => {
+  it('prints a code as the last line, alone, that enrols a tablet once', () => {
+    const out = admin('add-mentor', 'Sam Patel');
+    expect(lastLine(out)).toMatch(CODE);
+    const before = out.slice(0, -1).join('\n');
+    expect(before).toContain('Sam Patel');
+    expect(before).toMatch(/works once/);
+    expect(before).toMatch(/expires in 24 hours/);
+    expect(before).toMatch(/Waymark.*address \(http:\/\/.+:\d+\)/);
+
+    const enrolled = enrolWith(store, lastLine(out));
+    expect(enrolled.mentor).toMatchObject({ name: 'Sam Patel', dsl: false });
+    expect(() => enrolWith(store, lastLine(out))).toThrow(expect.objectContaining({ code: 'code_invalid' }));
+  });
+
+  it('with no school yet, makes one and says so', () => {
+    expect(admin('add-mentor', 'Sam Patel').join('\n')).toMatch(/no school yet.*Our school/);
+    expect(store.schools().map((s) => s.name)).toEqual(['Our school']);
+    admin('add-mentor', 'Alex Jones', '--school', 'Our school');
+    expect(store.schools()).toHaveLength(1);
+  });
+
+  it('names the first school after --school when there is none yet', () => {
+    admin('add-mentor', 'Sam Patel', '--school', 'Hillside Academy');
+    expect(store.schools().map((s) => s.name)).toEqual(['Hillside Academy']);
+  });
+
+  it('with one school, needs no --school', () => {
+    admin('add-school', 'Hillside Academy');
+    const enrolled = enrolWith(store, lastLine(admin('add-mentor', 'Sam Patel')));
+    expect(enrolled.school.name).toBe('Hillside Academy');
+  });
+
+  it('with several schools and no --school, fails listing them and adds nobody', () => {
+    admin('add-school', 'Hillside Academy');
+    admin('add-school', 'Riverside Primary');
+    expect(() => admin('add-mentor', 'Sam Patel')).toThrow(/--school[\s\S]*Hillside Academy[\s\S]*Riverside Primary/);
+    expect(store.mentors()).toEqual([]);
+
+    const enrolled = enrolWith(store, lastLine(admin('add-mentor', 'Sam Patel', '--school', 'Riverside Primary')));
+    expect(enrolled.school.name).toBe('Riverside Primary');
+    expect(admin('list-mentors', '--school', 'Hillside Academy')).toEqual([expect.stringMatching(/^No mentors/)]);
+  });
+
+  it('new-code gives a working code to an existing mentor', () => {
+    admin('add-mentor', 'Sam Patel');
+    const [mentor] = store.mentors();
+    const out = admin('new-code', mentor?.id ?? '');
+    expect(out.slice(0, -1).join('\n')).toContain('Sam Patel');
+    expect(enrolWith(store, lastLine(out)).mentor.id).toBe(mentor?.id);
+  });
+
+  it('refuses an unquoted two-word name rather than adding "Sam"', () => {
+    expect(() => admin('add-mentor', 'Sam', 'Patel')).toThrow(/quote/);
+    expect(store.mentors()).toEqual([]);
+  });
+});
+
+describe('safeguarding leads', () => {
+  it('set-dsl marks the mentor, and --off unmarks them; list-mentors shows it', () => {
+    admin('add-mentor', 'Sam Patel');
+    const id = store.mentors()[0]?.id ?? '';
+    expect(admin('set-dsl', id).join('\n')).toMatch(/Sam Patel is now a Designated Safeguarding Lead/);
+    expect(store.mentor(id)?.dsl).toBe(true);
+    expect(admin('list-mentors').join('\n')).toMatch(/Sam Patel.*DSL/);
+    admin('set-dsl', id, '--off');
+    expect(store.mentor(id)?.dsl).toBe(false);
+  });
+});
+
+describe('tablets', () => {
+  it('list-devices shows who holds unsent changes, and clock trouble', () => {
+    const sam = tabletFor('Sam Patel');
+    const alex = tabletFor('Alex Jones');
+    store.noteSync(sam.deviceId, new Date().toISOString(), 7, 6 * 60_000);
+    store.noteSync(alex.deviceId, new Date().toISOString(), 0, null);
+    const out = admin('list-devices');
+    const samRow = out.find((line) => line.includes(sam.deviceId)) ?? '';
+    const alexRow = out.find((line) => line.includes(alex.deviceId)) ?? '';
+    expect(samRow).toMatch(/^!.*Sam Patel.*\b7\b.*6 min fast/);
+    expect(alexRow).toMatch(/^ .*Alex Jones/);
+    expect(alexRow).not.toMatch(/min (fast|slow)/);
+    expect(lastLine(out)).toMatch(/1 tablet\(s\) hold changes not yet sent/);
+  });
+
+  it('revoke-device makes the tablet’s next sync refused, and says nothing is deleted', () => {
+    const sam = tabletFor('Sam Patel');
+    expect(authenticate(store, sam.authorization).id).toBe(sam.deviceId);
+    const out = admin('revoke-device', sam.deviceId).join('\n');
+    expect(out).toMatch(/next sync will be refused/);
+    expect(out).toMatch(/Nothing is deleted on the server/);
+    expect(() => authenticate(store, sam.authorization)).toThrow(SyncError);
+    expect(() => authenticate(store, sam.authorization)).toThrow(expect.objectContaining({ code: 'device_revoked' }));
+    expect(admin('list-devices').join('\n')).toMatch(/REVOKED/);
+  });
+});
+
+describe('mistakes', () => {
+  it('fails clearly on unknown ids, commands and missing names', () => {
+    expect(() => admin('new-code', 'nobody')).toThrow(/No mentor with id nobody/);
+    expect(() => admin('set-dsl', 'nobody')).toThrow(/No mentor with id nobody/);
+    expect(() => admin('revoke-device', 'lost')).toThrow(/No tablet with id lost/);
+    expect(() => admin('list-devices', '--school', 'Nowhere')).toThrow(/No school "Nowhere"/);
+    expect(() => admin('add-school')).toThrow(/Give the school’s name/);
+    expect(() => admin('add-mentor', '  ')).toThrow(/Give the mentor’s name/);
+    expect(() => admin('enrol-everyone')).toThrow(/Unknown command "enrol-everyone"[\s\S]*Usage/);
+    expect(() => admin('new-code', 'x', '--off')).toThrow(/--off does not go with this command/);
+  });
+});
+
+describe('the compiled command', () => {
+  it('npm run admin -- add-mentor prints a working code last and exits 0; an unknown id exits 1', () => {
+    const env = { ...process.env, DATA_DIR: dir };
+    const added = spawnSync('npm', ['run', 'admin', '--', 'add-mentor', 'Sam Patel'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(added.status, added.stderr).toBe(0);
+    const code = lastLine(added.stdout.trimEnd().split('\n'));
+    expect(code).toMatch(CODE);
+    // The program wrote to DATA_DIR's file; a fresh connection sees the mentor and the code.
+    const onDisk = openSqliteStore(dir);
+    try {
+      expect(enrolWith(onDisk, code).mentor.name).toBe('Sam Patel');
+    } finally {
+      onDisk.close();
+    }
+
+    const wrong = spawnSync(process.execPath, ['build/server/admin.js', 'new-code', 'nobody'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/No mentor with id nobody/);
+    expect(wrong.stdout).toBe('');
+  }, 120_000);
+});
