@@ -147,7 +147,7 @@ async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions)
     const answer = await call<PushResponse>(
       state,
       '/push',
-      { protocol: PROTOCOL, changes: batch.map(wire), unsent: waiting.length, deviceTime: now.toISOString() },
+      { protocol: PROTOCOL, changes: batch.map(wire), unsent: waiting.length, deviceTime: now.toISOString(), resumeFrom: batch[0]?.seq },
       options,
     );
     const outOfOrder = await recordResults(db, answer.results, now);

@@ -10,7 +10,7 @@ import * as v from 'valibot';
 import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
 import { serveApp } from './static.ts';
 import type { Store } from './store.ts';
-import { authenticate, enrol, pull, push, SyncError } from './sync.ts';
+import { authenticate, enrol, type LostRange, pull, push, SyncError } from './sync.ts';
 
 export const VERSION = process.env.npm_package_version ?? '0.1.0';
 
@@ -91,7 +91,13 @@ export function createApp(options: ServerOptions): Hono {
     app.post(`${API}/enrol`, async (c) => c.json(enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now())));
     app.post(`${API}/push`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
-      return c.json(push(store, device, await readBody(c.req.raw, PushRequestSchema), now()));
+      const request = await readBody(c.req.raw, PushRequestSchema);
+      const lostRange = (range: LostRange) =>
+        log.warn(
+          range,
+          'this tablet had delivered changes this server no longer has (restored from a backup?): they are on the tablet, not here',
+        );
+      return c.json(push(store, device, request, now(), lostRange));
     });
     app.post(`${API}/pull`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));

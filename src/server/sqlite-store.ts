@@ -229,6 +229,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
         },
       }));
     },
+    changeHlcAt: (seq) => (db.prepare('SELECT hlc FROM changes WHERE seq = ?').get(seq) as { hlc: string } | undefined)?.hlc,
     lastChangeSeq: () => (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes').get() as { seq: number }).seq,
     close: () => db.close(),
   };

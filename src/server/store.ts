@@ -89,5 +89,7 @@ export interface Store {
   /** A school's changes after `after`, oldest first. */
   changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): { seq: number; change: PulledChange }[];
   lastChangeSeq(): number;
+  /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
+  changeHlcAt(seq: number): string | undefined;
   close(): void;
 }

@@ -98,11 +98,29 @@ export function authenticate(store: Store, authorization: string | undefined): D
 }
 
 /** Applies a batch in one transaction: each change once, in order, with a result for every one. */
-export function push(store: Store, device: Device, request: PushRequest, now = new Date()): PushResponse {
+/** Changes a tablet had delivered that this endpoint no longer has (it was restored from a backup). */
+export interface LostRange {
+  deviceId: string;
+  from: number;
+  to: number;
+}
+
+export function push(
+  store: Store,
+  device: Device,
+  request: PushRequest,
+  now = new Date(),
+  onLostRange?: (range: LostRange) => void,
+): PushResponse {
   const skew = Date.parse(request.deviceTime) - now.getTime();
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
   const results = store.batch((writer) => {
     let last = writer.lastSeq(device.id);
+    if (request.resumeFrom && request.resumeFrom - 1 > last) {
+      onLostRange?.({ deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 });
+      last = request.resumeFrom - 1;
+      writer.setLastSeq(device.id, last);
+    }
     return request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
       if (change.seq <= last) return { ...ids, status: 'duplicate' };
@@ -171,9 +189,15 @@ function stampNoLaterThan(hlc: string, now: Date): string {
   return reading.wall > now.getTime() + FUTURE_TOLERANCE_MS ? encodeHlc({ ...reading, wall: now.getTime() }) : hlc;
 }
 
+/**
+ * Where a tablet has read up to: this database's epoch, a position in its change log, and the
+ * clock reading of the change at that position. A database restored from a backup reuses
+ * positions; the fingerprint tells its log apart from the one the tablet read.
+ */
 interface Cursor {
   epoch: string;
   seq: number;
+  at?: string;
 }
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(text: string): Cursor {
@@ -189,7 +213,7 @@ export function pull(store: Store, device: Device, request: PullRequest): PullRe
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
-  if (from.epoch !== epoch || from.seq > latest) {
+  if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && store.changeHlcAt(from.seq) !== from.at)) {
     throw new SyncError(
       409,
       'resync',
@@ -201,5 +225,5 @@ export function pull(store: Store, device: Device, request: PullRequest): PullRe
   const more = rows.length === limit;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (rows.at(-1)?.seq ?? from.seq) : latest;
-  return { protocol: PROTOCOL, changes: rows.map((r) => r.change), cursor: encodeCursor({ epoch, seq }), more };
+  return { protocol: PROTOCOL, changes: rows.map((r) => r.change), cursor: encodeCursor({ epoch, seq, at: store.changeHlcAt(seq) }), more };
 }

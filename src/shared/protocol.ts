@@ -49,6 +49,12 @@ export const PushRequestSchema = v.object({
   unsent: v.pipe(v.number(), v.integer(), v.minValue(0)),
   /** The tablet's clock when it sent the request: a clock far off is flagged to the mentor. */
   deviceTime: v.pipe(v.string(), v.isoTimestamp()),
+  /**
+   * The first change the tablet still holds. A tablet removes a change only once the endpoint has
+   * acknowledged it, so an endpoint whose count is behind this lost those changes (a restore from
+   * backup): it moves on to here instead of waiting for changes that will never come.
+   */
+  resumeFrom: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 export type PushRequest = v.InferOutput<typeof PushRequestSchema>;
 

@@ -1,4 +1,7 @@
 import 'fake-indexeddb/auto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { WaymarkDB } from '../../src/data/db.ts';
@@ -206,5 +209,84 @@ describe('storing pulled pages', () => {
     await applyPulled(b.db, [change], (await syncState(b.db)).cursor ?? '');
     expect(await b.db.pupils.get(id)).toEqual(before);
     expect(await b.db.conflicts.count()).toBe(0);
+  });
+});
+
+describe('a school server restored from an older backup', () => {
+  it('tablets fetch everything again and their unsent changes still arrive; changes made since the backup are still on the tablets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-restore-'));
+    const file = join(dir, 'waymark.sqlite');
+    let store = openSqliteStore(dir);
+    const { id: schoolId } = store.addSchool('Hillside Academy');
+    let app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
+    const fetchVia: typeof fetch = async (input, init) => app.fetch(new Request(input as string, init));
+    const reopen = (from?: string) => {
+      store.close(); // closing folds the write-ahead log into the file
+      if (from) copyFileSync(from, file);
+      store = openSqliteStore(dir);
+      app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
+    };
+    const tablet = async (mentor: string) => {
+      n += 1;
+      const db = new WaymarkDB(`restore-test-${process.pid}-${n}`);
+      await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, store.addMentor(schoolId, mentor).id), mentor, {
+        fetch: fetchVia,
+      });
+      return { db, sync: () => syncNow(db, { fetch: fetchVia }) };
+    };
+    const names = async (db: WaymarkDB) => (await db.pupils.toArray()).map((p) => p.name).sort();
+    try {
+      const a = await tablet('Sam Patel');
+      const b = await tablet('Alex Jones');
+      await addPupil(a.db, pupil({ name: 'Before the backup' }));
+      await a.sync();
+      reopen();
+      copyFileSync(file, join(dir, 'backup.sqlite')); // the night's backup
+
+      await addPupil(a.db, pupil({ name: 'Lost in the restore' }));
+      await a.sync();
+      await b.sync();
+      await addPupil(a.db, pupil({ name: 'Written after the restore' })); // not sent yet
+
+      reopen(join(dir, 'backup.sqlite')); // the school restores last night's backup
+      expect(await a.sync()).toMatchObject({ status: 'done', pushed: 1 });
+      expect(await b.sync()).toMatchObject({ status: 'done' });
+      expect(await names(b.db)).toEqual(['Before the backup', 'Lost in the restore', 'Written after the restore']);
+      expect((await outboxSummary(a.db)).waiting).toBe(0);
+
+      const c = await tablet('New Mentor');
+      await c.sync();
+      // The server has what the backup had, and what was sent since; the rest is on the tablets.
+      expect(await names(c.db)).toEqual(['Before the backup', 'Written after the restore']);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('slow and backward clocks', () => {
+  it('a server that does not answer in time is given up, and the changes go next time', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    await addPupil(a.db, pupil());
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('Aborted', 'AbortError'))));
+    expect(await syncNow(a.db, { fetch: hanging, timeoutMs: 50 })).toMatchObject({ status: 'stopped', problem: { code: 'unreachable' } });
+    expect((await outboxSummary(a.db)).waiting).toBe(1);
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 1 });
+  });
+
+  it('a tablet whose clock jumps back a day still has its later edit win over its earlier one', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const id = await addPupil(a.db, pupil());
+    await editPupil(a.db, id, { form: '9S' }, { now: new Date('2026-11-24T10:00:00.000Z') });
+    await editPupil(a.db, id, { form: '9T' }, { now: new Date('2026-11-23T10:00:00.000Z') });
+    await a.sync();
+    await b.sync();
+    expect((await getPupil(b.db, id))?.form).toBe('9T');
+    expect(s.store.batch((w) => w.getRecord('pupils', id))?.state.fields.form).toBe('9T');
   });
 });
