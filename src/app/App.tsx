@@ -1,8 +1,10 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
+import { syncState } from '../data/index.ts';
 import { Banners } from './components/banners.tsx';
 import { SyncStatus } from './components/sync-status.tsx';
 import { ToastBar } from './components/toast-bar.tsx';
-import { useTitle } from './hooks.ts';
+import { useLive, useTitle } from './hooks.ts';
+import { db } from './notebook.ts';
 import { Caseload } from './screens/Caseload.tsx';
 import { PupilPage } from './screens/PupilPage.tsx';
 import { SessionForm } from './screens/SessionForm.tsx';
@@ -16,6 +18,7 @@ const TargetForm = lazy(() => import('./screens/TargetForm.tsx').then((m) => m.T
 const EndTarget = lazy(() => import('./screens/TargetForm.tsx').then((m) => m.EndTarget));
 const SessionPage = lazy(() => import('./screens/SessionPage.tsx').then((m) => m.SessionPage));
 const Settings = lazy(() => import('./screens/Settings.tsx').then((m) => m.Settings));
+const Concerns = lazy(() => import('./screens/Concerns.tsx').then((m) => m.Concerns));
 
 function NotFound() {
   useTitle('Not here');
@@ -31,6 +34,7 @@ function NotFound() {
 
 function Header() {
   const { path } = useLocation();
+  const isDsl = useLive(async () => (await syncState(db)).mentor?.dsl === true, []);
   const current = (href: string) => ((href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined);
   return (
     <header class="top">
@@ -45,6 +49,11 @@ function Header() {
         <a href="/pupils" aria-current={current('/pupils')}>
           Caseload
         </a>
+        {isDsl && (
+          <a href="/concerns" aria-current={current('/concerns')}>
+            Concerns
+          </a>
+        )}
         <a href="/settings" aria-current={current('/settings')}>
           Settings
         </a>
@@ -89,6 +98,7 @@ export function App() {
         <Route path="/sessions/:sessionId" component={SessionPage} />
         <Route path="/sessions/:sessionId/edit" component={SessionForm} />
         <Route path="/settings" component={Settings} />
+        <Route path="/concerns" component={Concerns} />
         <Route default component={NotFound} />
       </Router>
       <ToastBar />

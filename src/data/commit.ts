@@ -6,7 +6,8 @@
  */
 import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
-import { type RecordTypes, SYNCED_TABLES, type SyncedTable, validate } from '../shared/model.ts';
+import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable, validate } from '../shared/model.ts';
+import { indexConcern } from './concerns.ts';
 import type { Device, OutboxEntry, WaymarkDB } from './db.ts';
 
 type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
@@ -71,70 +72,87 @@ export async function commit(
   const touched = typeof plan === 'function' ? SYNCED_TABLES : plan.map((c) => c.table);
   const tables = [...new Set(touched)].map((t) => db.table(t));
   try {
-    return await db.transaction('rw', [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks], async () => {
-      const changes = typeof plan === 'function' ? await plan() : plan;
-      const device = await thisDevice(db);
-      const by = { deviceId: device.deviceId, mentorId: device.mentorId };
-      let seq = device.lastSeq;
-      let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
-      /** Queues a change with the next sequence number and clock reading, and stamps the fields it sets. */
-      const queue = async (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) => {
-        clock = tick(clock, Date.parse(now), device.deviceId);
-        const hlc = encodeHlc(clock);
-        const key = `${table}:${recordId}`;
-        const stamped = (await db.recordClocks.get(key)) ?? { key, clocks: {} };
-        const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, stamped.clocks[f] ?? null])) : undefined;
-        for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
-        if (op === 'delete') stamped.deleted = hlc;
-        await db.recordClocks.put(stamped);
-        await db.outbox.add({ seq: ++seq, changeId: newId(), table, recordId, op, values, at: now, ...by, hlc, ...(base ? { base } : {}) });
-      };
+    return await db.transaction(
+      'rw',
+      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex],
+      async () => {
+        const changes = typeof plan === 'function' ? await plan() : plan;
+        const device = await thisDevice(db);
+        const by = { deviceId: device.deviceId, mentorId: device.mentorId };
+        let seq = device.lastSeq;
+        let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
+        /** Queues a change with the next sequence number and clock reading, and stamps the fields it sets. */
+        const queue = async (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) => {
+          clock = tick(clock, Date.parse(now), device.deviceId);
+          const hlc = encodeHlc(clock);
+          const key = `${table}:${recordId}`;
+          const stamped = (await db.recordClocks.get(key)) ?? { key, clocks: {} };
+          const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, stamped.clocks[f] ?? null])) : undefined;
+          for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
+          if (op === 'delete') stamped.deleted = hlc;
+          await db.recordClocks.put(stamped);
+          await db.outbox.add({
+            seq: ++seq,
+            changeId: newId(),
+            table,
+            recordId,
+            op,
+            values,
+            at: now,
+            ...by,
+            hlc,
+            ...(base ? { base } : {}),
+          });
+        };
 
-      const ids: string[] = [];
-      for (const change of changes) {
-        const table = db.table(change.table);
-        if (change.op === 'create') {
-          const record = validate(change.table, {
-            ...change.record,
-            id: change.record.id ?? newId(),
-            createdAt: now,
-            updatedAt: now,
-            ...by,
-          });
-          await table.add(record);
-          await queue(change.table, record.id, 'create', { ...record });
-          ids.push(record.id);
-          continue;
+        const ids: string[] = [];
+        for (const change of changes) {
+          const table = db.table(change.table);
+          if (change.op === 'create') {
+            const record = validate(change.table, {
+              ...change.record,
+              id: change.record.id ?? newId(),
+              createdAt: now,
+              updatedAt: now,
+              ...by,
+            });
+            await table.add(record);
+            if (change.table === 'sessions') await indexConcern(db, record as Session);
+            await queue(change.table, record.id, 'create', { ...record });
+            ids.push(record.id);
+            continue;
+          }
+          const existing = await table.get(change.id);
+          if (!existing || existing.deletedAt) throw new NotFoundError(change.table, change.id);
+          const next: Record<string, unknown> =
+            change.op === 'delete'
+              ? { ...existing, deletedAt: now, updatedAt: now, ...by }
+              : validate(change.table, { ...existing, ...change.patch, updatedAt: now, ...by });
+          const changed = Object.keys({ ...existing, ...next }).filter((k) => !STAMP_FIELDS.has(k) && !same(existing[k], next[k]));
+          ids.push(change.id);
+          if (changed.length === 0) continue;
+          await table.put(next);
+          if (change.table === 'sessions') await indexConcern(db, next as Session);
+          await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt']));
+          if (change.op === 'update') {
+            const revision = validate('revisions', {
+              id: newId(),
+              table: change.table,
+              recordId: change.id,
+              before: pick(existing, changed),
+              createdAt: now,
+              updatedAt: now,
+              ...by,
+            });
+            await db.revisions.add(revision);
+            await queue('revisions', revision.id, 'create', { ...revision });
+          }
         }
-        const existing = await table.get(change.id);
-        if (!existing || existing.deletedAt) throw new NotFoundError(change.table, change.id);
-        const next: Record<string, unknown> =
-          change.op === 'delete'
-            ? { ...existing, deletedAt: now, updatedAt: now, ...by }
-            : validate(change.table, { ...existing, ...change.patch, updatedAt: now, ...by });
-        const changed = Object.keys({ ...existing, ...next }).filter((k) => !STAMP_FIELDS.has(k) && !same(existing[k], next[k]));
-        ids.push(change.id);
-        if (changed.length === 0) continue;
-        await table.put(next);
-        await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt']));
-        if (change.op === 'update') {
-          const revision = validate('revisions', {
-            id: newId(),
-            table: change.table,
-            recordId: change.id,
-            before: pick(existing, changed),
-            createdAt: now,
-            updatedAt: now,
-            ...by,
-          });
-          await db.revisions.add(revision);
-          await queue('revisions', revision.id, 'create', { ...revision });
-        }
-      }
-      await db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) });
-      if (options.clearDraft) await db.drafts.delete(options.clearDraft);
-      return ids;
-    });
+        await db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) });
+        if (options.clearDraft) await db.drafts.delete(options.clearDraft);
+        return ids;
+      },
+    );
   } catch (error) {
     throw asSaveError(error);
   }

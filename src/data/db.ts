@@ -58,6 +58,12 @@ export interface RecordClocks {
   deleted?: string;
 }
 
+/** Notes flagged as safeguarding concerns, by when they happened: the DSL's list, without reading every note. */
+export interface ConcernEntry {
+  sessionId: string;
+  occurredAt: string;
+}
+
 /** A value that lost a conflict with another tablet's change: kept, and shown with the record. */
 export interface Conflict {
   id?: number;
@@ -82,6 +88,8 @@ export interface SyncState {
   lastAttemptAt?: string;
   /** Why the last attempt stopped, in the mentor's words, when it did not finish. */
   problem?: { code: string; message: string; at: string };
+  /** The school's mentors, as of the last pull: who wrote what, and who the DSL is. */
+  mentors?: { id: string; name: string; dsl: boolean }[];
   /** The endpoint's view of this tablet's clock, when far off. */
   clockSkewMs?: number;
   /** Failed attempts in a row, for backing off. */
@@ -100,6 +108,7 @@ export class WaymarkDB extends Dexie {
   recordClocks!: EntityTable<RecordClocks, 'key'>;
   conflicts!: EntityTable<Conflict, 'id'>;
   sync!: EntityTable<SyncState, 'key'>;
+  concernIndex!: EntityTable<ConcernEntry, 'sessionId'>;
 
   constructor(name = 'waymark') {
     super(name);
@@ -134,6 +143,17 @@ export class WaymarkDB extends Dexie {
               await tx.table('recordClocks').put({ key: `${table}:${record.id}`, clocks, ...(record.deletedAt ? { deleted: hlc } : {}) });
             });
         }
+      });
+    // The DSL's list of concerns: kept up to date by every write of a session (see concerns.ts).
+    this.version(3)
+      .stores({ concernIndex: 'sessionId, occurredAt' })
+      .upgrade(async (tx) => {
+        await tx
+          .table('sessions')
+          .toCollection()
+          .each(async (s: Session) => {
+            if (s.concern && !s.deletedAt) await tx.table('concernIndex').put({ sessionId: s.id, occurredAt: s.occurredAt });
+          });
       });
   }
 }

@@ -4,6 +4,7 @@
  */
 export { liveQuery as live } from 'dexie';
 export { type CommitOptions, NotFoundError, SaveError, thisDevice } from './commit.ts';
+export * from './concerns.ts';
 export { type OutboxEntry, WaymarkDB } from './db.ts';
 export * from './drafts.ts';
 export * from './history.ts';

@@ -7,7 +7,7 @@
  */
 import { decodeHlc, encodeHlc, receive } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
-import { SYNCED_TABLES } from '../shared/model.ts';
+import { type Session, SYNCED_TABLES } from '../shared/model.ts';
 import {
   API,
   type ChangeResult,
@@ -21,6 +21,7 @@ import {
   type PushResponse,
 } from '../shared/protocol.ts';
 import { thisDevice } from './commit.ts';
+import { indexConcern } from './concerns.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 import { SYNC_LOCK } from './locks.ts';
 
@@ -173,9 +174,15 @@ async function recordResults(db: WaymarkDB, results: ChangeResult[], now: Date):
 }
 
 /** Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen. */
-export async function applyPulled(db: WaymarkDB, changes: readonly PulledChange[], cursor: string, now = new Date()): Promise<void> {
+export async function applyPulled(
+  db: WaymarkDB,
+  changes: readonly PulledChange[],
+  cursor: string,
+  now = new Date(),
+  mentors?: PullResponse['mentors'],
+): Promise<void> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [...tables, db.recordClocks, db.conflicts, db.device, db.sync], async () => {
+  await db.transaction('rw', [...tables, db.recordClocks, db.conflicts, db.device, db.sync, db.concernIndex], async () => {
     const device = await thisDevice(db);
     let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
     for (const change of changes) {
@@ -186,13 +193,16 @@ export async function applyPulled(db: WaymarkDB, changes: readonly PulledChange[
       // A cleared field arrives as null; the tablet's records leave it out.
       const fields = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
       await db.table(change.table).put(fields);
+      if (change.table === 'sessions') await indexConcern(db, fields as Session);
       await db.recordClocks.put({ key, clocks: merged.state.clocks, ...(merged.state.deleted ? { deleted: merged.state.deleted } : {}) });
       for (const lost of merged.lost) await db.conflicts.add({ table: change.table, recordId: change.recordId, ...lost });
       // The tablet's next change must sort after everything it has seen.
       clock = receive(clock, decodeHlc(change.hlc), now.getTime(), device.deviceId);
     }
     if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });
-    await db.sync.update('sync', { cursor });
+    const state = await db.sync.get('sync');
+    const me = mentors?.find((m) => m.id === state?.mentor?.id);
+    await db.sync.update('sync', { cursor, ...(mentors ? { mentors } : {}), ...(me ? { mentor: me } : {}) });
   });
 }
 
@@ -212,7 +222,7 @@ async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): P
       }
       throw error;
     }
-    await applyPulled(db, answer.changes, answer.cursor, (options.now ?? (() => new Date()))());
+    await applyPulled(db, answer.changes, answer.cursor, (options.now ?? (() => new Date()))(), answer.mentors);
     pulled += answer.changes.length;
     cursor = answer.cursor;
     if (!answer.more) break;

@@ -225,5 +225,12 @@ export function pull(store: Store, device: Device, request: PullRequest): PullRe
   const more = rows.length === limit;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (rows.at(-1)?.seq ?? from.seq) : latest;
-  return { protocol: PROTOCOL, changes: rows.map((r) => r.change), cursor: encodeCursor({ epoch, seq, at: store.changeHlcAt(seq) }), more };
+  const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
+  return {
+    protocol: PROTOCOL,
+    changes: rows.map((r) => r.change),
+    cursor: encodeCursor({ epoch, seq, at: store.changeHlcAt(seq) }),
+    more,
+    mentors,
+  };
 }

@@ -109,6 +109,8 @@ export interface PullResponse {
   cursor: string;
   /** More pages wait: pull again at once. */
   more: boolean;
+  /** The school's mentors as they are now: who wrote what, and who is the Designated Safeguarding Lead. */
+  mentors: { id: string; name: string; dsl: boolean }[];
 }
 
 export const EnrolRequestSchema = v.object({

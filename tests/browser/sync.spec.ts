@@ -13,7 +13,11 @@ test.afterAll(async () => {
 test('a mentor links a tablet, works offline, comes back online and the school has it all; another mentor sees it after syncing', async () => {
   test.setTimeout(120_000);
   const samCode = school.admin('add-mentor', 'Sam Patel').at(-1) ?? '';
-  const alexCode = school.admin('add-mentor', 'Alex Jones').at(-1) ?? '';
+  const alexOutput = school.admin('add-mentor', 'Alex Jones');
+  const alexCode = alexOutput.at(-1) ?? '';
+  const alexId = alexOutput.join('\n').match(/Added mentor Alex Jones: id (\S+)/)?.[1] ?? '';
+  // Alex is the school's Designated Safeguarding Lead.
+  school.admin('set-dsl', alexId);
   const sam = await launchTablet(school.url);
   const alex = await launchTablet(school.url);
   try {
@@ -27,6 +31,12 @@ test('a mentor links a tablet, works offline, comes back online and the school h
     await sam.pupilPage.setTarget({ wording: 'Eat lunch with the lunch club', rhythm: 'Once a week' });
     await sam.pupilPage.checkIn('Eat lunch with the lunch club', 'Met');
     await sam.sessionForm.record({ kind: 'One-to-one', pupils: ['Priya'], note: 'Talked about the new lunch club. She went twice.' });
+    await sam.sessionForm.record({
+      kind: 'One-to-one',
+      pupils: ['Priya'],
+      note: 'She said she does not want to go home tonight.',
+      concern: true,
+    });
     await expect(sam.settings.syncStatus).toContainText(/Offline · \d+ waiting/);
 
     // Back on the school's Wi-Fi: the tablet syncs by itself.
@@ -41,7 +51,15 @@ test('a mentor links a tablet, works offline, comes back online and the school h
     await expect(alex.pupilPage.heading).toHaveText('Priya Natarajan');
     await expect(alex.pupilPage.target('Eat lunch with the lunch club')).toBeVisible();
     expect((await alex.pupilPage.strip('Eat lunch with the lunch club')).some((cell) => /: Met/.test(cell))).toBe(true);
-    await expect(alex.pupilPage.sessions.first()).toContainText('She went twice.');
+    await expect(alex.pupilPage.sessions.filter({ hasText: 'She went twice.' })).toHaveCount(1);
+
+    // As the DSL, Alex sees the concern listed, and who recorded it.
+    await alex.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Concerns' }).click();
+    const concern = alex.page.getByRole('main').getByRole('listitem').filter({ hasText: 'does not want to go home' });
+    await expect(concern).toContainText('Safeguarding concern');
+    await expect(concern).toContainText('Recorded by Sam Patel');
+    // Sam is not the DSL: no Concerns list on Sam's tablet.
+    await expect(sam.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Concerns' })).toHaveCount(0);
   } finally {
     await sam.close();
     await alex.close();

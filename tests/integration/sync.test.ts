@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { concerns } from '../../src/data/concerns.ts';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
+import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, discardRefused, enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
 import { createApp } from '../../src/server/app.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
@@ -288,5 +290,47 @@ describe('slow and backward clocks', () => {
     await b.sync();
     expect((await getPupil(b.db, id))?.form).toBe('9T');
     expect(s.store.batch((w) => w.getRecord('pupils', id))?.state.fields.form).toBe('9T');
+  });
+});
+
+describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
+  it('a concern recorded on one tablet is listed on the DSL’s after both sync; marking the DSL later reaches their tablet', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const dsl = await s.tablet('Dana Lead');
+    const p = await addPupil(a.db, pupil({ name: 'Priya Natarajan' }));
+    const base = { occurredAt: '2026-11-24T10:00:00.000Z', minutes: 15, title: '', pupilIds: [p] };
+    const worrying = await recordSession(a.db, { ...base, kind: 'one-to-one', note: 'She said she is scared to go home.', concern: true });
+    await recordSession(a.db, { ...base, kind: 'one-to-one', note: 'Maths homework done.', concern: false });
+    await a.sync();
+
+    const danaId = s.store.mentors().find((m) => m.name === 'Dana Lead')?.id ?? '';
+    s.store.setDsl(danaId, true);
+    await dsl.sync();
+    expect((await syncState(dsl.db)).mentor).toMatchObject({ name: 'Dana Lead', dsl: true });
+    expect((await concerns(dsl.db)).map((c) => [c.id, c.note])).toEqual([[worrying, 'She said she is scared to go home.']]);
+    const writer = (await concerns(dsl.db))[0]?.mentorId;
+    expect((await syncState(dsl.db)).mentors?.find((m) => m.id === writer)?.name).toBe('Sam Patel');
+  });
+
+  it('unflagging or removing a note takes it off the list; flagging it later puts it on', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const p = await addPupil(a.db, pupil());
+    const base = {
+      kind: 'one-to-one' as const,
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      minutes: 15,
+      title: '',
+      pupilIds: [p],
+      note: 'A note',
+    };
+    const first = await recordSession(a.db, { ...base, concern: true });
+    const second = await recordSession(a.db, { ...base, concern: false, occurredAt: '2026-11-24T11:00:00.000Z' });
+    expect((await concerns(a.db)).map((c) => c.id)).toEqual([first]);
+    await editSession(a.db, second, { concern: true });
+    expect((await concerns(a.db)).map((c) => c.id)).toEqual([second, first]);
+    await editSession(a.db, first, { concern: false });
+    expect((await concerns(a.db)).map((c) => c.id)).toEqual([second]);
   });
 });

@@ -3,6 +3,7 @@ import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
+import { ConflictNotes } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
@@ -55,6 +56,7 @@ export function PupilPage({ id }: { id: string }) {
           {concerns === 1 ? 'One note raises a safeguarding concern.' : `${concerns} notes raise safeguarding concerns.`}
         </p>
       )}
+      <ConflictNotes recordId={pupil.id} />
       {pupil.status === 'closed' && (
         <section class="card closed" aria-labelledby="closed-h">
           <h2 id="closed-h">Support closed {pupil.closedOn && longDay(pupil.closedOn)}</h2>
@@ -102,6 +104,7 @@ export function PupilPage({ id }: { id: string }) {
                     </button>
                   </div>
                   <TargetHistory target={t} />
+                  <ConflictNotes recordId={t.id} />
                 </li>
               );
             })}

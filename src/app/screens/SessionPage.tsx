@@ -5,6 +5,7 @@ import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { RESULT_LABELS } from '../components/checkins.tsx';
+import { ConflictNotes } from '../components/conflicts.tsx';
 import { SaveProblem, TextArea } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useLive, useSave, useTitle } from '../hooks.ts';
@@ -68,6 +69,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           </ul>
         </dd>
       </dl>
+      <ConflictNotes recordId={s.id} />
       <h2>Note</h2>
       <p class="note-text">{s.note || <span class="subtle">No note written.</span>}</p>
 

@@ -1,0 +1,19 @@
+/**
+ * Safeguarding concerns: every note flagged as one, for the school's Designated Safeguarding Lead.
+ * Sensitive text is never indexed, so a small index of flagged notes (id and time only) is kept
+ * by the two places that write sessions: `commit` and `applyPulled`.
+ */
+import type { Session } from '../shared/model.ts';
+import type { WaymarkDB } from './db.ts';
+
+/** Keeps the concern index in step with a session just written, in the same transaction. */
+export async function indexConcern(db: WaymarkDB, session: Session): Promise<void> {
+  if (session.concern && !session.deletedAt) await db.concernIndex.put({ sessionId: session.id, occurredAt: session.occurredAt });
+  else await db.concernIndex.delete(session.id);
+}
+
+/** Every note flagged as a concern, newest first (withdrawn ones too, marked as such). */
+export async function concerns(db: WaymarkDB): Promise<Session[]> {
+  const ids = await db.concernIndex.orderBy('occurredAt').reverse().primaryKeys();
+  return (await db.sessions.bulkGet(ids)).filter((s): s is Session => Boolean(s && !s.deletedAt));
+}
