@@ -88,6 +88,8 @@ export interface SyncState {
   lastAttemptAt?: string;
   /** Why the last attempt stopped, in the mentor's words, when it did not finish. */
   problem?: { code: string; message: string; at: string };
+  /** Reported at enrolment: this browser was another tablet before, whose storage was wiped. */
+  wiped?: { deviceId: string; lastSeenAt: string | null; unsent: number };
   /** The school's mentors, as of the last pull: who wrote what, and who the DSL is. */
   mentors?: { id: string; name: string; dsl: boolean }[];
   /** The endpoint's view of this tablet's clock, when far off. */

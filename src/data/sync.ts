@@ -114,6 +114,7 @@ export async function enrolTablet(
     mentor: answer.mentor,
     problem: undefined,
     failures: 0,
+    ...(answer.wiped ? { wiped: answer.wiped } : {}),
   };
   await db.transaction('rw', db.sync, db.device, async () => {
     await db.sync.put(enrolled);

@@ -157,7 +157,14 @@ export const commands: Record<string, Command> = {
     if (devices.length === 0) return print('No tablets enrolled yet: give a mentor a code with add-mentor or new-code.');
     const who = (d: Device) => [d.id, d.name, store.mentor(d.mentorId)?.name ?? d.mentorId, schoolName(store, d.schoolId)];
     const sync = (d: Device) => [when(d.enrolledAt), when(d.lastSeenAt), String(d.unsent), skew(d.clockSkewMs)];
-    const row = (d: Device) => [d.unsent > 0 ? '!' : '', ...who(d), ...sync(d), d.revokedAt ? `REVOKED ${when(d.revokedAt)}` : ''];
+    const row = (d: Device) => [
+      d.unsent > 0 ? '!' : '',
+      ...who(d),
+      ...sync(d),
+      [d.revokedAt ? `REVOKED ${when(d.revokedAt)}` : '', d.wipedAt ? `STORAGE WIPED (found ${when(d.wipedAt)})` : '']
+        .filter(Boolean)
+        .join(' '),
+    ];
     table([['', 'id', 'name', 'mentor', 'school', 'enrolled', 'last sync', 'unsent', 'clock', ''], ...devices.map(row)], print);
     const holding = devices.filter((d) => d.unsent > 0).length;
     // Unsent changes exist only on that tablet, so this is what must not be wiped or handed in yet.

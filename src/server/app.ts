@@ -2,8 +2,9 @@
  * The school endpoint over HTTP: the built app and the sync API (src/shared/protocol.ts) from one
  * origin. Every error is JSON, `{ error: { code, message } }`, and leaves the server serving.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
@@ -23,6 +24,13 @@ export interface ServerOptions {
   /** The endpoint's clock (tests move it). */
   now?: () => Date;
 }
+
+/** Names the tablet enrolled from this browser (see sync.ts `enrol`). */
+const TABLET_COOKIE = 'waymark_tablet';
+
+/** Browsers keep a cookie at most 400 days; every sync renews it. */
+const rememberTablet = (c: Context, deviceId: string) =>
+  setCookie(c, TABLET_COOKIE, deviceId, { httpOnly: true, sameSite: 'Strict', path: API, maxAge: 400 * 24 * 60 * 60 });
 
 const fail = (code: ErrorBody['error']['code'], message: string): ErrorBody => ({ error: { code, message } });
 
@@ -88,10 +96,16 @@ export function createApp(options: ServerOptions): Hono {
 
   const store = options.store;
   if (store) {
-    app.post(`${API}/enrol`, async (c) => c.json(enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now())));
+    app.post(`${API}/enrol`, async (c) => {
+      const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, TABLET_COOKIE));
+      // Outlives the browser wiping Waymark's storage: the next enrolment from here can report it.
+      rememberTablet(c, answer.deviceId);
+      return c.json(answer);
+    });
     app.post(`${API}/push`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
       const request = await readBody(c.req.raw, PushRequestSchema);
+      rememberTablet(c, device.id);
       const lostRange = (range: LostRange) =>
         log.warn(
           range,

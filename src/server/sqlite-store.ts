@@ -31,6 +31,8 @@ const MIGRATIONS = [
     record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT, hlc TEXT NOT NULL, lost_to TEXT NOT NULL);
   CREATE INDEX lost_by_record ON lost_values (table_name, record_id);
   `,
+  // A tablet whose browser wiped its storage, found when it enrols again (see sync.ts enrol).
+  `ALTER TABLE devices ADD COLUMN wiped_at TEXT;`,
 ];
 
 interface DeviceRow {
@@ -40,6 +42,7 @@ interface DeviceRow {
   name: string;
   enrolled_at: string;
   revoked_at: string | null;
+  wiped_at: string | null;
   last_seen_at: string | null;
   last_seq: number;
   unsent: number;
@@ -53,6 +56,7 @@ const toDevice = (r: DeviceRow): Device => ({
   name: r.name,
   enrolledAt: r.enrolled_at,
   revokedAt: r.revoked_at,
+  wipedAt: r.wiped_at,
   lastSeenAt: r.last_seen_at,
   lastSeq: r.last_seq,
   unsent: r.unsent,
@@ -195,6 +199,13 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       ).map((r) => toDevice(r as DeviceRow)),
     revokeDevice(id, at) {
       db.prepare('UPDATE devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?').run(at, id);
+      const row = q.device.get(id) as DeviceRow | undefined;
+      return row && toDevice(row);
+    },
+    noteWiped(deviceId, at) {
+      db.prepare('UPDATE devices SET wiped_at = coalesce(wiped_at, ?) WHERE id = ?').run(at, deviceId);
+    },
+    device: (id) => {
       const row = q.device.get(id) as DeviceRow | undefined;
       return row && toDevice(row);
     },

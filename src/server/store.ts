@@ -26,6 +26,8 @@ export interface Device {
   name: string;
   enrolledAt: string;
   revokedAt: string | null;
+  /** When a new enrolment from the same browser showed this tablet's storage had been wiped. */
+  wipedAt: string | null;
   lastSeenAt: string | null;
   /** The last change sequence number applied from this device: kept for good, so a retry applies once. */
   lastSeq: number;
@@ -80,6 +82,8 @@ export interface Store {
    * revoked one, or a new mentor) gives it a new token and keeps what it had applied.
    */
   enrolDevice(device: Pick<Device, 'id' | 'mentorId' | 'schoolId' | 'name' | 'enrolledAt'>, tokenHash: string): Device;
+  device(id: string): Device | undefined;
+  noteWiped(deviceId: string, at: string): void;
   deviceByTokenHash(tokenHash: string): Device | undefined;
   devices(schoolId?: string): Device[];
   revokeDevice(id: string, at: string): Device | undefined;

@@ -52,7 +52,12 @@ export function issueEnrolmentCode(store: Store, mentorId: string, now = new Dat
   return `${code.slice(0, 5)}-${code.slice(5)}`;
 }
 
-export function enrol(store: Store, request: EnrolRequest, now = new Date()): EnrolResponse {
+/**
+ * Enrols a tablet. `previousDeviceId` comes from a cookie the endpoint set in this browser at an
+ * earlier enrolment: script-written storage can be wiped (Safari does after days without a visit),
+ * that cookie cannot, so a different tablet id behind it means the earlier tablet's data is gone.
+ */
+export function enrol(store: Store, request: EnrolRequest, now = new Date(), previousDeviceId?: string): EnrolResponse {
   const mentor = store.useEnrolmentCode(sha256(normaliseCode(request.code)), now.toISOString());
   if (!mentor)
     throw new SyncError(
@@ -78,7 +83,20 @@ export function enrol(store: Store, request: EnrolRequest, now = new Date()): En
   } catch (error) {
     throw new SyncError(409, 'bad_request', (error as Error).message);
   }
-  return { protocol: PROTOCOL, deviceId: device.id, token, mentor: { id: mentor.id, name: mentor.name, dsl: mentor.dsl }, school };
+  const previous = previousDeviceId && previousDeviceId !== device.id ? store.device(previousDeviceId) : undefined;
+  const wiped =
+    previous && previous.schoolId === school.id
+      ? { deviceId: previous.id, lastSeenAt: previous.lastSeenAt, unsent: previous.unsent }
+      : undefined;
+  if (wiped) store.noteWiped(wiped.deviceId, now.toISOString());
+  return {
+    protocol: PROTOCOL,
+    deviceId: device.id,
+    token,
+    mentor: { id: mentor.id, name: mentor.name, dsl: mentor.dsl },
+    school,
+    ...(wiped ? { wiped } : {}),
+  };
 }
 
 /** The device a bearer token belongs to; refuses unknown and revoked tablets with a clear reason. */
@@ -137,7 +155,9 @@ export function push(
       return { ...ids, ...apply(writer, device, change, now) };
     });
   });
-  store.noteSync(device.id, now.toISOString(), request.unsent, clockSkewMs ?? null);
+  // What the tablet still holds once this push is through: the school sees tablets holding unsent work.
+  const taken = results.filter((r) => r.status !== 'rejected' || r.code !== 'out_of_order').length;
+  store.noteSync(device.id, now.toISOString(), Math.max(0, request.unsent - taken), clockSkewMs ?? null);
   return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 

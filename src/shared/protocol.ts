@@ -131,6 +131,11 @@ export interface EnrolResponse {
   token: string;
   mentor: { id: string; name: string; dsl: boolean };
   school: { id: string; name: string };
+  /**
+   * Set when this browser was enrolled before as another tablet (a cookie the browser cannot wipe
+   * says so) whose storage has since been wiped: what that tablet last told the endpoint.
+   */
+  wiped?: { deviceId: string; lastSeenAt: string | null; unsent: number };
 }
 
 export type ErrorCode =

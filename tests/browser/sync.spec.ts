@@ -84,3 +84,42 @@ test('a tablet revoked by the school is told so and keeps its changes', async ()
     await jo.close();
   }
 });
+
+test('when the browser wipes Waymark’s storage, enrolling again says what was lost, and the school sees it', async () => {
+  test.setTimeout(60_000);
+  const tablet = await launchTablet(school.url);
+  try {
+    await tablet.today.open();
+    await tablet.settings.linkToSchool(school.admin('add-mentor', 'Kim Wiped').at(-1) ?? '', 'Kim’s iPad');
+    await tablet.caseload.addPupil({ name: 'Synced Before Wipe', yearGroup: 'Year 6' });
+    await tablet.settings.syncNow();
+    await expect(tablet.settings.syncStatus).toContainText(/Synced/);
+
+    // What Safari does to a site not on the home screen after days without a visit: everything
+    // the page can write is gone; the server's HTTP-only cookie is not.
+    const cdp = await tablet.context.newCDPSession(tablet.page);
+    await cdp.send('Storage.clearDataForOrigin', {
+      origin: school.url,
+      storageTypes: 'indexeddb,local_storage,service_workers,cache_storage',
+    });
+    await tablet.page.reload();
+    await tablet.caseload.open();
+    await expect(tablet.caseload.names).toHaveCount(0);
+
+    await tablet.settings.linkToSchool(
+      school
+        .admin(
+          'new-code',
+          school
+            .admin('list-mentors')
+            .find((l) => l.includes('Kim Wiped'))
+            ?.split(/\s+/)[0] ?? '',
+        )
+        .at(-1) ?? '',
+    );
+    await expect(tablet.page.getByRole('note').filter({ hasText: 'the browser has since wiped its records' })).toBeVisible();
+    expect(school.admin('list-devices').some((line) => line.includes('Kim’s iPad') && line.includes('STORAGE WIPED'))).toBe(true);
+  } finally {
+    await tablet.close();
+  }
+});

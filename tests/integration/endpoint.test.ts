@@ -90,7 +90,7 @@ describe('pushing and pulling', () => {
       if (!pulled.body.more) break;
     }
     expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `Pupil ${i + 1}`));
-    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastSeq: 300, unsent: 300 });
+    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastSeq: 300, unsent: 0 });
   });
 
   it('the same batch sent twice at once (two tabs, or the service worker and a page) applies once', async () => {
@@ -290,5 +290,58 @@ describe('bad input gets a clear error, and the server goes on serving', () => {
     expect(status).toBe(200);
     expect(body.results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
     expect(school.store.lastChangeSeq()).toBe(0);
+  });
+});
+
+describe('tablets whose storage was wiped', () => {
+  it('enrolling again from a browser whose Waymark storage was wiped reports what the old tablet last held, to the mentor and the school', async () => {
+    const school = openSchool();
+    const first = school.addMentor('Sam Patel');
+    const deviceId = '01a20000-0000-7000-8000-0000000000d1';
+    const enrolled = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId, code: first.code, deviceName: 'iPad 1' },
+    });
+    const cookie = enrolled.setCookie?.split(';')[0] ?? '';
+    expect(enrolled.setCookie).toMatch(/HttpOnly/i);
+    // It syncs, telling the school it still holds 4 changes it could not send in this push.
+    const p = newPupil({ deviceId } as never);
+    await school.request('/api/v1/push', {
+      token: enrolled.body.token,
+      body: {
+        protocol: PROTOCOL,
+        unsent: 5,
+        deviceTime: school.clock.now.toISOString(),
+        changes: [
+          {
+            changeId: '01a20000-0000-7000-8000-0000000000c1',
+            seq: 1,
+            table: 'pupils',
+            recordId: p.id,
+            op: 'create',
+            values: p.values,
+            hlc: `2026-11-24T15:00:00.000Z_0000_${deviceId}`,
+          },
+        ],
+      },
+    });
+    expect(school.store.device(deviceId)?.unsent).toBe(4);
+
+    // Days later Safari has wiped the site's storage: Waymark starts afresh with a new tablet id.
+    const again = school.addMentor('Sam Patel (again)');
+    const reenrolled = await school.request('/api/v1/enrol', {
+      cookie,
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d2', code: again.code, deviceName: 'iPad 1' },
+    });
+    expect(reenrolled.body.wiped).toEqual({ deviceId, lastSeenAt: school.clock.now.toISOString(), unsent: 4 });
+    expect(school.store.device(deviceId)?.wipedAt).toBe(school.clock.now.toISOString());
+  });
+
+  it('a first enrolment in a fresh browser reports nothing wiped', async () => {
+    const school = openSchool();
+    const { code } = school.addMentor('Sam Patel');
+    const { body } = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d1', code, deviceName: '' },
+    });
+    expect(body.wiped).toBeUndefined();
   });
 });

@@ -20,8 +20,8 @@ export interface TestSchool {
   clock: { now: Date };
   request: (
     path: string,
-    init?: { body?: unknown; raw?: string; token?: string; method?: 'GET' | 'POST' },
-  ) => Promise<{ status: number; body: Parsed }>;
+    init?: { body?: unknown; raw?: string; token?: string; method?: 'GET' | 'POST'; cookie?: string },
+  ) => Promise<{ status: number; body: Parsed; setCookie: string | null }>;
   addMentor: (name: string, schoolId?: string) => { mentorId: string; code: string };
   enrolTablet: (mentorName: string, schoolId?: string) => Promise<Tablet>;
   schoolId: string;
@@ -55,10 +55,14 @@ export function openSchool(): TestSchool {
     const method = init.method ?? 'POST';
     const response = await app.request(path, {
       method,
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.cookie ? { cookie: init.cookie } : {}),
+      },
       body: method === 'GET' ? undefined : (init.raw ?? JSON.stringify(init.body ?? {})),
     });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: await response.json(), setCookie: response.headers.get('set-cookie') };
   };
 
   const addMentor: TestSchool['addMentor'] = (name, schoolId = school.id) => {

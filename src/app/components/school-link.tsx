@@ -36,6 +36,17 @@ export function SchoolLink() {
           {outbox.waiting === 1 ? '' : 's'} waiting.
         </p>
       )}
+      {state.wiped && (
+        <p class="problem" role="note">
+          This browser held Waymark before, as another tablet, and the browser has since wiped its records (Safari does this after days
+          without a visit unless Waymark is on the home screen). That tablet last synced{' '}
+          {state.wiped.lastSeenAt ? relativeMoment(state.wiped.lastSeenAt, now) : 'never'}
+          {state.wiped.unsent > 0
+            ? `, still holding ${state.wiped.unsent} change${state.wiped.unsent === 1 ? '' : 's'} it had not sent`
+            : ''}
+          : anything written on it after that is lost. The school’s Waymark administrator can see this too.
+        </p>
+      )}
       {state.problem && (
         <p class="problem" role="alert">
           {state.problem.message} <span class="subtle">({relativeMoment(state.problem.at, now)})</span>
