@@ -1,5 +1,5 @@
 /** Sync, always in view: what waits to be sent, when the tablet last synced, and anything that needs the mentor. */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { NEEDS_MENTOR, outboxSummary, syncState } from '../../data/index.ts';
 import { ago } from '../../shared/dates.ts';
 import { useLive } from '../hooks.ts';
@@ -23,6 +23,12 @@ export function useSyncView() {
 export function SyncStatus() {
   const view = useSyncView();
   const activity = useStore(syncActivity);
+  // "Synced 3 minutes ago" goes on ageing while the app stays open.
+  const [, setMinute] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setMinute((m) => m + 1), 60_000);
+    return () => clearInterval(timer);
+  }, []);
   const waiting = view?.outbox.waiting ?? 0;
   const lastWaiting = useRef(waiting);
   useEffect(() => {
