@@ -6,7 +6,7 @@
  * point resumes safely next time.
  */
 import { decodeHlc, encodeHlc, receive } from '../shared/hlc.ts';
-import { mergeChange } from '../shared/merge.ts';
+import { editedAfterDelete, mergeChange } from '../shared/merge.ts';
 import { type Session, SYNCED_TABLES } from '../shared/model.ts';
 import {
   API,
@@ -47,6 +47,21 @@ export class SyncProblem extends Error {
     super(message);
     this.name = 'SyncProblem';
   }
+}
+
+/** Marks, in the conflicts table, a record changed on another tablet after it was removed. */
+export const EDITED_AFTER_REMOVAL = '(changed after removal)';
+
+/** Records removed on one tablet and changed on another afterwards: they stay removed. */
+export async function changedAfterRemoval(db: WaymarkDB): Promise<{ table: string; recordId: string; name: string; at: string }[]> {
+  const flagged = (await db.conflicts.toArray()).filter((c) => c.field === EDITED_AFTER_REMOVAL);
+  return Promise.all(
+    flagged.map(async (c) => {
+      const record = (await db.table(c.table).get(c.recordId)) as { name?: string; wording?: string; note?: string } | undefined;
+      const name = record?.name ?? record?.wording ?? record?.note?.slice(0, 60) ?? c.recordId;
+      return { table: c.table, recordId: c.recordId, name, at: c.hlc.slice(0, 24) };
+    }),
+  );
 }
 
 /** Problems that need the mentor (enrol again) rather than another try later. */
@@ -197,6 +212,17 @@ export async function applyPulled(
       if (change.table === 'sessions') await indexConcern(db, fields as Session);
       await db.recordClocks.put({ key, clocks: merged.state.clocks, ...(merged.state.deleted ? { deleted: merged.state.deleted } : {}) });
       for (const lost of merged.lost) await db.conflicts.add({ table: change.table, recordId: change.recordId, ...lost });
+      // Removed on one tablet, changed on another afterwards: it stays removed, and the mentor is told.
+      if (editedAfterDelete(merged.state) && !(current && editedAfterDelete(current))) {
+        await db.conflicts.add({
+          table: change.table,
+          recordId: change.recordId,
+          field: EDITED_AFTER_REMOVAL,
+          value: null,
+          hlc: change.hlc,
+          lostTo: merged.state.deleted ?? '',
+        });
+      }
       // The tablet's next change must sort after everything it has seen.
       clock = receive(clock, decodeHlc(change.hlc), now.getTime(), device.deviceId);
     }

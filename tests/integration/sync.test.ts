@@ -8,7 +8,7 @@ import { concerns } from '../../src/data/concerns.ts';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
-import { applyPulled, discardRefused, enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
+import { applyPulled, changedAfterRemoval, discardRefused, enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
 import { createApp } from '../../src/server/app.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
@@ -97,6 +97,8 @@ describe('two tablets and the school', () => {
     for (const db of [a.db, b.db]) {
       expect(await getPupil(db, id)).toBeUndefined();
       expect((await db.pupils.get(id))?.whatHelps).toBe('Written after the removal');
+      // Both mentors are told: removed on one tablet, changed on another afterwards.
+      expect((await changedAfterRemoval(db)).map((r) => [r.table, r.name])).toEqual([['pupils', 'Jacob Smith']]);
     }
   });
 });

@@ -1,5 +1,5 @@
 /** Where two mentors changed the same thing at the same time: the value that lost, kept in view. */
-import { conflictsOf } from '../../data/index.ts';
+import { conflictsOf, EDITED_AFTER_REMOVAL } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { decodeHlc } from '../../shared/hlc.ts';
 import { useLive } from '../hooks.ts';
@@ -24,7 +24,9 @@ const shown = (value: unknown) =>
 
 export function ConflictNotes({ recordId }: { recordId: string }) {
   const conflicts = useLive(() => conflictsOf(db, recordId), [recordId]);
-  const visible = (conflicts ?? []).filter((c) => !['updatedAt', 'deviceId', 'mentorId', 'deletedAt'].includes(c.field));
+  const visible = (conflicts ?? []).filter(
+    (c) => !['updatedAt', 'deviceId', 'mentorId', 'deletedAt', EDITED_AFTER_REMOVAL].includes(c.field),
+  );
   if (visible.length === 0) return null;
   const now = new Date();
   return (

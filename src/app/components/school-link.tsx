@@ -1,8 +1,8 @@
 /** Settings: linking the tablet to the school's endpoint, syncing, and changes that need attention. */
 import { useState } from 'preact/hooks';
-import { discardRefused, enrolTablet, NEEDS_MENTOR } from '../../data/index.ts';
+import { changedAfterRemoval, discardRefused, enrolTablet, NEEDS_MENTOR } from '../../data/index.ts';
 import { ago, relativeMoment } from '../../shared/dates.ts';
-import { useSave } from '../hooks.ts';
+import { useLive, useSave } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { useStore } from '../store.ts';
 import { requestSync, syncActivity } from '../sync.ts';
@@ -10,7 +10,9 @@ import { SaveProblem, TextField } from './forms.tsx';
 import { useSyncView } from './sync-status.tsx';
 
 export function SchoolLink() {
-  const view = useSyncView();
+  const sync = useSyncView();
+  const removedThenChanged = useLive(() => changedAfterRemoval(db), []);
+  const view = sync && removedThenChanged ? { ...sync, removedThenChanged } : undefined;
   const activity = useStore(syncActivity);
   const [serverUrl, setServerUrl] = useState(location.origin);
   const [code, setCode] = useState('');
@@ -73,6 +75,22 @@ export function SchoolLink() {
         <button type="button" class="primary" onClick={() => void requestSync()} disabled={activity.running}>
           {activity.running ? 'Syncing…' : 'Sync now'}
         </button>
+      )}
+      {view.removedThenChanged.length > 0 && (
+        <>
+          <h3>Removed, then changed on another tablet</h3>
+          <p>
+            These were removed on one tablet and changed on another afterwards. They stay removed; the later changes are kept with them.
+          </p>
+          <ul class="plain">
+            {view.removedThenChanged.map((r) => (
+              <li key={r.recordId}>
+                {r.table === 'pupils' ? 'Pupil' : r.table === 'targets' ? 'Target' : 'Record'} “{r.name}”, changed{' '}
+                {relativeMoment(r.at, now)}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
       {outbox.needsAttention.length > 0 && (
         <>
