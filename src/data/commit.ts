@@ -133,7 +133,8 @@ export async function commit(
           if (changed.length === 0) continue;
           await table.put(next);
           if (change.table === 'sessions') await indexConcern(db, next as Session);
-          await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt']));
+          // Who wrote it travels with every change, so every copy says who last changed the record.
+          await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']));
           if (change.op === 'update') {
             const revision = validate('revisions', {
               id: newId(),

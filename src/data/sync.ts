@@ -131,10 +131,17 @@ export async function enrolTablet(
     failures: 0,
     ...(answer.wiped ? { wiped: answer.wiped } : {}),
   };
-  await db.transaction('rw', db.sync, db.device, async () => {
+  const tables = SYNCED_TABLES.map((t) => db.table(t));
+  await db.transaction('rw', [db.sync, db.device, ...tables], async () => {
     await db.sync.put(enrolled);
-    // From now on this tablet's records say which mentor wrote them.
+    // From now on this tablet's records say which mentor wrote them; those written before
+    // enrolling get the mentor the endpoint will stamp on them when they arrive, so both agree.
     await db.device.put({ ...(await thisDevice(db)), mentorId: answer.mentor.id });
+    for (const table of tables) {
+      await table
+        .filter((r: { deviceId: string; mentorId: string | null }) => r.deviceId === device.deviceId && r.mentorId === null)
+        .modify({ mentorId: answer.mentor.id });
+    }
   });
   return enrolled;
 }
@@ -178,15 +185,33 @@ async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions)
 /** Removes delivered changes and marks refused ones, in one transaction; returns an out-of-order message if any. */
 async function recordResults(db: WaymarkDB, results: ChangeResult[], now: Date): Promise<string | undefined> {
   let outOfOrder: string | undefined;
-  await db.transaction('rw', db.outbox, async () => {
+  await db.transaction('rw', db.outbox, db.recordClocks, async () => {
     for (const result of results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
       else if (result.status === 'rejected')
         await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
-      else await db.outbox.delete(result.seq);
+      else {
+        if (result.hlc) await adoptRedatedClock(db, result.seq, result.hlc);
+        await db.outbox.delete(result.seq);
+      }
     }
   });
   return outOfOrder;
+}
+
+/**
+ * The endpoint re-dated a change because this tablet's clock runs fast: the fields it set take the
+ * endpoint's reading here too, so this tablet merges later changes exactly as the endpoint does.
+ */
+async function adoptRedatedClock(db: WaymarkDB, seq: number, hlc: string): Promise<void> {
+  const entry = await db.outbox.get(seq);
+  if (!entry?.hlc) return;
+  const key = `${entry.table}:${entry.recordId}`;
+  const stamped = await db.recordClocks.get(key);
+  if (!stamped) return;
+  for (const [field, clock] of Object.entries(stamped.clocks)) if (clock === entry.hlc) stamped.clocks[field] = hlc;
+  if (stamped.deleted === entry.hlc) stamped.deleted = hlc;
+  await db.recordClocks.put(stamped);
 }
 
 /** Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen. */

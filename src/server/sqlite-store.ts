@@ -33,6 +33,10 @@ const MIGRATIONS = [
   `,
   // A tablet whose browser wiped its storage, found when it enrols again (see sync.ts enrol).
   `ALTER TABLE devices ADD COLUMN wiped_at TEXT;`,
+  // The last clock reading applied from each tablet: re-dated readings never fall below it.
+  `ALTER TABLE devices ADD COLUMN last_hlc TEXT;`,
+  // Which tablet change each logged change came from: a retried change is told the reading it was stored with.
+  `ALTER TABLE changes ADD COLUMN change_id TEXT; CREATE INDEX changes_by_change_id ON changes (change_id);`,
 ];
 
 interface DeviceRow {
@@ -98,17 +102,24 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, base, device_id, mentor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, base, device_id, mentor_id, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     setLastSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
     lastSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
+    lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
+    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
+    setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
   };
 
   const writer: BatchWriter = {
     lastSeq: (deviceId) => (q.lastSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
+    lastHlc: (deviceId) => (q.lastHlc.get(deviceId) as { last_hlc: string | null } | undefined)?.last_hlc ?? undefined,
+    setLastHlc(deviceId, hlc) {
+      q.setLastHlc.run(hlc, deviceId);
+    },
     getRecord(table, id) {
       const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
       return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
@@ -116,7 +127,8 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
     putRecord(r: StoredRecord) {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
-    appendChange(schoolId, c: PulledChange) {
+    stampOf: (changeId) => (q.stampOf.get(changeId) as { hlc: string } | undefined)?.hlc,
+    appendChange(schoolId, c: PulledChange, changeId: string) {
       q.appendChange.run(
         schoolId,
         c.table,
@@ -127,6 +139,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
         c.base ? JSON.stringify(c.base) : null,
         c.deviceId,
         c.mentorId,
+        changeId,
       );
     },
     keepLost(schoolId, l) {
@@ -235,6 +248,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
           op: r.op,
           values: JSON.parse(r.change_values),
           hlc: r.hlc,
+          ...(r.base ? { base: JSON.parse(r.base) } : {}),
           deviceId: r.device_id,
           mentorId: r.mentor_id,
         },

@@ -56,9 +56,14 @@ export interface LostRecordValue {
 export interface BatchWriter {
   /** The device's last applied sequence number, read inside the batch's transaction. */
   lastSeq(deviceId: string): number;
+  /** The last clock reading applied from the device, as stored (possibly re-dated). */
+  lastHlc(deviceId: string): string | undefined;
+  setLastHlc(deviceId: string, hlc: string): void;
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   putRecord(record: StoredRecord): void;
-  appendChange(schoolId: string, change: PulledChange): void;
+  appendChange(schoolId: string, change: PulledChange, changeId: string): void;
+  /** The clock reading a tablet's change was stored with, if it was. */
+  stampOf(changeId: string): string | undefined;
   keepLost(schoolId: string, lost: LostRecordValue): void;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
   setLastSeq(deviceId: string, seq: number): void;

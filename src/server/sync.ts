@@ -4,9 +4,9 @@
  * HTTP lives in app.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { decodeHlc, encodeHlc } from '../shared/hlc.ts';
+import { compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
-import { ValidationError, validate } from '../shared/model.ts';
+import { SCHEMAS, type SyncedTable, ValidationError, validate } from '../shared/model.ts';
 import type {
   ChangeResult,
   EnrolRequest,
@@ -20,6 +20,12 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import type { BatchWriter, Device, Store } from './store.ts';
+
+/** The fields each kind of record has: a change may set only these. */
+const FIELDS = Object.fromEntries(
+  // A piped object schema keeps its object's entries.
+  Object.entries(SCHEMAS).map(([table, schema]) => [table, new Set(Object.keys(schema.entries))]),
+) as Record<SyncedTable, Set<string>>;
 
 /** A tablet whose clock is further than this from the endpoint's is told so. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -141,7 +147,11 @@ export function push(
     }
     return request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
-      if (change.seq <= last) return { ...ids, status: 'duplicate' };
+      if (change.seq <= last) {
+        // Applied before, its answer lost: say again how it was stored if it was re-dated.
+        const stored = writer.stampOf(change.changeId);
+        return stored && stored !== change.hlc ? { ...ids, status: 'duplicate', hlc: stored } : { ...ids, status: 'duplicate' };
+      }
       if (change.seq > last + 1) {
         return {
           ...ids,
@@ -162,7 +172,7 @@ export function push(
 }
 
 type Outcome =
-  | { status: 'applied' }
+  | { status: 'applied'; hlc?: string }
   | { status: 'rejected'; code: 'invalid_record' | 'not_your_school' | 'record_not_found'; message: string };
 
 function apply(writer: BatchWriter, device: Device, change: PushChange, now: Date): Outcome {
@@ -174,7 +184,19 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const tooLong = Object.entries(change.values).find(([, v]) => typeof v === 'string' && v.length > LIMITS.string);
   if (tooLong) return { status: 'rejected', code: 'invalid_record', message: `${tooLong[0]} is longer than ${LIMITS.string} characters.` };
 
-  const hlc = stampNoLaterThan(change.hlc, now);
+  let reading: Hlc;
+  try {
+    reading = decodeHlc(change.hlc);
+  } catch {
+    return { status: 'rejected', code: 'invalid_record', message: 'This change’s clock reading is not a real time.' };
+  }
+  const known = FIELDS[change.table];
+  const unknown = Object.keys(change.values).find((f) => !known.has(f));
+  if (unknown) return { status: 'rejected', code: 'invalid_record', message: `Unknown field “${unknown}” for ${change.table}.` };
+  if (change.op === 'create' && change.values.id !== change.recordId) {
+    return { status: 'rejected', code: 'invalid_record', message: 'The record’s id does not match the change’s record id.' };
+  }
+  const hlc = stampFor(writer, device, reading, now);
   // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
   const values = {
     ...change.values,
@@ -189,24 +211,38 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
     throw error;
   }
   writer.putRecord({ schoolId: device.schoolId, table: change.table, id: change.recordId, state: merged.state });
-  writer.appendChange(device.schoolId, {
-    table: change.table,
-    recordId: change.recordId,
-    op: change.op,
-    values,
-    hlc,
-    ...(change.base ? { base: change.base } : {}),
-    deviceId: device.id,
-    mentorId: device.mentorId,
-  });
+  writer.appendChange(
+    device.schoolId,
+    {
+      table: change.table,
+      recordId: change.recordId,
+      op: change.op,
+      values,
+      hlc,
+      ...(change.base ? { base: change.base } : {}),
+      deviceId: device.id,
+      mentorId: device.mentorId,
+    },
+    change.changeId,
+  );
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
-  return { status: 'applied' };
+  return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
 }
 
-/** A clock reading from a tablet whose clock runs fast is brought back to the endpoint's time. */
-function stampNoLaterThan(hlc: string, now: Date): string {
-  const reading = decodeHlc(hlc);
-  return reading.wall > now.getTime() + FUTURE_TOLERANCE_MS ? encodeHlc({ ...reading, wall: now.getTime() }) : hlc;
+/**
+ * The clock reading a change is stored with. A reading further ahead of the endpoint's clock than
+ * FUTURE_TOLERANCE_MS is brought back to that limit (a fast tablet must not win every later
+ * edit), and a tablet's readings never fall below the last one applied from it, so its own
+ * changes keep their order.
+ */
+function stampFor(writer: BatchWriter, device: Device, reading: Hlc, now: Date): string {
+  const ceiling = now.getTime() + FUTURE_TOLERANCE_MS;
+  let stamp = reading.wall > ceiling ? { ...reading, wall: ceiling, count: 0 } : reading;
+  const last = writer.lastHlc(device.id);
+  if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = { ...decodeHlc(last), count: decodeHlc(last).count + 1, node: reading.node };
+  const encoded = encodeHlc(stamp);
+  writer.setLastHlc(device.id, encoded);
+  return encoded;
 }
 
 /**

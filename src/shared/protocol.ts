@@ -70,8 +70,14 @@ export type RejectCode =
 
 /** The endpoint's answer for one pushed change. A rejected change never blocks the others. */
 export type ChangeResult =
-  | { seq: number; changeId: string; status: 'applied' }
-  | { seq: number; changeId: string; status: 'duplicate' }
+  | {
+      seq: number;
+      changeId: string;
+      status: 'applied';
+      /** Set when the endpoint re-dated the change (the tablet's clock runs fast): the tablet uses this reading from now on. */
+      hlc?: string;
+    }
+  | { seq: number; changeId: string; status: 'duplicate'; hlc?: string }
   | { seq: number; changeId: string; status: 'rejected'; code: RejectCode; message: string };
 
 export interface PushResponse {
@@ -84,7 +90,7 @@ export interface PushResponse {
 export const PullRequestSchema = v.object({
   protocol: protocolField,
   /** Opaque; null for a first pull (or a resync from scratch). */
-  cursor: v.nullable(v.pipe(v.string(), v.maxLength(200))),
+  cursor: v.nullable(v.pipe(v.string(), v.maxLength(1000))),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.pullPage))),
 });
 export type PullRequest = v.InferOutput<typeof PullRequestSchema>;

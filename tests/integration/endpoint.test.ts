@@ -282,6 +282,12 @@ describe('bad input gets a clear error, and the server goes on serving', () => {
   it.each([
     ['a record that fails validation', { startOn: 'last Tuesday' }, 'Use a date like 2026-09-01.'],
     ['a huge string', { whatHelps: 'x'.repeat(30_000) }, 'whatHelps is longer than 25000 characters.'],
+    ['a field no pupil has', { favouriteColour: 'green' }, 'Unknown field “favouriteColour” for pupils.'],
+    [
+      'an id that is not the change’s record',
+      { id: '01a20000-0000-7000-8000-0000000000ff' },
+      'The record’s id does not match the change’s record id.',
+    ],
   ])('%s is refused for that change alone, and nothing of it is written', async (_, fields, message) => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
@@ -343,5 +349,40 @@ describe('tablets whose storage was wiped', () => {
       body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d1', code, deviceName: '' },
     });
     expect(body.wiped).toBeUndefined();
+  });
+});
+
+describe('clock readings', () => {
+  it('a reading of a time that does not exist is refused for that change alone, not the whole sync', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const odd = { ...a.change('pupils', p.id, 'create', p.values), hlc: `2026-13-45T25:61:00.000Z_0000_${a.deviceId}` };
+    const q = newPupil(a, 'Next Pupil');
+    const { status, body } = await a.push([odd, a.change('pupils', q.id, 'create', q.values)]);
+    expect(status).toBe(200);
+    expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'applied']);
+    expect(body.results[0].message).toBe('This change’s clock reading is not a real time.');
+  });
+
+  it('a fast tablet’s changes are re-dated in their own order, and a retry is told the reading it was stored with', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const ahead = later(school.clock.now, 60);
+    const batch = [
+      a.change('pupils', p.id, 'create', p.values, ahead),
+      a.change('pupils', p.id, 'update', { form: '9S' }, later(ahead, 1)),
+    ];
+    const first = await a.push(batch);
+    const stamps = first.body.results.map((r: { hlc?: string }) => r.hlc);
+    expect(stamps.every(Boolean)).toBe(true);
+    expect(stamps[0] < stamps[1]).toBe(true);
+    expect(Date.parse(stamps[0].slice(0, 24))).toBe(later(school.clock.now, 1).getTime());
+    const retry = await a.push(batch);
+    expect(retry.body.results).toEqual([
+      expect.objectContaining({ status: 'duplicate', hlc: stamps[0] }),
+      expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
+    ]);
   });
 });

@@ -46,7 +46,8 @@ describe('every write lands with its outbox entry, in one transaction', () => {
     const id = await addPupil(db, pupil());
     await editPupil(db, id, { form: '9S', whatHelps: 'Time to settle before talking.' });
     const update = (await db.outbox.toArray()).find((e) => e.op === 'update');
-    expect(Object.keys(update?.values ?? {}).sort()).toEqual(['form', 'updatedAt']);
+    // The changed field, plus when and by whom: every copy says who last changed the record.
+    expect(Object.keys(update?.values ?? {}).sort()).toEqual(['deviceId', 'form', 'mentorId', 'updatedAt']);
     const [revision] = await historyOf(db, id);
     expect(revision?.before).toEqual({ form: '9R' });
   });
