@@ -3,7 +3,7 @@
  * Background Sync lets it finish after the app is closed); where no service worker answers, as
  * can happen on an iPad, the page runs the same engine itself. The sync lock keeps it to one at once.
  */
-import { NEEDS_MENTOR, retryDelayMs, SYNC_TAG, syncNow, syncState } from '../data/index.ts';
+import { NEEDS_MENTOR, outboxSummary, retryDelayMs, SYNC_TAG, type SyncResult, syncNow, syncState } from '../data/index.ts';
 import { db } from './notebook.ts';
 import { store } from './store.ts';
 
@@ -12,17 +12,18 @@ export const syncActivity = store({ running: false, online: navigator.onLine });
 /** How long the page waits for the service worker to report before running the sync itself. */
 const SERVICE_WORKER_WAIT_MS = 45_000;
 
-function askServiceWorker(): Promise<boolean> {
+/** The service worker's result, or undefined when none answered in time. */
+function askServiceWorker(): Promise<SyncResult | undefined> {
   const worker = navigator.serviceWorker?.controller;
-  if (!worker) return Promise.resolve(false);
+  if (!worker) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const done = (answered: boolean) => {
+    const done = (result: SyncResult | undefined) => {
       clearTimeout(timer);
       navigator.serviceWorker.removeEventListener('message', onMessage);
-      resolve(answered);
+      resolve(result);
     };
-    const onMessage = (event: MessageEvent) => event.data?.type === 'SYNCED' && done(true);
-    const timer = setTimeout(() => done(false), SERVICE_WORKER_WAIT_MS);
+    const onMessage = (event: MessageEvent) => event.data?.type === 'SYNCED' && done(event.data.result as SyncResult);
+    const timer = setTimeout(() => done(undefined), SERVICE_WORKER_WAIT_MS);
     navigator.serviceWorker.addEventListener('message', onMessage);
     worker.postMessage({ type: 'SYNC_NOW' });
   });
@@ -45,14 +46,19 @@ export async function requestSync(): Promise<void> {
   if (!navigator.onLine) return syncWhenOnline();
   if (syncActivity.get().running) return;
   syncActivity.update({ running: true });
+  let result: SyncResult | undefined;
   try {
-    if (!(await askServiceWorker())) await syncNow(db);
+    result = await askServiceWorker();
+    // No service worker answered (as can happen on an iPad), or it was busy: run it here.
+    if (!result || result.status === 'busy') result = await syncNow(db);
   } finally {
     syncActivity.update({ running: false });
   }
-  const after = await syncState(db);
+  const [after, outbox] = await Promise.all([syncState(db), outboxSummary(db)]);
   clearTimeout(retry);
   if (after.problem && !NEEDS_MENTOR.has(after.problem.code)) retry = setTimeout(requestSync, retryDelayMs(after.failures));
+  // Another sync was running, or changes were made meanwhile: go again shortly.
+  else if (!after.problem && (result.status === 'busy' || outbox.waiting > 0)) retry = setTimeout(requestSync, 5_000);
 }
 
 /** Syncs when the tablet comes online or the mentor comes back to Waymark, and shortly after changes. */

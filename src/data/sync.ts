@@ -112,38 +112,41 @@ export async function enrolTablet(
   deviceName: string,
   options: SyncOptions = {},
 ): Promise<SyncState> {
-  const device = await thisDevice(db);
-  const url = new URL(serverUrl.trim()).origin;
-  const state = { ...(await syncState(db)), serverUrl: url };
-  const answer = await call<EnrolResponse>(
-    state,
-    '/enrol',
-    { protocol: PROTOCOL, deviceId: device.deviceId, code, deviceName },
-    options,
-    undefined,
-  );
-  const enrolled: SyncState = {
-    ...state,
-    token: answer.token,
-    school: answer.school,
-    mentor: answer.mentor,
-    problem: undefined,
-    failures: 0,
-    ...(answer.wiped ? { wiped: answer.wiped } : {}),
-  };
-  const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [db.sync, db.device, ...tables], async () => {
-    await db.sync.put(enrolled);
-    // From now on this tablet's records say which mentor wrote them; those written before
-    // enrolling get the mentor the endpoint will stamp on them when they arrive, so both agree.
-    await db.device.put({ ...(await thisDevice(db)), mentorId: answer.mentor.id });
-    for (const table of tables) {
-      await table
-        .filter((r: { deviceId: string; mentorId: string | null }) => r.deviceId === device.deviceId && r.mentorId === null)
-        .modify({ mentorId: answer.mentor.id });
-    }
+  // Never while a sync with the old token is running: its answer must not land after this one.
+  return withSyncLock(async () => {
+    const device = await thisDevice(db);
+    const url = new URL(serverUrl.trim()).origin;
+    const state = { ...(await syncState(db)), serverUrl: url };
+    const answer = await call<EnrolResponse>(
+      state,
+      '/enrol',
+      { protocol: PROTOCOL, deviceId: device.deviceId, code, deviceName },
+      options,
+      undefined,
+    );
+    const enrolled: SyncState = {
+      ...state,
+      token: answer.token,
+      school: answer.school,
+      mentor: answer.mentor,
+      problem: undefined,
+      failures: 0,
+      ...(answer.wiped ? { wiped: answer.wiped } : {}),
+    };
+    const tables = SYNCED_TABLES.map((t) => db.table(t));
+    await db.transaction('rw', [db.sync, db.device, ...tables], async () => {
+      await db.sync.put(enrolled);
+      // From now on this tablet's records say which mentor wrote them; those written before
+      // enrolling get the mentor the endpoint will stamp on them when they arrive, so both agree.
+      await db.device.put({ ...(await thisDevice(db)), mentorId: answer.mentor.id });
+      for (const table of tables) {
+        await table
+          .filter((r: { deviceId: string; mentorId: string | null }) => r.deviceId === device.deviceId && r.mentorId === null)
+          .modify({ mentorId: answer.mentor.id });
+      }
+    });
+    return enrolled;
   });
-  return enrolled;
 }
 
 const wire = (e: OutboxEntry): PushChange => ({
@@ -157,6 +160,22 @@ const wire = (e: OutboxEntry): PushChange => ({
   ...(e.base ? { base: e.base } : {}),
 });
 
+/** A push's body stays well under the endpoint's 5 MB limit, however long the notes. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** The next changes to send, in order: at most LIMITS.pushChanges, and at most BATCH_BYTES of JSON. */
+function takeBatch(waiting: OutboxEntry[]): OutboxEntry[] {
+  const batch: OutboxEntry[] = [];
+  let bytes = 0;
+  for (const entry of waiting) {
+    const size = new TextEncoder().encode(JSON.stringify(wire(entry))).length;
+    if (batch.length > 0 && (bytes + size > BATCH_BYTES || batch.length === LIMITS.pushChanges)) break;
+    batch.push(entry);
+    bytes += size;
+  }
+  return batch;
+}
+
 /** Sends the outbox in order; returns how many changes the endpoint took (applied or already had). */
 async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
   let sent = 0;
@@ -165,8 +184,9 @@ async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions)
       .orderBy('seq')
       .filter((e) => !e.rejected)
       .toArray();
-    if (waiting.length === 0) return sent;
-    const batch = waiting.slice(0, LIMITS.pushChanges);
+    // An empty push still tells the endpoint the tablet's clock and what it holds; once is enough.
+    if (waiting.length === 0 && round > 0) return sent;
+    const batch = takeBatch(waiting);
     const now = (options.now ?? (() => new Date()))();
     const answer = await call<PushResponse>(
       state,
@@ -233,7 +253,8 @@ export async function applyPulled(
       const merged = mergeChange(current, change);
       // A cleared field arrives as null; the tablet's records leave it out.
       const fields = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
-      await db.table(change.table).put(fields);
+      // Stored under the change's own record id, whatever its values say.
+      await db.table(change.table).put({ ...fields, id: change.recordId });
       if (change.table === 'sessions') await indexConcern(db, fields as Session);
       await db.recordClocks.put({ key, clocks: merged.state.clocks, ...(merged.state.deleted ? { deleted: merged.state.deleted } : {}) });
       for (const lost of merged.lost) await db.conflicts.add({ table: change.table, recordId: change.recordId, ...lost });
@@ -293,11 +314,19 @@ export async function syncNow(db: WaymarkDB, options: SyncOptions = {}): Promise
   return locks.request(SYNC_LOCK, { ifAvailable: true }, (lock) => (lock ? run() : { status: 'busy' as const }));
 }
 
+/** Runs `work` holding the sync lock (waiting for a running sync to finish), where the browser has Web Locks. */
+function withSyncLock<T>(work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  return locks ? locks.request(SYNC_LOCK, work) : work();
+}
+
 async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult> {
   const state = await syncState(db);
   if (!state.serverUrl || !state.token) return { status: 'not enrolled' };
+  // Paused until the mentor enrols the tablet again: every change stays, nothing is sent.
+  if (state.problem && NEEDS_MENTOR.has(state.problem.code)) return { status: 'stopped', problem: state.problem };
   const now = () => (options.now ?? (() => new Date()))().toISOString();
-  await db.sync.put({ ...state, lastAttemptAt: now() });
+  await db.sync.update('sync', { lastAttemptAt: now() });
   try {
     const pushed = await pushOutbox(db, state, options);
     const pulled = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
@@ -309,7 +338,8 @@ async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult
       message: error instanceof Error ? error.message : String(error),
       at: now(),
     };
-    await db.sync.update('sync', { problem, failures: state.failures + 1 });
+    // A tablet enrolled again meanwhile has a new token: this old attempt's problem is not its own.
+    if ((await syncState(db)).token === state.token) await db.sync.update('sync', { problem, failures: state.failures + 1 });
     return { status: 'stopped', problem };
   }
 }

@@ -51,6 +51,7 @@ interface DeviceRow {
   last_seq: number;
   unsent: number;
   clock_skew_ms: number | null;
+  token_hash: string;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -195,10 +196,15 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
         `INSERT INTO devices (id, mentor_id, school_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET mentor_id = excluded.mentor_id, name = excluded.name, token_hash = excluded.token_hash,
            enrolled_at = excluded.enrolled_at, revoked_at = NULL
-         WHERE devices.school_id = excluded.school_id`,
+         WHERE devices.school_id = excluded.school_id AND devices.revoked_at IS NOT NULL`,
       ).run(device.id, device.mentorId, device.schoolId, device.name, tokenHash, device.enrolledAt);
       const row = q.device.get(device.id) as DeviceRow;
       if (row.school_id !== device.schoolId) throw new Error('This tablet is enrolled with another school.');
+      if (row.token_hash !== tokenHash) {
+        throw new Error(
+          'This tablet is already enrolled. If it was lost or handed on, the administrator revokes it first (revoke-device).',
+        );
+      }
       return toDevice(row);
     },
     deviceByTokenHash: (tokenHash) => {

@@ -4,6 +4,7 @@
  * HTTP lives in app.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as v from 'valibot';
 import { compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { SCHEMAS, type SyncedTable, ValidationError, validate } from '../shared/model.ts';
@@ -20,6 +21,12 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import type { BatchWriter, Device, Store } from './store.ts';
+
+/** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
+function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
+  const result = v.safeParse(v.object(SCHEMAS[table].entries), record);
+  if (!result.success) throw new ValidationError(result.issues.map((i) => i.message));
+}
 
 /** The fields each kind of record has: a change may set only these. */
 const FIELDS = Object.fromEntries(
@@ -90,8 +97,9 @@ export function enrol(store: Store, request: EnrolRequest, now = new Date(), pre
     throw new SyncError(409, 'bad_request', (error as Error).message);
   }
   const previous = previousDeviceId && previousDeviceId !== device.id ? store.device(previousDeviceId) : undefined;
+  // Only the same mentor learns about their own earlier tablet.
   const wiped =
-    previous && previous.schoolId === school.id
+    previous && previous.schoolId === school.id && previous.mentorId === mentor.id
       ? { deviceId: previous.id, lastSeenAt: previous.lastSeenAt, unsent: previous.unsent }
       : undefined;
   if (wiped) store.noteWiped(wiped.deviceId, now.toISOString());
@@ -196,16 +204,21 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   if (change.op === 'create' && change.values.id !== change.recordId) {
     return { status: 'rejected', code: 'invalid_record', message: 'The record’s id does not match the change’s record id.' };
   }
+  if (change.op !== 'create' && ('id' in change.values || 'createdAt' in change.values)) {
+    return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id or when it was created.' };
+  }
   const hlc = stampFor(writer, device, reading, now);
   // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
-  const values = {
-    ...change.values,
-    ...('deviceId' in change.values || change.op === 'create' ? { deviceId: device.id, mentorId: device.mentorId } : {}),
-  };
+  const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
   try {
     const record = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
-    validate(change.table, record);
+    // A new record must make sense as a whole. A merged one is checked field by field: two tablets'
+    // edits that clash across fields (a closing date before a start date moved elsewhere) are
+    // kept on every copy alike, and the mentor is asked to fix them at the next edit, rather than
+    // one tablet's change being refused and the copies drifting apart.
+    if (existing) checkFields(change.table, record);
+    else validate(change.table, record);
   } catch (error) {
     if (error instanceof ValidationError) return { status: 'rejected', code: 'invalid_record', message: error.issues.join(' ') };
     throw error;

@@ -333,10 +333,10 @@ describe('tablets whose storage was wiped', () => {
     expect(school.store.device(deviceId)?.unsent).toBe(4);
 
     // Days later Safari has wiped the site's storage: Waymark starts afresh with a new tablet id.
-    const again = school.addMentor('Sam Patel (again)');
+    const again = issueEnrolmentCode(school.store, first.mentorId, school.clock.now);
     const reenrolled = await school.request('/api/v1/enrol', {
       cookie,
-      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d2', code: again.code, deviceName: 'iPad 1' },
+      body: { protocol: PROTOCOL, deviceId: '01a20000-0000-7000-8000-0000000000d2', code: again, deviceName: 'iPad 1' },
     });
     expect(reenrolled.body.wiped).toEqual({ deviceId, lastSeenAt: school.clock.now.toISOString(), unsent: 4 });
     expect(school.store.device(deviceId)?.wipedAt).toBe(school.clock.now.toISOString());
@@ -384,5 +384,66 @@ describe('clock readings', () => {
       expect.objectContaining({ status: 'duplicate', hlc: stamps[0] }),
       expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
     ]);
+  });
+});
+
+describe('what one mentor’s tablet cannot do to another’s', () => {
+  it('cannot enrol under a tablet id that is already enrolled (a lost tablet is revoked first)', async () => {
+    const school = openSchool();
+    const victim = await school.enrolTablet('Sam Patel');
+    const { code } = school.addMentor('Eve Other');
+    const taken = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: victim.deviceId, code, deviceName: 'mine now' },
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toContain('already enrolled');
+    const p = newPupil(victim);
+    expect((await victim.push([victim.change('pupils', p.id, 'create', p.values)])).body.results[0].status).toBe('applied');
+  });
+
+  it('cannot change a record’s id or creation time, nor claim another writer', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const eve = await school.enrolTablet('Eve Other');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const forged = await eve.push([
+      eve.change('pupils', p.id, 'update', { id: '01a20000-0000-7000-8000-0000000000ff', whatHelps: 'moved' }),
+      eve.change('pupils', p.id, 'update', { createdAt: '2020-01-01T00:00:00.000Z' }),
+      eve.change('pupils', p.id, 'update', { whatHelps: 'written as Sam', mentorId: a.mentorId, deviceId: a.deviceId }),
+    ]);
+    expect(forged.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', 'applied']);
+    expect(forged.body.results[0].message).toBe('A change cannot alter a record’s id or when it was created.');
+    const stored = school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields;
+    expect(stored).toMatchObject({ id: p.id, whatHelps: 'written as Sam', mentorId: eve.mentorId, deviceId: eve.deviceId });
+  });
+});
+
+describe('edits from two tablets that clash across fields', () => {
+  it('are both kept, on the server as on the tablets, rather than one refused', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -60));
+    await a.push([created]);
+    // Sam moves the start of support; Alex, unaware, closes support on a date before that new start.
+    await a.push([a.change('pupils', p.id, 'update', { startOn: '2026-10-01' }, later(school.clock.now, -10), { startOn: created.hlc })]);
+    const closed = await b.push([
+      b.change(
+        'pupils',
+        p.id,
+        'update',
+        { status: 'closed', closedOn: '2026-09-20', closeReason: 'left school', outcome: 'no change' },
+        later(school.clock.now, -5),
+        { status: created.hlc, closedOn: null, closeReason: null, outcome: null },
+      ),
+    ]);
+    expect(closed.body.results[0].status).toBe('applied');
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields).toMatchObject({
+      startOn: '2026-10-01',
+      status: 'closed',
+      closedOn: '2026-09-20',
+    });
   });
 });

@@ -336,3 +336,28 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
     expect((await concerns(a.db)).map((c) => c.id)).toEqual([second]);
   });
 });
+
+describe('long notes', () => {
+  it('a day of long notes larger than one request may carry goes in several pushes, all of it', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const p = await addPupil(a.db, pupil());
+    const note = 'Long and careful words about the week. '.repeat(500).slice(0, 20_000);
+    for (let i = 0; i < 300; i++) {
+      await recordSession(a.db, {
+        kind: 'one-to-one',
+        occurredAt: '2026-11-24T10:00:00.000Z',
+        minutes: 20,
+        title: '',
+        pupilIds: [p],
+        note: `${i} ${note}`.slice(0, 20_000),
+        concern: false,
+      });
+    }
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 301 });
+    expect((await outboxSummary(a.db)).waiting).toBe(0);
+    await b.sync();
+    expect(await b.db.sessions.count()).toBe(300);
+  });
+});
