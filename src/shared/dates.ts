@@ -37,5 +37,9 @@ export function relativeMoment(iso: string, now: Date): string {
   return `${when} at ${clock(iso)}`;
 }
 
-/** "3 hours ago" */
-export const ago = (iso: string, now: Date): string => `${formatDistanceStrict(parseISO(iso), now, { locale: enGB })} ago`;
+/** "just now", "3 minutes ago", "3 hours ago" */
+export function ago(iso: string, now: Date): string {
+  const then = parseISO(iso);
+  if (now.getTime() - then.getTime() < 60_000) return 'just now';
+  return `${formatDistanceStrict(then, now, { locale: enGB })} ago`;
+}

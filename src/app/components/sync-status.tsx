@@ -39,14 +39,14 @@ export function SyncStatus() {
   const { state, outbox } = view;
   const now = new Date();
   let text: string;
-  if (!state.token) text = waiting ? `${waiting} to send · not linked to a school` : 'Not linked to a school';
+  if (!state.token) text = waiting ? `Not linked · ${waiting} waiting` : 'Not linked to a school';
   else if (activity.running) text = 'Syncing…';
   else if (!activity.online) text = waiting ? `Offline · ${waiting} waiting` : 'Offline';
   else if (state.problem) text = `Sync problem${waiting ? ` · ${waiting} waiting` : ''}`;
   else text = `${state.lastSyncAt ? `Synced ${ago(state.lastSyncAt, now)}` : 'Not synced yet'}${waiting ? ` · ${waiting} waiting` : ''}`;
   const attention = outbox.needsAttention.length;
   return (
-    <a class={`sync-status${state.problem || attention ? ' has-problem' : ''}`} href="/settings#school" aria-live="polite">
+    <a class={`sync-status${state.problem || attention ? ' has-problem' : ''}`} href="/settings#school" aria-live="polite" title={text}>
       {text}
       {attention > 0 && ` · ${attention} need${attention === 1 ? 's' : ''} attention`}
     </a>
