@@ -15,7 +15,7 @@ export async function findDraft(db: WaymarkDB, key: string): Promise<Draft | und
 }
 
 export async function loadDraft<T>(db: WaymarkDB, key: string): Promise<T | undefined> {
-  return (await db.drafts.get(key))?.value as T | undefined;
+  return (await findDraft(db, key))?.value as T | undefined;
 }
 
 export async function discardDraft(db: WaymarkDB, key: string): Promise<void> {

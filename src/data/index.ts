@@ -7,18 +7,15 @@ export { type CommitOptions, NotFoundError, SaveError, thisDevice } from './comm
 export * from './concerns.ts';
 export { type OutboxEntry, WaymarkDB } from './db.ts';
 export * from './drafts.ts';
+export * from './export.ts';
 export * from './history.ts';
+export { SYNC_LOCK, SYNC_TAG } from './locks.ts';
 export * from './pupil-page.ts';
 export * from './pupils.ts';
 export * from './sessions.ts';
+export * from './sync.ts';
 export * from './targets.ts';
 export * from './today.ts';
-
-/** How many changes wait to be delivered to the school. */
-export const pendingChanges = (db: import('./db.ts').WaymarkDB): Promise<number> => db.outbox.count();
-export * from './export.ts';
-export { SYNC_LOCK, SYNC_TAG } from './locks.ts';
-export * from './sync.ts';
 
 /** Whether the mentor has recorded anything yet (worth asking the browser to keep). */
 export const hasRecords = async (db: import('./db.ts').WaymarkDB): Promise<boolean> => (await db.pupils.limit(1).count()) > 0;

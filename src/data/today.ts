@@ -1,6 +1,6 @@
 /** The Today screen: what wants doing now, from index ranges rather than scans of every record. */
 import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
-import { addDaysTo, type Day, dueWindowStart, isDue } from '../shared/schedule.ts';
+import { addDaysTo, type Day, isDue, weekStartOf } from '../shared/schedule.ts';
 import type { WaymarkDB } from './db.ts';
 import { activePupils } from './pupils.ts';
 import { localDayBounds, sessionsOn } from './sessions.ts';
@@ -19,7 +19,8 @@ export async function dueTargets(db: WaymarkDB, day: Day): Promise<DueTarget[]> 
   const [targets, pupils, recent] = await Promise.all([
     activeTargets(db),
     activePupils(db),
-    db.checkIns.where('on').between(dueWindowStart(day), day, true, true).toArray(),
+    // Only this week's check-ins can make a target not due today (weekly targets look back to Monday).
+    db.checkIns.where('on').between(weekStartOf(day), day, true, true).toArray(),
   ]);
   const byId = new Map(pupils.map((p) => [p.id, p]));
   const checkInsByTarget = new Map<string, CheckIn[]>();

@@ -47,9 +47,6 @@ export function isDue(target: Scheduled, day: Day, checkIns: readonly Pick<Check
   return !live.some((c) => c.on === day);
 }
 
-/** The earliest day whose check-ins can matter to `isDue(…, day, …)`. */
-export const dueWindowStart = (day: Day): Day => weekStartOf(day);
-
 export interface StripCell {
   /** The day (or, for weekly targets, the Monday of the week) this cell stands for. */
   day: Day;

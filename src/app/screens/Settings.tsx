@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { exportEverything, pendingChanges, thisDevice } from '../../data/index.ts';
+import { exportEverything, outboxSummary, thisDevice } from '../../data/index.ts';
 import { HomeScreenSteps } from '../components/install.tsx';
 import { SchoolLink } from '../components/school-link.tsx';
 import { useLive, useTitle } from '../hooks.ts';
@@ -12,7 +12,7 @@ export function Settings() {
   useTitle('Settings');
   const app = useStore(pwa);
   const space = useStore(storage);
-  const pending = useLive(() => pendingChanges(db), []);
+  const pending = useLive(async () => (await outboxSummary(db)).waiting, []);
   const device = useLive(() => thisDevice(db), []);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string>();
