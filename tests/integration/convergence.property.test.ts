@@ -6,17 +6,13 @@
  */
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil, removePupil } from '../../src/data/pupils.ts';
-import { enrolTablet, outboxSummary, type SyncResult, syncNow } from '../../src/data/sync.ts';
+import { outboxSummary } from '../../src/data/sync.ts';
 import { checkIn, setTarget } from '../../src/data/targets.ts';
-import { createApp } from '../../src/server/app.ts';
-import { openSqliteStore } from '../../src/server/sqlite-store.ts';
-import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { CHECK_IN_RESULTS, type CheckInResult, type SyncedTable } from '../../src/shared/model.ts';
 import { pupil, target } from '../unit/helpers.ts';
+import { type InProcessTablet, inProcessSchool } from './in-process.ts';
 
 const TABLETS = ['A', 'B', 'C'] as const;
 type Who = (typeof TABLETS)[number];
@@ -94,7 +90,6 @@ const scenario = fc.record({
   steps: fc.array(stepArb, { minLength: 5, maxLength: 25 }),
 });
 
-let n = 0;
 /** Replay a run with FC_SEED=<seed from the failure report>. */
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
@@ -109,27 +104,13 @@ async function run({ skews, steps }: { skews: [number, number, number]; steps: S
   const skew = { A: skews[0], B: skews[1], C: skews[2] };
   const clockOf = (w: Who) => () => new Date(start + elapsed + skew[w]);
 
-  const store = openSqliteStore(':memory:');
-  const { id: schoolId } = store.addSchool('Hillside Academy');
-  const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), now: () => new Date(start + elapsed) });
-  const network = { mode: 'up' as 'up' | 'down' | 'error500' | 'dropAnswer' };
-  const fetchVia: typeof fetch = async (input, init) => {
-    if (network.mode === 'down') throw new TypeError('Failed to fetch');
-    if (network.mode === 'error500') return new Response('{}', { status: 500 });
-    const response = await app.fetch(new Request(input as string, init));
-    // The server did its work, but the answer never reached the tablet.
-    if (network.mode === 'dropAnswer') throw new TypeError('Failed to fetch');
-    return response;
-  };
-  const tablets = {} as Record<Who, { db: WaymarkDB; now: () => Date; sync: () => Promise<SyncResult> }>;
+  const school = inProcessSchool({ now: () => new Date(start + elapsed) });
+  const { network } = school;
+  const tablets = {} as Record<Who, InProcessTablet & { now: () => Date }>;
   try {
     for (const w of TABLETS) {
-      n += 1;
-      const db = new WaymarkDB(`convergence-${process.pid}-${seed}-${n}-${w}`);
       const now = clockOf(w);
-      const { id } = store.addMentor(schoolId, `Mentor ${w}`);
-      await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, id, now()), `${w}'s iPad`, { fetch: fetchVia, now });
-      tablets[w] = { db, now, sync: () => syncNow(db, { fetch: fetchVia, now }) };
+      tablets[w] = { ...(await school.tablet(`Mentor ${w}`, now)), now };
     }
     const { A, B, C } = tablets;
 
@@ -211,7 +192,7 @@ async function run({ skews, steps }: { skews: [number, number, number]; steps: S
     // The network is back: every tablet syncs, in a round, twice.
     for (const w of [...TABLETS, ...TABLETS]) expect(await tablets[w].sync(), `final sync of ${w}`).toMatchObject({ status: 'done' });
 
-    const onServer = (table: SyncedTable, id: string) => store.batch((w) => w.getRecord(table, id))?.state;
+    const onServer = (table: SyncedTable, id: string) => school.store.batch((w) => w.getRecord(table, id))?.state;
 
     // 1. Convergence: the pupil, the target and the check-ins are the same on every tablet and on the server.
     const held = await Promise.all(
@@ -268,7 +249,7 @@ async function run({ skews, steps }: { skews: [number, number, number]; steps: S
       expect({ waiting, refused: needsAttention.length }, `outbox on ${w}`).toEqual({ waiting: 0, refused: 0 });
     }
   } finally {
-    store.close();
+    school.store.close();
     for (const t of Object.values(tablets)) {
       t.db.close();
       await t.db.delete();

@@ -2,43 +2,16 @@ import 'fake-indexeddb/auto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { concerns } from '../../src/data/concerns.ts';
-import { WaymarkDB } from '../../src/data/db.ts';
+import type { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
-import { applyPulled, changedAfterRemoval, discardRefused, enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
-import { createApp } from '../../src/server/app.ts';
-import { openSqliteStore } from '../../src/server/sqlite-store.ts';
-import { issueEnrolmentCode } from '../../src/server/sync.ts';
+import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
 import { pupil } from '../unit/helpers.ts';
+import { inProcessSchool } from './in-process.ts';
 
-let n = 0;
-/** A school endpoint and tablets, meeting in this process: real engine, IndexedDB, server code and SQLite. */
-function school() {
-  const store = openSqliteStore(':memory:');
-  const { id: schoolId } = store.addSchool('Hillside Academy');
-  const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
-  /** What the network does to the next requests: pass them on, or fail them. */
-  const network = { mode: 'up' as 'up' | 'down' | 'error500' | 'dropAnswer' };
-  const fetchVia: typeof fetch = async (input, init) => {
-    if (network.mode === 'down') throw new TypeError('Failed to fetch');
-    if (network.mode === 'error500') return new Response('{}', { status: 500 });
-    const response = await app.fetch(new Request(input as string, init));
-    // The server did its work, but the answer never reached the tablet (the Wi-Fi dropped).
-    if (network.mode === 'dropAnswer') throw new TypeError('Failed to fetch');
-    return response;
-  };
-  const tablet = async (mentor: string) => {
-    n += 1;
-    const db = new WaymarkDB(`sync-test-${process.pid}-${n}`);
-    const { id } = store.addMentor(schoolId, mentor);
-    await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, id), `${mentor}'s iPad`, { fetch: fetchVia });
-    return { db, sync: () => syncNow(db, { fetch: fetchVia }) };
-  };
-  return { store, network, tablet };
-}
+const school = () => inProcessSchool();
 
 const visible = (p: Awaited<ReturnType<typeof getPupil>>) => p && { name: p.name, form: p.form, whatHelps: p.whatHelps };
 
@@ -220,24 +193,9 @@ describe('a school server restored from an older backup', () => {
   it('tablets fetch everything again and their unsent changes still arrive; changes made since the backup are still on the tablets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-restore-'));
     const file = join(dir, 'waymark.sqlite');
-    let store = openSqliteStore(dir);
-    const { id: schoolId } = store.addSchool('Hillside Academy');
-    let app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
-    const fetchVia: typeof fetch = async (input, init) => app.fetch(new Request(input as string, init));
-    const reopen = (from?: string) => {
-      store.close(); // closing folds the write-ahead log into the file
-      if (from) copyFileSync(from, file);
-      store = openSqliteStore(dir);
-      app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }) });
-    };
-    const tablet = async (mentor: string) => {
-      n += 1;
-      const db = new WaymarkDB(`restore-test-${process.pid}-${n}`);
-      await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, store.addMentor(schoolId, mentor).id), mentor, {
-        fetch: fetchVia,
-      });
-      return { db, sync: () => syncNow(db, { fetch: fetchVia }) };
-    };
+    const s = inProcessSchool({ dataDir: dir });
+    const tablet = (mentor: string) => s.tablet(mentor);
+    const reopen = (from?: string) => s.reopen(from);
     const names = async (db: WaymarkDB) => (await db.pupils.toArray()).map((p) => p.name).sort();
     try {
       const a = await tablet('Sam Patel');
@@ -263,7 +221,7 @@ describe('a school server restored from an older backup', () => {
       // The server has what the backup had, and what was sent since; the rest is on the tablets.
       expect(await names(c.db)).toEqual(['Before the backup', 'Written after the restore']);
     } finally {
-      store.close();
+      s.store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
