@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { historyOf, pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
 import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
@@ -201,20 +202,32 @@ function TargetHistory({ target }: { target: Target }) {
   );
 }
 
+/** Notes shown at first, newest first: three years of a pupil's notes would take the tablet most of a second to lay out. */
+export const NOTES_AT_FIRST = 30;
+
 export function SessionList({ sessions }: { sessions: Session[] }) {
   const now = new Date();
+  const [shown, setShown] = useState(NOTES_AT_FIRST);
+  const earlier = sessions.length - shown;
   return (
-    <ol class="sessions">
-      {sessions.map((s) => (
-        <li key={s.id} class={`session${s.concern ? ' has-concern' : ''}${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
-          <a href={`/sessions/${s.id}`} class="session-head">
-            {relativeMoment(s.occurredAt, now)} · {SESSION_KIND_LABELS[s.kind]}
-            {s.title && ` – ${s.title}`} · {s.minutes} min
-          </a>{' '}
-          <SessionBadges session={s} />
-          {s.note && <p class="note-text">{s.note}</p>}
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol class="sessions">
+        {sessions.slice(0, shown).map((s) => (
+          <li key={s.id} class={`session${s.concern ? ' has-concern' : ''}${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
+            <a href={`/sessions/${s.id}`} class="session-head">
+              {relativeMoment(s.occurredAt, now)} · {SESSION_KIND_LABELS[s.kind]}
+              {s.title && ` – ${s.title}`} · {s.minutes} min
+            </a>{' '}
+            <SessionBadges session={s} />
+            {s.note && <p class="note-text">{s.note}</p>}
+          </li>
+        ))}
+      </ol>
+      {earlier > 0 && (
+        <button type="button" class="secondary" onClick={() => setShown(shown + 100)}>
+          Show earlier notes ({earlier} more)
+        </button>
+      )}
+    </>
   );
 }
