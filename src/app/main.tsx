@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { preloadWritePath } from '../data/index.ts';
 import { App } from './App.tsx';
 import { startPwa } from './pwa.ts';
 import { startSync } from './sync.ts';
@@ -7,3 +8,7 @@ import './styles.css';
 render(<App />, document.getElementById('app') as HTMLElement);
 startPwa();
 startSync();
+// Once the first screen is up, fetch what saving needs (it is not in the first download), so the
+// first tap on a check-in is saved as fast as every later one.
+if ('requestIdleCallback' in window) requestIdleCallback(preloadWritePath, { timeout: 2000 });
+else setTimeout(preloadWritePath, 500);

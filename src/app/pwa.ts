@@ -1,11 +1,8 @@
 /**
- * The app as an installed PWA: registering the service worker, offering a new version when one is
- * waiting, and offering to install. The service worker is never told to take over until the
- * mentor agrees, every draft is saved, and no sync is running.
+ * The app as an installed PWA: offering to install, and (through updates.ts) registering the
+ * service worker and offering a new version when one is waiting. The service worker is never told
+ * to take over until the mentor agrees, every draft is saved, and no sync is running.
  */
-import { Workbox } from 'workbox-window';
-import { SYNC_LOCK } from '../data/index.ts';
-import { flushAllDrafts } from './hooks.ts';
 import { store } from './store.ts';
 
 interface BeforeInstallPromptEvent extends Event {
@@ -42,7 +39,6 @@ export const pwa = store<PwaState>({
   appleHomeScreen: isAppleTablet() && standalone(),
 });
 
-let workbox: Workbox | undefined;
 let installPrompt: BeforeInstallPromptEvent | undefined;
 
 export function startPwa(): void {
@@ -57,14 +53,11 @@ export function startPwa(): void {
   });
 
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return;
-  workbox = new Workbox('/sw.js', { scope: '/' });
-  workbox.addEventListener('waiting', () => pwa.update({ updateReady: true }));
-  workbox.register().catch((error) => console.error('Waymark: the service worker did not register', error));
-  // Look for a new version whenever the mentor comes back to the app.
-  document.addEventListener('visibilitychange', () => {
-    // A failed check (offline, or a broken new version) leaves the current version running.
-    if (document.visibilityState === 'visible') workbox?.update().catch((error) => console.warn('Waymark: no new version checked', error));
-  });
+  // Not needed to show the first screen (workbox-window waits for the page's load event before
+  // registering anyway), so it is not in the first download.
+  import('./updates.ts')
+    .then((updates) => updates.registerServiceWorker())
+    .catch((error) => console.error('Waymark: the service worker did not register', error));
 }
 
 /** Asks the browser to install Waymark (where it offered to). */
@@ -76,23 +69,7 @@ export async function install(): Promise<void> {
   pwa.update({ canInstall: false, installed: outcome === 'accepted' || pwa.get().installed });
 }
 
-/**
- * Switches to the waiting version: saves every draft, waits for any sync to finish (holding the
- * sync lock until the page goes, so none starts), then lets the new service worker take over and
- * reloads once it has.
- */
+/** Switches to the waiting version (see updates.ts), once the mentor taps "Reload". */
 export async function applyUpdate(): Promise<void> {
-  const wb = workbox;
-  if (!wb) return;
-  pwa.update({ updating: true });
-  await flushAllDrafts();
-  const takeOver = () =>
-    new Promise<void>(() => {
-      wb.addEventListener('controlling', () => window.location.reload());
-      wb.messageSkipWaiting();
-      // If the new version never takes control, reload anyway: the current one still serves.
-      setTimeout(() => window.location.reload(), 10_000);
-    });
-  if (navigator.locks) await navigator.locks.request(SYNC_LOCK, takeOver);
-  else await takeOver();
+  await (await import('./updates.ts')).applyUpdate();
 }

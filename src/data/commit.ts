@@ -6,14 +6,20 @@
  */
 import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
-import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable, validate } from '../shared/model.ts';
+import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
+import { validate } from '../shared/validation.ts';
 import { indexConcern } from './concerns.ts';
 import type { Device, OutboxEntry, WaymarkDB } from './db.ts';
+import { NotFoundError, SaveError } from './save-error.ts';
 
 type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
 type Editable = Exclude<SyncedTable, 'revisions'>;
 
 export type NewRecord<T extends Editable> = Omit<RecordTypes[T], Stamp | 'id'> & { id?: string };
+
+// Ids come with the write path, in the same download, for a record whose id is needed before it
+// is saved (a session, for its check-ins).
+export { newId };
 
 export type Change =
   | { [T in Editable]: { op: 'create'; table: T; record: NewRecord<T> } }[Editable]
@@ -24,21 +30,6 @@ export interface CommitOptions {
   /** A draft to remove in the same transaction, so a saved form never comes back as a draft. */
   clearDraft?: string;
   now?: Date;
-}
-
-/** A save that did not happen, in words for the mentor. Whatever they typed is still on screen. */
-export class SaveError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SaveError';
-  }
-}
-
-export class NotFoundError extends SaveError {
-  constructor(table: string, id: string) {
-    super(`That record (${table} ${id}) is not on this tablet.`);
-    this.name = 'NotFoundError';
-  }
 }
 
 const STAMP_FIELDS = new Set<string>(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);

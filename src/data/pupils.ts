@@ -1,7 +1,8 @@
 /** The caseload: pupils a mentor supports, and closing or reopening their support. */
 import type { CLOSE_REASONS, OUTCOMES, Pupil } from '../shared/model.ts';
-import { type CommitOptions, commit, type NewRecord } from './commit.ts';
+import type { CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { commit } from './write-path.ts';
 
 export type PupilInput = Omit<NewRecord<'pupils'>, 'status' | 'closedOn' | 'closeReason' | 'outcome' | 'exitSummary'>;
 export type PupilEdit = Partial<PupilInput>;

@@ -1,11 +1,11 @@
 /** Sessions and their notes: written once, edited with history kept, withdrawn but never erased. */
-
-import { newId } from '../shared/ids.ts';
 import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
-import { type Change, type CommitOptions, commit, type NewRecord, SaveError } from './commit.ts';
+import type { Change, CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { SaveError } from './save-error.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
+import { commit, newId } from './write-path.ts';
 
 export type SessionInput = Omit<NewRecord<'sessions'>, 'withdrawnAt' | 'withdrawnReason'>;
 export type SessionEdit = Partial<Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern'>>;
@@ -21,7 +21,7 @@ export async function recordSession(
   reviewed: readonly ReviewedTarget[] = [],
   options?: CommitOptions,
 ): Promise<string> {
-  const id = input.id ?? newId();
+  const id = input.id ?? (await newId());
   const on = toDay(new Date(input.occurredAt));
   const [sessionId] = await commit(
     db,

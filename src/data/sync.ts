@@ -6,8 +6,8 @@
  * point resumes safely next time.
  */
 import { decodeHlc, encodeHlc, receive } from '../shared/hlc.ts';
-import { editedAfterDelete, mergeChange } from '../shared/merge.ts';
-import { type Session, SYNCED_TABLES } from '../shared/model.ts';
+import { editedAfterDelete, mergeChange, type SyncedState } from '../shared/merge.ts';
+import { type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import {
   API,
   type ChangeResult,
@@ -22,8 +22,12 @@ import {
 } from '../shared/protocol.ts';
 import { thisDevice } from './commit.ts';
 import { indexConcern } from './concerns.ts';
-import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
+import type { Conflict, OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 import { SYNC_LOCK } from './locks.ts';
+import { EDITED_AFTER_REMOVAL, NEEDS_MENTOR, syncState } from './sync-state.ts';
+
+// What the screens read about sync, without loading this engine (see sync-state.ts).
+export { changedAfterRemoval, EDITED_AFTER_REMOVAL, NEEDS_MENTOR, outboxSummary, retryDelayMs, syncState } from './sync-state.ts';
 
 export interface SyncOptions {
   fetch?: typeof fetch;
@@ -47,30 +51,6 @@ export class SyncProblem extends Error {
     super(message);
     this.name = 'SyncProblem';
   }
-}
-
-/** Marks, in the conflicts table, a record changed on another tablet after it was removed. */
-export const EDITED_AFTER_REMOVAL = '(changed after removal)';
-
-/** Records removed on one tablet and changed on another afterwards: they stay removed. */
-export async function changedAfterRemoval(db: WaymarkDB): Promise<{ table: string; recordId: string; name: string; at: string }[]> {
-  const flagged = (await db.conflicts.toArray()).filter((c) => c.field === EDITED_AFTER_REMOVAL);
-  return Promise.all(
-    flagged.map(async (c) => {
-      const record = (await db.table(c.table).get(c.recordId)) as { name?: string; wording?: string; note?: string } | undefined;
-      const name = record?.name ?? record?.wording ?? record?.note?.slice(0, 60) ?? c.recordId;
-      return { table: c.table, recordId: c.recordId, name, at: c.hlc.slice(0, 24) };
-    }),
-  );
-}
-
-/** Problems that need the mentor (enrol again) rather than another try later. */
-export const NEEDS_MENTOR = new Set(['device_revoked', 'unauthorised']);
-
-const blankState = (): SyncState => ({ key: 'sync', cursor: null, failures: 0 });
-
-export async function syncState(db: WaymarkDB): Promise<SyncState> {
-  return (await db.sync.get('sync')) ?? blankState();
 }
 
 async function call<T>(state: SyncState, path: string, body: unknown, options: SyncOptions, token = state.token): Promise<T> {
@@ -234,7 +214,11 @@ async function adoptRedatedClock(db: WaymarkDB, seq: number, hlc: string): Promi
   await db.recordClocks.put(stamped);
 }
 
-/** Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen. */
+/**
+ * Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen.
+ * The page's records and clocks are read in one go and written in one go: a first pull of three
+ * years is 62 pages of 1,000, and a request per change would make it minutes instead of seconds.
+ */
 export async function applyPulled(
   db: WaymarkDB,
   changes: readonly PulledChange[],
@@ -246,21 +230,43 @@ export async function applyPulled(
   await db.transaction('rw', [...tables, db.recordClocks, db.conflicts, db.device, db.sync, db.concernIndex], async () => {
     const device = await thisDevice(db);
     let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
+    const keyOf = (c: PulledChange) => `${c.table}:${c.recordId}`;
+    // Every record on the tablet has its clocks (written with it, by commit or here), so the
+    // clocks say which records exist: a first pull, where none do, reads nothing more.
+    const known = await db.recordClocks
+      .where(':id')
+      .anyOf([...new Set(changes.map(keyOf))])
+      .primaryKeys();
+    const stored = new Map((await db.recordClocks.bulkGet(known)).map((c, i) => [known[i] as string, c]));
+    const idsOf = (table: SyncedTable) => known.filter((k) => k.startsWith(`${table}:`)).map((k) => k.slice(table.length + 1));
+    const records = await Promise.all(
+      SYNCED_TABLES.map(async (t) => db.table(t).bulkGet(idsOf(t)) as Promise<(Record<string, unknown> | undefined)[]>),
+    );
+
+    /** Each record as it stands, changes of this page included: a record changed twice in one page merges twice. */
+    const current = new Map<string, SyncedState>();
+    for (const [i, table] of SYNCED_TABLES.entries()) {
+      for (const [j, id] of idsOf(table).entries()) {
+        const record = records[i]?.[j];
+        const stamped = stored.get(`${table}:${id}`);
+        if (record) current.set(`${table}:${id}`, { fields: record, clocks: stamped?.clocks ?? {}, deleted: stamped?.deleted });
+      }
+    }
+    const conflicts: Conflict[] = [];
+    const touched = new Set<string>();
     for (const change of changes) {
-      const key = `${change.table}:${change.recordId}`;
-      const [record, stamped] = await Promise.all([db.table(change.table).get(change.recordId), db.recordClocks.get(key)]);
-      const current = record ? { fields: record, clocks: stamped?.clocks ?? {}, deleted: stamped?.deleted } : undefined;
-      const merged = mergeChange(current, change);
-      // A cleared field arrives as null; the tablet's records leave it out.
-      const fields = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
-      // Stored under the change's own record id, whatever its values say.
-      await db.table(change.table).put({ ...fields, id: change.recordId });
-      if (change.table === 'sessions') await indexConcern(db, fields as Session);
-      await db.recordClocks.put({ key, clocks: merged.state.clocks, ...(merged.state.deleted ? { deleted: merged.state.deleted } : {}) });
-      for (const lost of merged.lost) await db.conflicts.add({ table: change.table, recordId: change.recordId, ...lost });
+      const key = keyOf(change);
+      const before = current.get(key);
+      const merged = mergeChange(before, change);
+      // A cleared field arrives as null; the tablet's records leave it out. Stored under the
+      // change's own record id, whatever its values say.
+      const fields = { ...Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null)), id: change.recordId };
+      current.set(key, { ...merged.state, fields });
+      touched.add(key);
+      for (const lost of merged.lost) conflicts.push({ table: change.table, recordId: change.recordId, ...lost });
       // Removed on one tablet, changed on another afterwards: it stays removed, and the mentor is told.
-      if (editedAfterDelete(merged.state) && !(current && editedAfterDelete(current))) {
-        await db.conflicts.add({
+      if (editedAfterDelete(merged.state) && !(before && editedAfterDelete(before))) {
+        conflicts.push({
           table: change.table,
           recordId: change.recordId,
           field: EDITED_AFTER_REMOVAL,
@@ -272,6 +278,23 @@ export async function applyPulled(
       // The tablet's next change must sort after everything it has seen.
       clock = receive(clock, decodeHlc(change.hlc), now.getTime(), device.deviceId);
     }
+
+    const written = [...touched].map((key) => ({
+      table: key.slice(0, key.indexOf(':')) as SyncedTable,
+      state: current.get(key) as SyncedState,
+      key,
+    }));
+    await Promise.all([
+      ...SYNCED_TABLES.map((t) => {
+        const rows = written.filter((w) => w.table === t).map((w) => w.state.fields);
+        return rows.length ? db.table(t).bulkPut(rows) : undefined;
+      }),
+      db.recordClocks.bulkPut(
+        written.map((w) => ({ key: w.key, clocks: w.state.clocks, ...(w.state.deleted ? { deleted: w.state.deleted } : {}) })),
+      ),
+      ...written.filter((w) => w.table === 'sessions').map((w) => indexConcern(db, w.state.fields as Session)),
+      conflicts.length ? db.conflicts.bulkAdd(conflicts) : undefined,
+    ]);
     if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });
     const state = await db.sync.get('sync');
     const me = mentors?.find((m) => m.id === state?.mentor?.id);
@@ -279,25 +302,36 @@ export async function applyPulled(
   });
 }
 
+/**
+ * Pulls page after page until caught up. The next page is already on its way while one is being
+ * stored, so the network and the database work side by side; each page is still stored whole with
+ * its cursor before the next one is.
+ */
 async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
+  const request = (cursor: string | null) => {
+    const answer = call<PullResponse>(state, '/pull', { protocol: PROTOCOL, cursor }, options);
+    // Not awaited if storing the page before it fails: that error is the one reported.
+    answer.catch(() => undefined);
+    return { cursor, answer };
+  };
   let pulled = 0;
-  let cursor = state.cursor;
+  let next = request(state.cursor);
   for (let page = 0; page < 10_000; page++) {
     let answer: PullResponse;
     try {
-      answer = await call<PullResponse>(state, '/pull', { protocol: PROTOCOL, cursor }, options);
+      answer = await next.answer;
     } catch (error) {
       // The endpoint was restored or replaced: fetch everything again. Merging is idempotent, and
       // unsent changes stay in the outbox.
-      if (error instanceof SyncProblem && error.code === 'resync' && cursor !== null) {
-        cursor = null;
+      if (error instanceof SyncProblem && error.code === 'resync' && next.cursor !== null) {
+        next = request(null);
         continue;
       }
       throw error;
     }
+    if (answer.more) next = request(answer.cursor);
     await applyPulled(db, answer.changes, answer.cursor, (options.now ?? (() => new Date()))(), answer.mentors);
     pulled += answer.changes.length;
-    cursor = answer.cursor;
     if (!answer.more) break;
   }
   return pulled;
@@ -342,16 +376,6 @@ async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult
     if ((await syncState(db)).token === state.token) await db.sync.update('sync', { problem, failures: state.failures + 1 });
     return { status: 'stopped', problem };
   }
-}
-
-/** How long to wait before trying again after `failures` failed attempts: 30 s doubling to 30 min. */
-export const retryDelayMs = (failures: number): number => Math.min(30_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000);
-
-/** Changes waiting to be sent, and those the endpoint refused (kept until the mentor decides). */
-export async function outboxSummary(db: WaymarkDB): Promise<{ waiting: number; needsAttention: OutboxEntry[]; oldestWaiting?: string }> {
-  const entries = await db.outbox.toArray();
-  const waiting = entries.filter((e) => !e.rejected);
-  return { waiting: waiting.length, needsAttention: entries.filter((e) => e.rejected), oldestWaiting: waiting[0]?.at };
 }
 
 /** The mentor discards a refused change: it is gone from the tablet's queue (the record stays as it is). */

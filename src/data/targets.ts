@@ -1,8 +1,10 @@
 /** Targets: small, regular goals for one pupil, and their check-ins. */
 import type { CheckIn, CheckInResult, Target } from '../shared/model.ts';
 import type { Day } from '../shared/schedule.ts';
-import { type Change, type CommitOptions, commit, type NewRecord, SaveError } from './commit.ts';
+import type { Change, CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { SaveError } from './save-error.ts';
+import { commit } from './write-path.ts';
 
 export type TargetInput = Omit<NewRecord<'targets'>, 'status' | 'endedOn'>;
 export type TargetEdit = Partial<Pick<Target, 'wording' | 'howWeKnow' | 'rhythm' | 'weekdays' | 'startOn' | 'reviewOn'>>;

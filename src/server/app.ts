@@ -115,7 +115,7 @@ export function createApp(options: ServerOptions): Hono {
     });
     app.post(`${API}/pull`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
-      return c.json(pull(store, device, await readBody(c.req.raw, PullRequestSchema)));
+      return c.body(pull(store, device, await readBody(c.req.raw, PullRequestSchema)), 200, { 'content-type': 'application/json' });
     });
   }
 

@@ -6,13 +6,29 @@
  * - weekdays: the chosen ISO weekdays (1 = Monday … 7 = Sunday).
  * - weekly: once in each week, weeks starting on Monday; due from Monday until checked in.
  */
-import { addDays, format, getISODay, parseISO, startOfISOWeek } from 'date-fns';
+import { addDays, getISODay, startOfISOWeek } from 'date-fns';
 import type { CheckIn, Target } from './model.ts';
 
 export type Day = string;
 
-export const toDay = (date: Date): Day => format(date, 'yyyy-MM-dd');
-export const fromDay = (day: Day): Date => parseISO(day);
+export const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+// Written by hand rather than with date-fns `format` and `parseISO`: they are most of date-fns's
+// weight in the first download, and a day is only ever `yyyy-MM-dd`.
+export function toDay(date: Date): Day {
+  if (Number.isNaN(date.getTime())) throw new RangeError('Invalid time value');
+  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** Local midnight at the start of the day; an Invalid Date for a day that does not exist. */
+export function fromDay(day: Day): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  // setFullYear, unlike the Date constructor, leaves years before 100 as they are.
+  date.setFullYear(y, m - 1, d);
+  date.setHours(0, 0, 0, 0);
+  return date.getMonth() === m - 1 && date.getDate() === d ? date : new Date(Number.NaN);
+}
 export const addDaysTo = (day: Day, n: number): Day => toDay(addDays(fromDay(day), n));
 export const weekStartOf = (day: Day): Day => toDay(startOfISOWeek(fromDay(day)));
 

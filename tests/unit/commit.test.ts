@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { commit, SaveError } from '../../src/data/commit.ts';
+import { commit } from '../../src/data/commit.ts';
 import { historyOf } from '../../src/data/history.ts';
 import { addPupil, allPupils, closeSupport, editPupil, getPupil, removePupil, reopenSupport } from '../../src/data/pupils.ts';
+import { SaveError } from '../../src/data/save-error.ts';
 import { ValidationError } from '../../src/shared/model.ts';
 import { freshDb, pupil } from './helpers.ts';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addPupil, closeSupport, reopenSupport } from '../../src/data/pupils.ts';
 import { editSession, recordSession, sessionsOn, withdrawSession } from '../../src/data/sessions.ts';
 import { endTarget, setTarget } from '../../src/data/targets.ts';
-import { displayName, validate } from '../../src/shared/model.ts';
+import { displayName } from '../../src/shared/model.ts';
+import { validate } from '../../src/shared/validation.ts';
 import { freshDb, pupil, target } from './helpers.ts';
 
 const session = (pupilIds: string[], occurredAt: string, kind: 'one-to-one' | 'group' = 'one-to-one') => ({

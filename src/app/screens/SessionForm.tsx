@@ -1,7 +1,7 @@
-import { format, parseISO } from 'date-fns';
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { activeTargets, allPupils, editSession, getSession, type ReviewedTarget, recordSession } from '../../data/index.ts';
+import { clock } from '../../shared/dates.ts';
 import {
   CHECK_IN_RESULTS,
   type CheckInResult,
@@ -12,6 +12,7 @@ import {
   type SessionKind,
   ValidationError,
 } from '../../shared/model.ts';
+import { toDay } from '../../shared/schedule.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
@@ -32,7 +33,7 @@ interface SessionFields {
 }
 
 const LENGTHS = [10, 20, 30, 45, 60];
-const localInput = (iso: string) => format(parseISO(iso), "yyyy-MM-dd'T'HH:mm");
+const localInput = (iso: string) => `${toDay(new Date(iso))}T${clock(iso)}`;
 
 const fieldsOf = (s: Session): SessionFields => ({
   kind: s.kind,

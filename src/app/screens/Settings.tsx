@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { exportEverything, outboxSummary, thisDevice } from '../../data/index.ts';
+import { type Device, exportEverything, outboxSummary, thisDevice } from '../../data/index.ts';
 import { HomeScreenSteps } from '../components/install.tsx';
 import { SchoolLink } from '../components/school-link.tsx';
 import { useLive, useTitle } from '../hooks.ts';
@@ -13,7 +13,14 @@ export function Settings() {
   const app = useStore(pwa);
   const space = useStore(storage);
   const pending = useLive(async () => (await outboxSummary(db)).waiting, []);
-  const device = useLive(() => thisDevice(db), []);
+  const [device, setDevice] = useState<Device>();
+  // Read once, not watched: the tablet's id never changes, and making it loads the write path,
+  // which cannot happen inside a live query.
+  useEffect(() => {
+    thisDevice(db)
+      .then(setDevice)
+      .catch((error) => console.error('Waymark: this tablet’s id could not be read', error));
+  }, []);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<string>();
 

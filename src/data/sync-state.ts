@@ -1,0 +1,39 @@
+/**
+ * How syncing stands, as the screens show it: read from the database without loading the sync
+ * engine (sync.ts), which a tablet not linked to a school never needs. sync.ts re-exports these.
+ */
+import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
+
+/** Marks, in the conflicts table, a record changed on another tablet after it was removed. */
+export const EDITED_AFTER_REMOVAL = '(changed after removal)';
+
+/** Records removed on one tablet and changed on another afterwards: they stay removed. */
+export async function changedAfterRemoval(db: WaymarkDB): Promise<{ table: string; recordId: string; name: string; at: string }[]> {
+  const flagged = (await db.conflicts.toArray()).filter((c) => c.field === EDITED_AFTER_REMOVAL);
+  return Promise.all(
+    flagged.map(async (c) => {
+      const record = (await db.table(c.table).get(c.recordId)) as { name?: string; wording?: string; note?: string } | undefined;
+      const name = record?.name ?? record?.wording ?? record?.note?.slice(0, 60) ?? c.recordId;
+      return { table: c.table, recordId: c.recordId, name, at: c.hlc.slice(0, 24) };
+    }),
+  );
+}
+
+/** Problems that need the mentor (enrol again) rather than another try later. */
+export const NEEDS_MENTOR = new Set(['device_revoked', 'unauthorised']);
+
+const blankState = (): SyncState => ({ key: 'sync', cursor: null, failures: 0 });
+
+export async function syncState(db: WaymarkDB): Promise<SyncState> {
+  return (await db.sync.get('sync')) ?? blankState();
+}
+
+/** How long to wait before trying again after `failures` failed attempts: 30 s doubling to 30 min. */
+export const retryDelayMs = (failures: number): number => Math.min(30_000 * 2 ** Math.max(0, failures - 1), 30 * 60_000);
+
+/** Changes waiting to be sent, and those the endpoint refused (kept until the mentor decides). */
+export async function outboxSummary(db: WaymarkDB): Promise<{ waiting: number; needsAttention: OutboxEntry[]; oldestWaiting?: string }> {
+  const entries = await db.outbox.toArray();
+  const waiting = entries.filter((e) => !e.rejected);
+  return { waiting: waiting.length, needsAttention: entries.filter((e) => e.rejected), oldestWaiting: waiting[0]?.at };
+}
