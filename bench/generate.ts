@@ -92,16 +92,104 @@ function random(seed: number) {
 }
 
 const FIRST = [
-  'Aaliyah', 'Adam', 'Alfie', 'Amara', 'Amelia', 'Archie', 'Ava', 'Bilal', 'Callum', 'Chloe', 'Daniel', 'Darius', 'Ella', 'Emily',
-  'Erin', 'Ethan', 'Evie', 'Freya', 'George', 'Grace', 'Hamza', 'Harper', 'Harry', 'Isaac', 'Isla', 'Jack', 'Jacob', 'Jayden',
-  'Kai', 'Kacper', 'Leo', 'Lily', 'Logan', 'Maya', 'Mia', 'Mohammed', 'Muhammad', 'Noah', 'Nia', 'Oliver', 'Olivia', 'Oscar',
-  'Poppy', 'Reggie', 'Riley', 'Rosie', 'Ruby', 'Sienna', 'Sofia', 'Theo', 'Tyler', 'Zara', 'Zoë', 'Zuzanna',
+  'Aaliyah',
+  'Adam',
+  'Alfie',
+  'Amara',
+  'Amelia',
+  'Archie',
+  'Ava',
+  'Bilal',
+  'Callum',
+  'Chloe',
+  'Daniel',
+  'Darius',
+  'Ella',
+  'Emily',
+  'Erin',
+  'Ethan',
+  'Evie',
+  'Freya',
+  'George',
+  'Grace',
+  'Hamza',
+  'Harper',
+  'Harry',
+  'Isaac',
+  'Isla',
+  'Jack',
+  'Jacob',
+  'Jayden',
+  'Kai',
+  'Kacper',
+  'Leo',
+  'Lily',
+  'Logan',
+  'Maya',
+  'Mia',
+  'Mohammed',
+  'Muhammad',
+  'Noah',
+  'Nia',
+  'Oliver',
+  'Olivia',
+  'Oscar',
+  'Poppy',
+  'Reggie',
+  'Riley',
+  'Rosie',
+  'Ruby',
+  'Sienna',
+  'Sofia',
+  'Theo',
+  'Tyler',
+  'Zara',
+  'Zoë',
+  'Zuzanna',
 ] as const;
 const FAMILY = [
-  'Adeyemi', 'Ahmed', 'Ali', 'Bailey', 'Begum', 'Brown', 'Clarke', 'Davies', 'Evans', 'Green', 'Hall', 'Hughes', 'Hussain',
-  'Jackson', 'James', 'Johnson', 'Jones', 'Khan', 'Kowalski', 'Lewis', 'Martin', 'Mensah', 'Morris', 'Nowak', 'O’Neill',
-  'Okafor', 'Patel', 'Roberts', 'Robinson', 'Shah', 'Singh', 'Smith', 'Taylor', 'Thomas', 'Thompson', 'Walker', 'White',
-  'Williams', 'Wilson', 'Wood', 'Wright', 'Young',
+  'Adeyemi',
+  'Ahmed',
+  'Ali',
+  'Bailey',
+  'Begum',
+  'Brown',
+  'Clarke',
+  'Davies',
+  'Evans',
+  'Green',
+  'Hall',
+  'Hughes',
+  'Hussain',
+  'Jackson',
+  'James',
+  'Johnson',
+  'Jones',
+  'Khan',
+  'Kowalski',
+  'Lewis',
+  'Martin',
+  'Mensah',
+  'Morris',
+  'Nowak',
+  'O’Neill',
+  'Okafor',
+  'Patel',
+  'Roberts',
+  'Robinson',
+  'Shah',
+  'Singh',
+  'Smith',
+  'Taylor',
+  'Thomas',
+  'Thompson',
+  'Walker',
+  'White',
+  'Williams',
+  'Wilson',
+  'Wood',
+  'Wright',
+  'Young',
 ] as const;
 const TARGETS = [
   'Hand in maths homework on time this week',
@@ -206,7 +294,14 @@ export function generateMentor(options: GenerateOptions): MentorRecords {
       referredBy: r.pick(['Head of Year', 'SENCo', 'Form tutor', 'Parent', 'Pastoral lead']),
       consent: r.pick(['given', 'given', 'given', 'not yet asked'] as const),
       startOn,
-      contacts: [{ name: `${r.pick(FIRST)} ${name.split(' ').at(-1)}`, relationship: r.pick(['Mum', 'Dad', 'Carer', 'Gran']), phone: '07700 900123', email: '' }],
+      contacts: [
+        {
+          name: `${r.pick(FIRST)} ${name.split(' ').at(-1)}`,
+          relationship: r.pick(['Mum', 'Dad', 'Carer', 'Gran']),
+          phone: '07700 900123',
+          email: '',
+        },
+      ],
       whatHelps: r.pick(['Sitting near the door', 'A warning before changes of plan', 'Being given a job to do', '']),
       status: open ? 'active' : 'closed',
     };
@@ -267,7 +362,9 @@ export function generateMentor(options: GenerateOptions): MentorRecords {
     for (let d = from; d <= to; d++) {
       const weekday = new Date(days[d] as number).getUTCDay();
       const wanted =
-        target.rhythm === 'daily' || (target.rhythm === 'weekdays' && target.weekdays.includes(weekday)) || (target.rhythm === 'weekly' && weekday === 3);
+        target.rhythm === 'daily' ||
+        (target.rhythm === 'weekdays' && target.weekdays.includes(weekday)) ||
+        (target.rhythm === 'weekly' && weekday === 3);
       if (wanted) candidates.push({ t, day: d });
     }
   }
@@ -305,7 +402,7 @@ export function generateMentor(options: GenerateOptions): MentorRecords {
       if (r.chance(0.05) || here.length === 0) pupilIds.add((pupils[0] as Pupil).id);
       while (pupilIds.size < Math.min(size, here.length)) pupilIds.add((pupils[r.pick(here)] as Pupil).id);
       const concern = r.chance(0.02);
-      const sentences = Array.from({ length: r.chance(0.1) ? r.int(12, 30) : r.int(2, 8) }, () => r.pick(SENTENCES));
+      const sentences: string[] = Array.from({ length: r.chance(0.1) ? r.int(12, 30) : r.int(2, 8) }, () => r.pick(SENTENCES));
       if (concern) sentences.push(r.pick(CONCERN));
       const minutes = kind === 'group' ? 45 : r.pick([10, 15, 20, 30]);
       const session: Session = {

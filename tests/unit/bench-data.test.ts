@@ -3,11 +3,12 @@
  * one the issue describes, every record would be accepted by the app and the endpoint, and the
  * same seed gives the same tablet.
  */
+
+import { parse } from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { asChanges, generateMentor, THREE_YEARS } from '../../bench/generate.ts';
-import { validate } from '../../src/shared/model.ts';
 import { PushChangeSchema } from '../../src/shared/protocol.ts';
-import { parse } from 'valibot';
+import { validate } from '../../src/shared/validation.ts';
 
 const options = {
   seed: 7,

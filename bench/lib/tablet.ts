@@ -1,0 +1,57 @@
+/**
+ * A benchmark tablet: Debian's Chromium on a persistent profile (storage as on a device), its CPU
+ * slowed 4x through the DevTools protocol to the speed of a mid-range tablet, and no frame-rate
+ * limit so that "painted" means painted, not "painted at the next 60 Hz tick".
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/fixtures.ts';
+import { installProbe } from './probe.ts';
+
+export const CPU_THROTTLING = 4;
+
+export interface BenchTablet {
+  profile: string;
+  context: BrowserContext;
+  page: Page;
+  /** Sets the 4x slowdown on the page (again after the page is replaced). */
+  throttle: (page?: Page) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export const newProfile = () => mkdtemp(join(tmpdir(), 'waymark-bench-tablet-'));
+
+/** Opens the browser on `profile` (a new one if not given); each open is a cold browser. */
+export async function openTablet(baseURL: string, profile?: string, options: { offline?: boolean } = {}): Promise<BenchTablet> {
+  const dir = profile ?? (await newProfile());
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit'],
+    headless: true,
+    baseURL,
+    viewport: { width: 1024, height: 768 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    hasTouch: true,
+    offline: options.offline ?? false,
+  });
+  await installProbe(context.pages()[0] ?? (await context.newPage()));
+  const page = context.pages()[0] as Page;
+  const throttle = async (on: Page = page) => {
+    const cdp = await context.newCDPSession(on);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
+  };
+  await throttle(page);
+  return { profile: dir, context, page, throttle, close: () => context.close() };
+}
+
+/** The JS heap the page holds once garbage is collected, in MB. */
+export async function heapMb(context: BrowserContext, page: Page): Promise<number> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  return usedSize / 1024 / 1024;
+}
