@@ -14,17 +14,29 @@ export interface DueTarget {
   pupil: Pupil;
 }
 
+/** Active targets and the pupils on the caseload: they change rarely, so Today reads them once and keeps them live. */
+export interface CaseloadNow {
+  targets: Target[];
+  pupils: Pupil[];
+}
+
+export async function caseloadNow(db: WaymarkDB): Promise<CaseloadNow> {
+  const [targets, pupils] = await Promise.all([activeTargets(db), activePupils(db)]);
+  return { targets, pupils };
+}
+
+/**
+ * This week's check-ins: only they can make a target not due today (weekly targets look back to
+ * Monday). Kept apart from the caseload, so that a check-in tap re-reads this and nothing else.
+ */
+export const checkInsThisWeek = (db: WaymarkDB, day: Day): Promise<CheckIn[]> =>
+  db.checkIns.where('on').between(weekStartOf(day), day, true, true).toArray();
+
 /** Active targets that want a check-in on `day`, for pupils still on the caseload. */
-export async function dueTargets(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
-  const [targets, pupils, recent] = await Promise.all([
-    activeTargets(db),
-    activePupils(db),
-    // Only this week's check-ins can make a target not due today (weekly targets look back to Monday).
-    db.checkIns.where('on').between(weekStartOf(day), day, true, true).toArray(),
-  ]);
+export function dueFrom({ targets, pupils }: CaseloadNow, checkIns: readonly CheckIn[], day: Day): DueTarget[] {
   const byId = new Map(pupils.map((p) => [p.id, p]));
   const checkInsByTarget = new Map<string, CheckIn[]>();
-  for (const c of recent) checkInsByTarget.set(c.targetId, [...(checkInsByTarget.get(c.targetId) ?? []), c]);
+  for (const c of checkIns) checkInsByTarget.set(c.targetId, [...(checkInsByTarget.get(c.targetId) ?? []), c]);
   return targets
     .filter((t) => byId.has(t.pupilId) && isDue(t, day, checkInsByTarget.get(t.id) ?? []))
     .map((target) => ({ target, pupil: byId.get(target.pupilId) as Pupil }))
@@ -32,12 +44,20 @@ export async function dueTargets(db: WaymarkDB, day: Day): Promise<DueTarget[]> 
 }
 
 /** Active targets whose review date has come. */
-export async function reviewsDue(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
-  const [targets, pupils] = await Promise.all([activeTargets(db), activePupils(db)]);
+export function reviewsFrom({ targets, pupils }: CaseloadNow, day: Day): DueTarget[] {
   const byId = new Map(pupils.map((p) => [p.id, p]));
   return targets
     .filter((t) => t.reviewOn && t.reviewOn <= day && byId.has(t.pupilId))
     .map((target) => ({ target, pupil: byId.get(target.pupilId) as Pupil }));
+}
+
+export async function dueTargets(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
+  const [caseload, checkIns] = await Promise.all([caseloadNow(db), checkInsThisWeek(db, day)]);
+  return dueFrom(caseload, checkIns, day);
+}
+
+export async function reviewsDue(db: WaymarkDB, day: Day): Promise<DueTarget[]> {
+  return reviewsFrom(await caseloadNow(db), day);
 }
 
 export interface NotSeen {
@@ -72,11 +92,11 @@ export interface TodayView {
 }
 
 export async function today(db: WaymarkDB, day: Day): Promise<TodayView> {
-  const [due, reviews, notSeen, sessions] = await Promise.all([
-    dueTargets(db, day),
-    reviewsDue(db, day),
+  const [caseload, checkIns, notSeen, sessions] = await Promise.all([
+    caseloadNow(db),
+    checkInsThisWeek(db, day),
     notSeenLately(db, day),
     sessionsOn(db, day),
   ]);
-  return { due, reviews, notSeen, sessions };
+  return { due: dueFrom(caseload, checkIns, day), reviews: reviewsFrom(caseload, day), notSeen, sessions };
 }

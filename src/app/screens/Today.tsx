@@ -1,5 +1,15 @@
-import { useEffect } from 'preact/hooks';
-import { allPupils, hasRecords, NOT_SEEN_DAYS, today as todayView } from '../../data/index.ts';
+import { useEffect, useMemo } from 'preact/hooks';
+import {
+  allPupils,
+  caseloadNow,
+  checkInsThisWeek,
+  dueFrom,
+  hasRecords,
+  NOT_SEEN_DAYS,
+  notSeenLately,
+  reviewsFrom,
+  sessionsOn,
+} from '../../data/index.ts';
 import { clock, longDay, relativeDay } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
@@ -13,7 +23,19 @@ import { keepStorage } from '../storage.ts';
 export function Today() {
   useTitle('Today');
   const day = useToday();
-  const view = useLive(() => todayView(db, day), [day]);
+  // Four live queries, not one: a check-in tap then re-reads this week's check-ins only, not the
+  // whole caseload and its sessions.
+  const caseload = useLive(() => caseloadNow(db), []);
+  const week = useLive(() => checkInsThisWeek(db, day), [day]);
+  const notSeen = useLive(() => notSeenLately(db, day), [day]);
+  const sessions = useLive(() => sessionsOn(db, day), [day]);
+  const view = useMemo(
+    () =>
+      caseload && week && notSeen && sessions
+        ? { due: dueFrom(caseload, week, day), reviews: reviewsFrom(caseload, day), notSeen, sessions }
+        : undefined,
+    [caseload, week, notSeen, sessions, day],
+  );
   const worthKeeping = useLive(() => hasRecords(db), []);
   useEffect(() => {
     if (worthKeeping) void keepStorage();
