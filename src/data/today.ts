@@ -32,10 +32,13 @@ export async function caseloadNow(db: WaymarkDB): Promise<CaseloadNow> {
 export const checkInsThisWeek = (db: WaymarkDB, day: Day): Promise<CheckIn[]> =>
   db.checkIns.where('on').between(weekStartOf(day), day, true, true).toArray();
 
+/** What deciding whether a target is due needs of a check-in (a tap not yet saved has no more). */
+export type DayCheckIn = Pick<CheckIn, 'targetId' | 'on' | 'deletedAt'>;
+
 /** Active targets that want a check-in on `day`, for pupils still on the caseload. */
-export function dueFrom({ targets, pupils }: CaseloadNow, checkIns: readonly CheckIn[], day: Day): DueTarget[] {
+export function dueFrom({ targets, pupils }: CaseloadNow, checkIns: readonly DayCheckIn[], day: Day): DueTarget[] {
   const byId = new Map(pupils.map((p) => [p.id, p]));
-  const checkInsByTarget = new Map<string, CheckIn[]>();
+  const checkInsByTarget = new Map<string, DayCheckIn[]>();
   for (const c of checkIns) checkInsByTarget.set(c.targetId, [...(checkInsByTarget.get(c.targetId) ?? []), c]);
   return targets
     .filter((t) => byId.has(t.pupilId) && isDue(t, day, checkInsByTarget.get(t.id) ?? []))

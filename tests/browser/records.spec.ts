@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures.ts';
+import { simulateFullDisk } from './pages/app-shell.ts';
 import { SessionPage } from './pages/session-page.ts';
 
 test('a note flagged as a safeguarding concern is marked on Today, on the pupil’s page and on its own page', async ({ tablet }) => {
@@ -149,6 +150,25 @@ test('a mentor finds a pupil by typing part of a name, with or without accents',
 
   await caseload.search('');
   await expect(caseload.names).toHaveCount(3);
+});
+
+test('a check-in tap leaves Today at once; if the tablet cannot save it, it comes back with the reason', async ({ tablet }) => {
+  const { page, today, caseload, pupilPage } = tablet;
+  await today.open();
+  await caseload.addPupil({ name: 'Amara Okafor', yearGroup: 'Year 8' });
+  await pupilPage.setTarget({ wording: 'Bring PE kit on PE days', rhythm: 'Once a week' });
+  await today.open();
+
+  await simulateFullDisk(page, true);
+  await today.checkIn('Bring PE kit on PE days', 'Met');
+  await expect(page.getByRole('status')).toContainText('out of storage space');
+  await expect(today.due('Bring PE kit on PE days')).toHaveCount(1);
+
+  await simulateFullDisk(page, false);
+  await today.checkIn('Bring PE kit on PE days', 'Met');
+  await expect(today.due('Bring PE kit on PE days')).toHaveCount(0);
+  await today.open();
+  await expect(today.due('Bring PE kit on PE days')).toHaveCount(0);
 });
 
 test('Undo after a check-in on Today makes the target due again; changing a target keeps its earlier wording', async ({ tablet }) => {

@@ -9,9 +9,24 @@ import { showToast } from '../toast.ts';
 export const RESULT_LABELS: Record<CheckInResult, string> = { met: 'Met', partly: 'Partly', 'not met': 'Not met' };
 const RESULT_SYMBOLS: Record<CheckInResult, string> = { met: '✓', partly: '½', 'not met': '✗' };
 
+export interface CheckInTapEvents {
+  /** Called at the tap, before the save: the screen can show it at once. */
+  onTap?: (result: CheckInResult) => void;
+  /** The save failed (the message says why): whatever the screen showed at the tap is undone. */
+  onFailed?: () => void;
+}
+
 /** Three big buttons; a tap saves at once and offers Undo and an optional word. */
-export function CheckInButtons({ target, day, current, who }: { target: Target; day: Day; current?: CheckInResult; who: string }) {
+export function CheckInButtons({
+  target,
+  day,
+  current,
+  who,
+  onTap,
+  onFailed,
+}: { target: Target; day: Day; current?: CheckInResult; who: string } & CheckInTapEvents) {
   const tap = async (result: CheckInResult) => {
+    onTap?.(result);
     try {
       const done = await checkIn(db, { targetId: target.id, pupilId: target.pupilId, on: day, result });
       showToast({
@@ -24,6 +39,7 @@ export function CheckInButtons({ target, day, current, who }: { target: Target; 
         focus: true,
       });
     } catch (error) {
+      onFailed?.();
       showToast({ message: (error as Error).message });
     }
   };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   allPupils,
   caseloadNow,
@@ -11,7 +11,7 @@ import {
   sessionsOn,
 } from '../../data/index.ts';
 import { clock, longDay, relativeDay } from '../../shared/dates.ts';
-import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
+import { type CheckIn, displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
@@ -19,6 +19,8 @@ import { InstallOffer } from '../components/install.tsx';
 import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { keepStorage } from '../storage.ts';
+
+type Tapped = Pick<CheckIn, 'targetId' | 'on'>;
 
 export function Today() {
   useTitle('Today');
@@ -29,13 +31,21 @@ export function Today() {
   const week = useLive(() => checkInsThisWeek(db, day), [day]);
   const notSeen = useLive(() => notSeenLately(db, day), [day]);
   const sessions = useLive(() => sessionsOn(db, day), [day]);
+  // Taps whose save has not reached this week's check-ins yet: the row leaves the list at the tap,
+  // comes back if the save fails, and an Undo brings it back through the live query.
+  const [tapped, setTapped] = useState<Tapped[]>([]);
+  useEffect(
+    () => setTapped((t) => t.filter((x) => !week?.some((c) => c.targetId === x.targetId && c.on === x.on && !c.deletedAt))),
+    [week],
+  );
   const view = useMemo(
     () =>
       caseload && week && notSeen && sessions
-        ? { due: dueFrom(caseload, week, day), reviews: reviewsFrom(caseload, day), notSeen, sessions }
+        ? { due: dueFrom(caseload, [...week, ...tapped], day), reviews: reviewsFrom(caseload, day), notSeen, sessions }
         : undefined,
-    [caseload, week, notSeen, sessions, day],
+    [caseload, week, tapped, notSeen, sessions, day],
   );
+  const untap = (targetId: string) => setTapped((t) => t.filter((x) => x.targetId !== targetId));
   const worthKeeping = useLive(() => hasRecords(db), []);
   useEffect(() => {
     if (worthKeeping) void keepStorage();
@@ -70,7 +80,13 @@ export function Today() {
                       </a>
                       <span class="what">{target.wording}</span>
                     </div>
-                    <CheckInButtons target={target} day={day} who={displayName(pupil)} />
+                    <CheckInButtons
+                      target={target}
+                      day={day}
+                      who={displayName(pupil)}
+                      onTap={() => setTapped((t) => [...t, { targetId: target.id, on: day }])}
+                      onFailed={() => untap(target.id)}
+                    />
                   </li>
                 ))}
               </ul>
