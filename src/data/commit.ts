@@ -9,7 +9,7 @@ import { newId } from '../shared/ids.ts';
 import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { validate } from '../shared/validation.ts';
 import { indexConcern } from './concerns.ts';
-import type { Device, OutboxEntry, WaymarkDB } from './db.ts';
+import type { Device, OutboxEntry, RecordClocks, WaymarkDB } from './db.ts';
 import { NotFoundError, SaveError } from './save-error.ts';
 
 type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
@@ -67,34 +67,51 @@ export async function commit(
       'rw',
       [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex],
       async () => {
-        const changes = typeof plan === 'function' ? await plan() : plan;
-        const device = await thisDevice(db);
+        // The plan and the tablet's identity are read side by side, and every write below is
+        // issued without waiting for the one before: IndexedDB runs a transaction's requests in
+        // order, and all of them are awaited before it commits. A tap is then two round trips to
+        // the database, not seven.
+        const [changes, found] = await Promise.all([typeof plan === 'function' ? plan() : plan, db.device.get('device')]);
+        const device: Device = found ?? { key: 'device', deviceId: newId(), mentorId: null, createdAt: now, lastSeq: 0 };
         const by = { deviceId: device.deviceId, mentorId: device.mentorId };
         let seq = device.lastSeq;
         let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
+        const writes: Promise<unknown>[] = [];
+        const write = (request: Promise<unknown>) => {
+          // Handled here so a failure is not reported as unhandled before it is awaited below.
+          request.catch(() => undefined);
+          writes.push(request);
+        };
         /** Queues a change with the next sequence number and clock reading, and stamps the fields it sets. */
-        const queue = async (table: SyncedTable, recordId: string, op: OutboxEntry['op'], values: Record<string, unknown>) => {
+        const queue = (
+          table: SyncedTable,
+          recordId: string,
+          op: OutboxEntry['op'],
+          values: Record<string, unknown>,
+          stamped: RecordClocks,
+        ) => {
           clock = tick(clock, Date.parse(now), device.deviceId);
           const hlc = encodeHlc(clock);
-          const key = `${table}:${recordId}`;
-          const stamped = (await db.recordClocks.get(key)) ?? { key, clocks: {} };
           const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, stamped.clocks[f] ?? null])) : undefined;
           for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
           if (op === 'delete') stamped.deleted = hlc;
-          await db.recordClocks.put(stamped);
-          await db.outbox.add({
-            seq: ++seq,
-            changeId: newId(),
-            table,
-            recordId,
-            op,
-            values,
-            at: now,
-            ...by,
-            hlc,
-            ...(base ? { base } : {}),
-          });
+          write(db.recordClocks.put(stamped));
+          write(
+            db.outbox.add({
+              seq: ++seq,
+              changeId: newId(),
+              table,
+              recordId,
+              op,
+              values,
+              at: now,
+              ...by,
+              hlc,
+              ...(base ? { base } : {}),
+            }),
+          );
         };
+        const fresh = (table: SyncedTable, id: string): RecordClocks => ({ key: `${table}:${id}`, clocks: {} });
 
         const ids: string[] = [];
         for (const change of changes) {
@@ -107,13 +124,14 @@ export async function commit(
               updatedAt: now,
               ...by,
             });
-            await table.add(record);
-            if (change.table === 'sessions') await indexConcern(db, record as Session);
-            await queue(change.table, record.id, 'create', { ...record });
+            // A new record has no clocks yet: an id already taken fails the add, and the whole save.
+            write(table.add(record));
+            if (change.table === 'sessions') write(indexConcern(db, record as Session));
+            queue(change.table, record.id, 'create', { ...record }, fresh(change.table, record.id));
             ids.push(record.id);
             continue;
           }
-          const existing = await table.get(change.id);
+          const [existing, stamped] = await Promise.all([table.get(change.id), db.recordClocks.get(`${change.table}:${change.id}`)]);
           if (!existing || existing.deletedAt) throw new NotFoundError(change.table, change.id);
           const next: Record<string, unknown> =
             change.op === 'delete'
@@ -122,10 +140,11 @@ export async function commit(
           const changed = Object.keys({ ...existing, ...next }).filter((k) => !STAMP_FIELDS.has(k) && !same(existing[k], next[k]));
           ids.push(change.id);
           if (changed.length === 0) continue;
-          await table.put(next);
-          if (change.table === 'sessions') await indexConcern(db, next as Session);
+          write(table.put(next));
+          if (change.table === 'sessions') write(indexConcern(db, next as Session));
           // Who wrote it travels with every change, so every copy says who last changed the record.
-          await queue(change.table, change.id, change.op, wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']));
+          const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
+          queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id));
           if (change.op === 'update') {
             const revision = validate('revisions', {
               id: newId(),
@@ -136,12 +155,13 @@ export async function commit(
               updatedAt: now,
               ...by,
             });
-            await db.revisions.add(revision);
-            await queue('revisions', revision.id, 'create', { ...revision });
+            write(db.revisions.add(revision));
+            queue('revisions', revision.id, 'create', { ...revision }, fresh('revisions', revision.id));
           }
         }
-        await db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) });
-        if (options.clearDraft) await db.drafts.delete(options.clearDraft);
+        write(db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) }));
+        if (options.clearDraft) write(db.drafts.delete(options.clearDraft));
+        await Promise.all(writes);
         return ids;
       },
     );
