@@ -1,5 +1,5 @@
 /** The caseload: pupils a mentor supports, and closing or reopening their support. */
-import type { CLOSE_REASONS, OUTCOMES, Pupil } from '../shared/model.ts';
+import { type CLOSE_REASONS, displayName, type OUTCOMES, type Pupil } from '../shared/model.ts';
 import type { CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { commit } from './write-path.ts';
@@ -48,6 +48,12 @@ export async function removePupil(db: WaymarkDB, id: string): Promise<void> {
 /** Every pupil on the tablet, open and closed, for the caseload and for name search. */
 export async function allPupils(db: WaymarkDB): Promise<Pupil[]> {
   return (await db.pupils.toArray()).filter((p) => !p.deletedAt);
+}
+
+/** The names of just these pupils (open or closed), as the mentor calls them. */
+export async function namesOf(db: WaymarkDB, ids: readonly string[]): Promise<Map<string, string>> {
+  const found = await db.pupils.bulkGet([...new Set(ids)]);
+  return new Map(found.filter((p): p is Pupil => Boolean(p)).map((p) => [p.id, displayName(p)]));
 }
 
 export async function activePupils(db: WaymarkDB): Promise<Pupil[]> {

@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
-  allPupils,
   caseloadNow,
   checkInsThisWeek,
   dueFrom,
   hasRecords,
   NOT_SEEN_DAYS,
+  namesOf,
   notSeenLately,
   reviewsFrom,
   sessionsOn,
@@ -50,7 +50,9 @@ export function Today() {
   useEffect(() => {
     if (worthKeeping) void keepStorage();
   }, [worthKeeping]);
-  const names = useLive(async () => new Map((await allPupils(db)).map((p) => [p.id, displayName(p)])), []);
+  // Only the pupils in today's sessions: three years in, the whole list is hundreds of records.
+  const present = (sessions ?? []).flatMap((s) => s.pupilIds);
+  const names = useLive(() => namesOf(db, present), [present.join()]);
   return (
     <main id="main" class="screen">
       <div class="screen-head">
