@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { discardDraft, findDraft, live, saveDraft } from '../data/index.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import { db } from './notebook.ts';
@@ -9,7 +9,9 @@ import { db } from './notebook.ts';
  */
 export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[]): T | undefined {
   const [value, setValue] = useState<{ v: T } | undefined>(undefined);
-  useEffect(() => {
+  // Subscribed as the screen is built, not after its first paint: on a cold start the queries
+  // then run while the empty screen is laid out and painted, rather than after it.
+  useLayoutEffect(() => {
     const subscription = live(query).subscribe({
       next: (v) => setValue({ v }),
       error: (error) => console.error('Waymark: a live query failed', error),
@@ -17,6 +19,25 @@ export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[]): T
     return () => subscription.unsubscribe();
   }, deps);
   return value?.v;
+}
+
+/** Rows that fill a tablet screen in either orientation, with some to spare. */
+const FIRST_SCREENFUL = 24;
+
+/**
+ * A long list's first screenful at once and the rest just after it is painted, so that the rows
+ * below the fold do not hold up the first sight of the screen.
+ */
+export function useFirstScreenful<T>(items: readonly T[], first = FIRST_SCREENFUL): readonly T[] {
+  const [all, setAll] = useState(false);
+  const long = items.length > first;
+  useEffect(() => {
+    if (!long || all) return;
+    // Effects run after the frame is painted; the timer lets that frame reach the screen first.
+    const timer = setTimeout(() => setAll(true), 0);
+    return () => clearTimeout(timer);
+  }, [long, all]);
+  return all || !long ? items : items.slice(0, first);
 }
 
 /** Today's date as a calendar day; moves on at midnight and when the tablet wakes up. */

@@ -16,7 +16,7 @@ import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
 import { InstallOffer } from '../components/install.tsx';
-import { useLive, useTitle, useToday } from '../hooks.ts';
+import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { keepStorage } from '../storage.ts';
 
@@ -45,6 +45,7 @@ export function Today() {
         : undefined,
     [caseload, week, tapped, notSeen, sessions, day],
   );
+  const dueRows = useFirstScreenful(view?.due ?? []);
   const untap = (targetId: string) => setTapped((t) => t.filter((x) => x.targetId !== targetId));
   const worthKeeping = useLive(() => hasRecords(db), []);
   useEffect(() => {
@@ -74,7 +75,7 @@ export function Today() {
               <p class="empty">Nothing due. Targets ask for a check-in on their days.</p>
             ) : (
               <ul class="due-list">
-                {view.due.map(({ target, pupil }) => (
+                {dueRows.map(({ target, pupil }) => (
                   <li key={target.id} class="due">
                     <div>
                       <a href={`/pupils/${pupil.id}`} class="who">
