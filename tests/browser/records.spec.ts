@@ -167,6 +167,9 @@ test('a check-in tap leaves Today at once; if the tablet cannot save it, it come
   await simulateFullDisk(page, false);
   await today.checkIn('Bring PE kit on PE days', 'Met');
   await expect(today.due('Bring PE kit on PE days')).toHaveCount(0);
+  // The row leaves at the tap; the message with Undo comes once the save has landed. (Reloading
+  // before then would abort the save's transaction, as closing the tab would.)
+  await expect(page.getByRole('status')).toContainText('met – “Bring PE kit on PE days”');
   await today.open();
   await expect(today.due('Bring PE kit on PE days')).toHaveCount(0);
 });
