@@ -10,6 +10,7 @@ import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from 
 import { validate } from '../shared/validation.ts';
 import { indexConcern } from './concerns.ts';
 import type { Device, OutboxEntry, RecordClocks, WaymarkDB } from './db.ts';
+import { indexPupilSessions } from './pupil-sessions.ts';
 import { NotFoundError, SaveError } from './save-error.ts';
 
 type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
@@ -65,7 +66,7 @@ export async function commit(
   try {
     return await db.transaction(
       'rw',
-      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex],
+      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex, db.pupilSessions],
       async () => {
         // The plan and the tablet's identity are read side by side, and every write below is
         // issued without waiting for the one before: IndexedDB runs a transaction's requests in
@@ -126,7 +127,10 @@ export async function commit(
             });
             // A new record has no clocks yet: an id already taken fails the add, and the whole save.
             write(table.add(record));
-            if (change.table === 'sessions') write(indexConcern(db, record as Session));
+            if (change.table === 'sessions') {
+              write(indexConcern(db, record as Session));
+              write(indexPupilSessions(db, [{ session: record as Session }]));
+            }
             queue(change.table, record.id, 'create', { ...record }, fresh(change.table, record.id));
             ids.push(record.id);
             continue;
@@ -141,7 +145,10 @@ export async function commit(
           ids.push(change.id);
           if (changed.length === 0) continue;
           write(table.put(next));
-          if (change.table === 'sessions') write(indexConcern(db, next as Session));
+          if (change.table === 'sessions') {
+            write(indexConcern(db, next as Session));
+            write(indexPupilSessions(db, [{ session: next as Session, before: existing as Session }]));
+          }
           // Who wrote it travels with every change, so every copy says who last changed the record.
           const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
           queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id));

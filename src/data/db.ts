@@ -7,9 +7,10 @@
  * indexed: they are sensitive, a caseload fits in memory for searching, and keeping them out of
  * indexes lets a later release encrypt those fields at rest without touching a screen.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table } from 'dexie';
 import { encodeHlc } from '../shared/hlc.ts';
 import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
+import { pupilSessionRows } from './pupil-sessions.ts';
 
 /** One change waiting to be delivered to the school's endpoint. */
 export interface OutboxEntry {
@@ -59,6 +60,17 @@ export interface RecordClocks {
 }
 
 /** Notes flagged as safeguarding concerns, by when they happened: the DSL's list, without reading every note. */
+/** A pupil in a session (see pupil-sessions.ts). */
+export interface PupilSession {
+  pupilId: string;
+  sessionId: string;
+  occurredAt: string;
+  concern: boolean;
+  withdrawn: boolean;
+  /** 1 on a concern that is not withdrawn; absent otherwise, so only those rows are in its index. */
+  standingConcern?: 1;
+}
+
 export interface ConcernEntry {
   sessionId: string;
   occurredAt: string;
@@ -111,6 +123,7 @@ export class WaymarkDB extends Dexie {
   conflicts!: EntityTable<Conflict, 'id'>;
   sync!: EntityTable<SyncState, 'key'>;
   concernIndex!: EntityTable<ConcernEntry, 'sessionId'>;
+  pupilSessions!: Table<PupilSession, [string, string]>;
 
   constructor(name = 'waymark') {
     super(name);
@@ -156,6 +169,20 @@ export class WaymarkDB extends Dexie {
           .each(async (s: Session) => {
             if (s.concern && !s.deletedAt) await tx.table('concernIndex').put({ sessionId: s.id, occurredAt: s.occurredAt });
           });
+      });
+    // Each pupil's sessions by date (see pupil-sessions.ts), so that a pupil's page reads their
+    // latest notes, not three years of them.
+    this.version(4)
+      .stores({ pupilSessions: '[pupilId+sessionId], [pupilId+occurredAt], [pupilId+standingConcern]' })
+      .upgrade(async (tx) => {
+        const rows: PupilSession[] = [];
+        await tx
+          .table('sessions')
+          .toCollection()
+          .each((s: Session) => {
+            rows.push(...pupilSessionRows(s));
+          });
+        await tx.table('pupilSessions').bulkPut(rows);
       });
   }
 }

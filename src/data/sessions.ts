@@ -3,6 +3,7 @@ import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import type { Change, CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { pupilSessionRange } from './pupil-sessions.ts';
 import { SaveError } from './save-error.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
 import { commit, newId } from './write-path.ts';
@@ -71,9 +72,12 @@ export async function getSession(db: WaymarkDB, id: string): Promise<Session | u
 }
 
 /** One pupil's sessions, newest first. */
-export async function sessionsOf(db: WaymarkDB, pupilId: string): Promise<Session[]> {
-  const found = await db.sessions.where('pupilIds').equals(pupilId).toArray();
-  return found.filter((s) => !s.deletedAt).sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
+/** A pupil's sessions, newest first: the latest `limit` of them, or all. */
+export async function sessionsOf(db: WaymarkDB, pupilId: string, limit?: number): Promise<Session[]> {
+  const range = pupilSessionRange(db, pupilId);
+  const rows = await (limit === undefined ? range : range.limit(limit)).toArray();
+  const found = await db.sessions.bulkGet(rows.map((r) => r.sessionId));
+  return found.filter((s): s is Session => Boolean(s && !s.deletedAt));
 }
 
 /** Sessions that happened on a local calendar day, earliest first. */

@@ -24,6 +24,7 @@ import { thisDevice } from './commit.ts';
 import { indexConcern } from './concerns.ts';
 import type { Conflict, OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 import { SYNC_LOCK } from './locks.ts';
+import { indexPupilSessions } from './pupil-sessions.ts';
 import { EDITED_AFTER_REMOVAL, NEEDS_MENTOR, syncState } from './sync-state.ts';
 
 // What the screens read about sync, without loading this engine (see sync-state.ts).
@@ -227,7 +228,8 @@ export async function applyPulled(
   mentors?: PullResponse['mentors'],
 ): Promise<void> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  await db.transaction('rw', [...tables, db.recordClocks, db.conflicts, db.device, db.sync, db.concernIndex], async () => {
+  const scope = [...tables, db.recordClocks, db.conflicts, db.device, db.sync, db.concernIndex, db.pupilSessions];
+  await db.transaction('rw', scope, async () => {
     const device = await thisDevice(db);
     let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
     const keyOf = (c: PulledChange) => `${c.table}:${c.recordId}`;
@@ -279,6 +281,7 @@ export async function applyPulled(
       clock = receive(clock, decodeHlc(change.hlc), now.getTime(), device.deviceId);
     }
 
+    const storedSessions = new Map(idsOf('sessions').map((id, j) => [id, records[SYNCED_TABLES.indexOf('sessions')]?.[j]]));
     const written = [...touched].map((key) => ({
       table: key.slice(0, key.indexOf(':')) as SyncedTable,
       state: current.get(key) as SyncedState,
@@ -293,6 +296,15 @@ export async function applyPulled(
         written.map((w) => ({ key: w.key, clocks: w.state.clocks, ...(w.state.deleted ? { deleted: w.state.deleted } : {}) })),
       ),
       ...written.filter((w) => w.table === 'sessions').map((w) => indexConcern(db, w.state.fields as Session)),
+      indexPupilSessions(
+        db,
+        written
+          .filter((w) => w.table === 'sessions')
+          .map((w) => {
+            const session = w.state.fields as Session;
+            return { session, before: storedSessions.get(session.id) as Session | undefined };
+          }),
+      ),
       conflicts.length ? db.conflicts.bulkAdd(conflicts) : undefined,
     ]);
     if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });

@@ -2,6 +2,7 @@
 import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
 import { addDaysTo, type Day, isDue, weekStartOf } from '../shared/schedule.ts';
 import type { WaymarkDB } from './db.ts';
+import { lastSeen } from './pupil-sessions.ts';
 import { activePupils } from './pupils.ts';
 import { localDayBounds, sessionsOn } from './sessions.ts';
 import { activeTargets } from './targets.ts';
@@ -75,15 +76,7 @@ export async function notSeenLately(db: WaymarkDB, day: Day): Promise<NotSeen[]>
   const [pupils, recent] = await Promise.all([activePupils(db), db.sessions.where('occurredAt').aboveOrEqual(since).toArray()]);
   const seen = new Set(recent.filter((s) => !s.deletedAt && !s.withdrawnAt).flatMap((s) => s.pupilIds));
   const unseen = pupils.filter((p) => !seen.has(p.id));
-  const result = await Promise.all(
-    unseen.map(async (pupil) => {
-      const theirs = await db.sessions.where('pupilIds').equals(pupil.id).toArray();
-      const last = theirs
-        .filter((s) => !s.deletedAt && !s.withdrawnAt)
-        .reduce<string | undefined>((m, s) => (m && m > s.occurredAt ? m : s.occurredAt), undefined);
-      return { pupil, lastSeen: last };
-    }),
-  );
+  const result = await Promise.all(unseen.map(async (pupil) => ({ pupil, lastSeen: await lastSeen(db, pupil.id) })));
   return result.sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? '') || a.pupil.name.localeCompare(b.pupil.name, 'en-GB'));
 }
 

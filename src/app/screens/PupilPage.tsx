@@ -6,19 +6,22 @@ import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
 import { ConflictNotes } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { useLive, useTitle, useToday } from '../hooks.ts';
+import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { showToast } from '../toast.ts';
 
 export function PupilPage({ id }: { id: string }) {
   const day = useToday();
-  const view = useLive(() => pupilPage(db, id, day), [id, day]);
+  // How many notes to show, for this pupil: the next pupil opened starts from the latest again.
+  const [shown, setShown] = useState({ id, notes: NOTES_AT_FIRST });
+  const notes = shown.id === id ? shown.notes : NOTES_AT_FIRST;
+  const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes]);
   useTitle(view ? displayName(view.pupil) : undefined);
   if (view === undefined) return <Loading />;
   if (view === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
-  const { pupil, active, ended, checkIns, sessions } = view;
+  const { pupil, active, ended, checkIns, sessions, counts } = view;
   const name = displayName(pupil);
-  const concerns = sessions.filter((s) => s.concern && !s.withdrawnAt).length;
+  const concerns = counts.concerns;
 
   return (
     <main id="main" class="screen">
@@ -167,8 +170,16 @@ export function PupilPage({ id }: { id: string }) {
       </div>
 
       <section class="card" aria-labelledby="sessions-h">
-        <h2 id="sessions-h">Sessions and notes ({sessions.length})</h2>
-        {sessions.length === 0 ? <p class="empty">No sessions yet.</p> : <SessionList sessions={sessions} />}
+        <h2 id="sessions-h">Sessions and notes ({counts.sessions})</h2>
+        {sessions.length === 0 ? (
+          <p class="empty">No sessions yet.</p>
+        ) : (
+          <SessionList
+            sessions={sessions}
+            earlier={counts.sessions - sessions.length}
+            onMore={() => setShown({ id, notes: notes + EARLIER_NOTES })}
+          />
+        )}
       </section>
     </main>
   );
@@ -202,17 +213,19 @@ function TargetHistory({ target }: { target: Target }) {
   );
 }
 
-/** Notes shown at first, newest first: three years of a pupil's notes would take the tablet most of a second to lay out. */
+/** Notes shown at first, newest first: three years of a pupil's notes would take the tablet most of a second to read and lay out. */
 export const NOTES_AT_FIRST = 30;
+/** Notes added by each "Show earlier notes". */
+const EARLIER_NOTES = 100;
 
-export function SessionList({ sessions }: { sessions: Session[] }) {
+export function SessionList({ sessions, earlier, onMore }: { sessions: Session[]; earlier: number; onMore: () => void }) {
   const now = new Date();
-  const [shown, setShown] = useState(NOTES_AT_FIRST);
-  const earlier = sessions.length - shown;
+  // The notes sit below the pupil's targets: the first few paint with the page, the rest just after.
+  const first = useFirstScreenful(sessions, 5);
   return (
     <>
       <ol class="sessions">
-        {sessions.slice(0, shown).map((s) => (
+        {first.map((s) => (
           <li key={s.id} class={`session${s.concern ? ' has-concern' : ''}${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
             <a href={`/sessions/${s.id}`} class="session-head">
               {relativeMoment(s.occurredAt, now)} · {SESSION_KIND_LABELS[s.kind]}
@@ -224,7 +237,7 @@ export function SessionList({ sessions }: { sessions: Session[] }) {
         ))}
       </ol>
       {earlier > 0 && (
-        <button type="button" class="secondary" onClick={() => setShown(shown + 100)}>
+        <button type="button" class="secondary" onClick={onMore}>
           Show earlier notes ({earlier} more)
         </button>
       )}
