@@ -316,7 +316,7 @@ test.describe
           onScreen(
             'find-pupil-page',
             'Finding',
-            `Pupil page with three years of notes (${sessionCount.replace('Sessions and notes ', '')} sessions)`,
+            `Pupil page with three years of notes (${sessionCount.replace(/\D/g, '')} sessions)`,
             opens,
             '< 100 ms',
             100,
