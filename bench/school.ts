@@ -10,13 +10,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/server/sqlite-store.ts';
 import type { Store } from '../src/server/store.ts';
 import { enrol, issueEnrolmentCode, push } from '../src/server/sync.ts';
 import { PROTOCOL } from '../src/shared/protocol.ts';
+import { freePort } from '../tests/browser/school-server.ts';
 import { asChanges, generateMentor, type MentorRecords } from './generate.ts';
 
 export const SEED = 2026;
@@ -94,16 +94,6 @@ export async function seedSchool(options: { hillsideMentors?: number; devices?: 
     store.close();
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 export interface RunningServer {
   url: string;

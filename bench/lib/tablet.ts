@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../tests/browser/fixtures.ts';
+import { CHROMIUM_ARGS, TABLET_CONTEXT } from '../../tests/browser/fixtures.ts';
 import { installProbe } from './probe.ts';
 
 export const CPU_THROTTLING = 4;
@@ -38,14 +38,9 @@ export async function openTablet(baseURL: string, profile?: string, options: { o
   const rest = (closedAt.get(dir) ?? 0) + PROFILE_REST_MS - Date.now();
   if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
+    ...TABLET_CONTEXT,
     args: [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit'],
-    headless: true,
     baseURL,
-    viewport: { width: 1024, height: 768 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-    hasTouch: true,
     offline: options.offline ?? false,
   });
   await installProbe(context.pages()[0] ?? (await context.newPage()));

@@ -52,18 +52,23 @@ export interface Tablet {
   close: () => Promise<void>;
 }
 
+/** What every test and bench tablet is: a landscape tablet with touch, in the UK. */
+export const TABLET_CONTEXT = {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: { width: 1024, height: 768 },
+  locale: 'en-GB',
+  timezoneId: 'Europe/London',
+  hasTouch: true,
+} as const;
+
 /** A tablet: a persistent Chromium profile of its own, so storage behaves as on a device. */
 export async function launchTablet(baseURL: string, options: { userAgent?: string } = {}): Promise<Tablet> {
   const profile = await mkdtemp(join(tmpdir(), 'waymark-tablet-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    ...TABLET_CONTEXT,
     args: CHROMIUM_ARGS,
-    headless: true,
     baseURL,
-    viewport: { width: 1024, height: 768 },
-    locale: 'en-GB',
-    timezoneId: 'Europe/London',
-    hasTouch: true,
     acceptDownloads: true,
     ...options,
   });
