@@ -234,6 +234,11 @@ test('where the browser offers installation, Waymark offers it once there is som
   tablet,
 }) => {
   const { page, today, caseload } = tablet;
+  // Chromium offers installation itself once it finds Waymark installable, at a moment of its
+  // choosing; that real offer would replace the test's and its prompt would never resolve here.
+  await page.addInitScript(() => {
+    window.addEventListener('beforeinstallprompt', (event) => event.isTrusted && event.stopImmediatePropagation(), true);
+  });
   await today.open();
   const offer = page.getByRole('region', { name: 'Keep Waymark on this tablet' });
   const fakePrompt = () =>
