@@ -12,3 +12,18 @@ export async function conflictsOf(db: WaymarkDB, recordId: string): Promise<Conf
   const found = await db.conflicts.where('recordId').equals(recordId).toArray();
   return found.sort((a, b) => b.lostTo.localeCompare(a.lostTo));
 }
+
+/**
+ * `read` for each record, side by side in one round trip, by record id. A screen showing many
+ * records reads their histories or conflicts here rather than watching each one by itself: a
+ * pupil's page with a dozen targets is then one query, not a dozen (each its own transaction and
+ * its own redraw).
+ */
+export async function eachOf<T>(
+  db: WaymarkDB,
+  recordIds: readonly string[],
+  read: (db: WaymarkDB, recordId: string) => Promise<T[]>,
+): Promise<Map<string, T[]>> {
+  const found = await Promise.all(recordIds.map(async (id) => [id, await read(db, id)] as const));
+  return new Map(found.filter(([, rows]) => rows.length > 0));
+}

@@ -1,7 +1,8 @@
 /** Everything about one pupil for their page, from index ranges on their id. */
-import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
+import type { CheckIn, Pupil, Revision, Session, Target } from '../shared/model.ts';
 import { addDaysTo, type Day, weekStartOf } from '../shared/schedule.ts';
-import type { WaymarkDB } from './db.ts';
+import type { Conflict, WaymarkDB } from './db.ts';
+import { conflictsOf, eachOf, historyOf } from './history.ts';
 import { sessionCountsOf } from './pupil-sessions.ts';
 import { getPupil } from './pupils.ts';
 import { sessionsOf } from './sessions.ts';
@@ -20,27 +21,40 @@ export interface PupilPageView {
   sessions: Session[];
   /** Every session the pupil has been in, and the notes among them that raise a concern. */
   counts: { sessions: number; concerns: number };
+  /** Earlier versions of each target (absent: never edited), newest first. */
+  history: Map<string, Revision[]>;
+  /** Values of the pupil and their active targets that lost to another tablet's change, by record id. */
+  conflicts: Map<string, Conflict[]>;
 }
 
 export async function pupilPage(db: WaymarkDB, id: string, today: Day, notes: number): Promise<PupilPageView | null> {
   const from = addDaysTo(weekStartOf(today), -7 * (STRIP_WEEKS - 1));
-  // Everything is read side by side, strips once the targets are known: two round trips to the
-  // database rather than four.
-  const stripsOf = async (targets: Promise<Target[]>) =>
-    Promise.all(
-      (await targets).filter((t) => t.status === 'active').map(async (t) => [t.id, await checkInsOf(db, t.id, from, today)] as const),
-    );
+  // Everything is read side by side, what hangs off the targets once they are known: two round
+  // trips to the database rather than one per target.
   const targetsRead = targetsOf(db, id);
-  const [pupil, targets, sessions, counts, strips] = await Promise.all([
+  const perTarget = async () => {
+    const targets = await targetsRead;
+    const active = targets.filter((t) => t.status === 'active').map((t) => t.id);
+    return Promise.all([
+      Promise.all(active.map(async (t) => [t, await checkInsOf(db, t, from, today)] as const)),
+      eachOf(
+        db,
+        targets.map((t) => t.id),
+        historyOf,
+      ),
+      eachOf(db, [id, ...active], conflictsOf),
+    ]);
+  };
+  const [pupil, targets, sessions, counts, [strips, history, conflicts]] = await Promise.all([
     getPupil(db, id),
     targetsRead,
     sessionsOf(db, id, notes),
     sessionCountsOf(db, id),
-    stripsOf(targetsRead),
+    perTarget(),
   ]);
   if (!pupil) return null;
   const byCreated = (a: Target, b: Target) => a.createdAt.localeCompare(b.createdAt);
   const active = targets.filter((t) => t.status === 'active').sort(byCreated);
   const ended = targets.filter((t) => t.status !== 'active').sort((a, b) => (b.endedOn ?? '').localeCompare(a.endedOn ?? ''));
-  return { pupil, active, ended, checkIns: new Map(strips), sessions, counts };
+  return { pupil, active, ended, checkIns: new Map(strips), sessions, counts, history, conflicts };
 }

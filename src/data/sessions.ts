@@ -71,7 +71,6 @@ export async function getSession(db: WaymarkDB, id: string): Promise<Session | u
   return s && !s.deletedAt ? s : undefined;
 }
 
-/** One pupil's sessions, newest first. */
 /** A pupil's sessions, newest first: the latest `limit` of them, or all. */
 export async function sessionsOf(db: WaymarkDB, pupilId: string, limit?: number): Promise<Session[]> {
   const range = pupilSessionRange(db, pupilId);

@@ -1,4 +1,5 @@
 /** Where two mentors changed the same thing at the same time: the value that lost, kept in view. */
+import type { Conflict } from '../../data/db.ts';
 import { conflictsOf, EDITED_AFTER_REMOVAL } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { decodeHlc } from '../../shared/hlc.ts';
@@ -22,11 +23,14 @@ const FIELD_NAMES: Record<string, string> = {
 const shown = (value: unknown) =>
   typeof value === 'string' ? `“${value}”` : value === null || value === undefined ? 'nothing' : JSON.stringify(value);
 
+/** A record's kept values, watched by itself (a screen showing one record). */
 export function ConflictNotes({ recordId }: { recordId: string }) {
-  const conflicts = useLive(() => conflictsOf(db, recordId), [recordId]);
-  const visible = (conflicts ?? []).filter(
-    (c) => !['updatedAt', 'deviceId', 'mentorId', 'deletedAt', EDITED_AFTER_REMOVAL].includes(c.field),
-  );
+  return <ConflictList conflicts={useLive(() => conflictsOf(db, recordId), [recordId]) ?? []} />;
+}
+
+/** Kept values the screen has already read (a screen showing many records reads them together). */
+export function ConflictList({ conflicts }: { conflicts: readonly Conflict[] }) {
+  const visible = conflicts.filter((c) => !['updatedAt', 'deviceId', 'mentorId', 'deletedAt', EDITED_AFTER_REMOVAL].includes(c.field));
   if (visible.length === 0) return null;
   const now = new Date();
   return (

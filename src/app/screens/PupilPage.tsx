@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { historyOf, pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
+import { pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
 import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
-import { displayName, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
+import { displayName, type Revision, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
-import { ConflictNotes } from '../components/conflicts.tsx';
+import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
@@ -19,7 +19,7 @@ export function PupilPage({ id }: { id: string }) {
   useTitle(view ? displayName(view.pupil) : undefined);
   if (view === undefined) return <Loading />;
   if (view === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
-  const { pupil, active, ended, checkIns, sessions, counts } = view;
+  const { pupil, active, ended, checkIns, sessions, counts, history, conflicts } = view;
   const name = displayName(pupil);
   const concerns = counts.concerns;
 
@@ -60,7 +60,7 @@ export function PupilPage({ id }: { id: string }) {
           {concerns === 1 ? 'One note raises a safeguarding concern.' : `${concerns} notes raise safeguarding concerns.`}
         </p>
       )}
-      <ConflictNotes recordId={pupil.id} />
+      <ConflictList conflicts={conflicts.get(pupil.id) ?? []} />
       {pupil.status === 'closed' && (
         <section class="card closed" aria-labelledby="closed-h">
           <h2 id="closed-h">Support closed {pupil.closedOn && longDay(pupil.closedOn)}</h2>
@@ -107,8 +107,8 @@ export function PupilPage({ id }: { id: string }) {
                       Remove (set by mistake)
                     </button>
                   </div>
-                  <TargetHistory target={t} />
-                  <ConflictNotes recordId={t.id} />
+                  <TargetHistory revisions={history.get(t.id)} />
+                  <ConflictList conflicts={conflicts.get(t.id) ?? []} />
                 </li>
               );
             })}
@@ -124,7 +124,7 @@ export function PupilPage({ id }: { id: string }) {
                       ({t.status}
                       {t.endedOn && `, ${relativeDay(t.endedOn, day)}`})
                     </span>
-                    <TargetHistory target={t} />
+                    <TargetHistory revisions={history.get(t.id)} />
                   </li>
                 ))}
               </ul>
@@ -195,9 +195,8 @@ async function removeTargetByMistake(t: Target) {
   }
 }
 
-function TargetHistory({ target }: { target: Target }) {
-  const history = useLive(() => historyOf(db, target.id), [target.id, target.updatedAt]);
-  const wordings = (history ?? []).filter((r) => typeof r.before.wording === 'string');
+function TargetHistory({ revisions = [] }: { revisions?: readonly Revision[] }) {
+  const wordings = revisions.filter((r) => typeof r.before.wording === 'string');
   if (wordings.length === 0) return null;
   return (
     <details class="history">
