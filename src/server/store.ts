@@ -95,10 +95,19 @@ export interface Store {
   noteSync(deviceId: string, at: string, unsent: number, clockSkewMs: number | null): void;
   /** Runs `work` in one transaction: all of it is written, or none. */
   batch<T>(work: (writer: BatchWriter) => T): T;
-  /** A school's changes after `after`, oldest first, each as the JSON text of a PulledChange. */
-  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): { seq: number; json: string }[];
+  /**
+   * A page of a school's changes after `after`, oldest first: the JSON text of each PulledChange
+   * joined by commas (an array's inside), how many, and the position of the last.
+   */
+  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): ChangePage;
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;
   close(): void;
+}
+
+export interface ChangePage {
+  json: string;
+  count: number;
+  lastSeq: number | null;
 }

@@ -294,10 +294,10 @@ export function pull(store: Store, device: Device, request: PullRequest): string
     );
   }
   const limit = request.limit ?? LIMITS.pullPage;
-  const rows = store.changesSince(device.schoolId, from.seq, limit, device.id);
-  const more = rows.length === limit;
+  const page = store.changesSince(device.schoolId, from.seq, limit, device.id);
+  const more = page.count === limit;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
-  const seq = more ? (rows.at(-1)?.seq ?? from.seq) : latest;
+  const seq = more ? (page.lastSeq ?? from.seq) : latest;
   const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
@@ -305,5 +305,5 @@ export function pull(store: Store, device: Device, request: PullRequest): string
     more,
     mentors,
   };
-  return `{"changes":[${rows.map((r) => r.json).join(',')}],${JSON.stringify(rest).slice(1)}`;
+  return `{"changes":[${page.json}],${JSON.stringify(rest).slice(1)}`;
 }

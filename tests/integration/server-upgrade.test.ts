@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, openSqliteStore } from '../../src/server/sqlite-store.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an endpoint upgraded in place', () => {
+  it('keeps the change log it had and sends each change exactly as before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    // The database as the release before stored changes: values and base clocks in columns of their own.
+    const old = new Database(join(dir, 'waymark.sqlite'));
+    for (const sql of MIGRATIONS.slice(0, 4)) old.exec(sql);
+    old.pragma('user_version = 4');
+    const at = '2026-11-20T09:00:00.000Z';
+    old.prepare('INSERT INTO schools VALUES (?, ?, ?)').run('school-1', 'Brookfield', at);
+    old.prepare('INSERT INTO mentors (id, school_id, name, created_at) VALUES (?, ?, ?, ?)').run('mentor-1', 'school-1', 'Sam', at);
+    const log = old.prepare(
+      'INSERT INTO changes (school_id, table_name, record_id, op, change_values, hlc, base, device_id, mentor_id, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    log.run(
+      'school-1',
+      'pupils',
+      'p1',
+      'create',
+      '{"id":"p1","name":"Jacob “Jake” Smith","contacts":[]}',
+      'h1',
+      null,
+      'tablet-a',
+      'mentor-1',
+      'c1',
+    );
+    log.run('school-1', 'pupils', 'p1', 'update', '{"form":"9R"}', 'h2', '{"form":null}', 'tablet-b', 'mentor-1', 'c2');
+    old.close();
+
+    const store = openSqliteStore(dir);
+    try {
+      const page = store.changesSince('school-1', 0, 10);
+      expect(page).toMatchObject({ count: 2, lastSeq: 2 });
+      const sent = JSON.parse(`[${page.json}]`);
+      expect(sent).toEqual([
+        {
+          table: 'pupils',
+          recordId: 'p1',
+          op: 'create',
+          values: { id: 'p1', name: 'Jacob “Jake” Smith', contacts: [] },
+          hlc: 'h1',
+          deviceId: 'tablet-a',
+          mentorId: 'mentor-1',
+        },
+        {
+          table: 'pupils',
+          recordId: 'p1',
+          op: 'update',
+          values: { form: '9R' },
+          hlc: 'h2',
+          base: { form: null },
+          deviceId: 'tablet-b',
+          mentorId: 'mentor-1',
+        },
+      ]);
+      // A tablet's own changes are left out of what it pulls, as before.
+      expect(store.changesSince('school-1', 0, 10, 'tablet-a').json).toEqual(
+        JSON.stringify({
+          table: 'pupils',
+          recordId: 'p1',
+          op: 'update',
+          values: { form: '9R' },
+          hlc: 'h2',
+          base: { form: null },
+          deviceId: 'tablet-b',
+          mentorId: 'mentor-1',
+        }),
+      );
+      expect(store.changesSince('school-1', 2, 10)).toEqual({ json: '', count: 0, lastSeq: null });
+      expect(store.lastChangeSeq()).toBe(2);
+      expect(store.changeHlcAt(2)).toBe('h2');
+    } finally {
+      store.close();
+    }
+  });
+});
