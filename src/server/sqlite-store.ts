@@ -86,8 +86,11 @@ const toMentor = (r: { id: string; school_id: string; name: string; dsl: number 
   dsl: r.dsl === 1,
 });
 
-/** Opens (creating if need be) the store in `dataDir`, or in memory for tests. */
-export function openSqliteStore(dataDir: string | ':memory:'): Store {
+/**
+ * Opens (creating if need be) the store in `dataDir`, or in memory for tests. `onUpgrade` hears
+ * before a database made by an earlier release is upgraded (it can take a while on a large one).
+ */
+export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (from: number, to: number) => void): Store {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -99,6 +102,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > 0 && version < MIGRATIONS.length) onUpgrade?.(version, MIGRATIONS.length);
   db.transaction(() => {
     for (const [i, sql] of MIGRATIONS.entries()) if (i >= version) db.exec(sql);
     db.pragma(`user_version = ${MIGRATIONS.length}`);

@@ -39,7 +39,8 @@ describe('an endpoint upgraded in place', () => {
     log.run('school-1', 'pupils', 'p1', 'update', '{"form":"9R"}', 'h2', '{"form":null}', 'tablet-b', 'mentor-1', 'c2');
     old.close();
 
-    const store = openSqliteStore(dir);
+    const upgrades: [number, number][] = [];
+    const store = openSqliteStore(dir, (from, to) => upgrades.push([from, to]));
     try {
       const page = store.changesSince('school-1', 0, 10);
       expect(page).toMatchObject({ count: 2, lastSeq: 2 });
@@ -79,6 +80,7 @@ describe('an endpoint upgraded in place', () => {
         }),
       );
       expect(store.changesSince('school-1', 2, 10)).toEqual({ json: '', count: 0, lastSeq: null });
+      expect(upgrades).toEqual([[4, MIGRATIONS.length]]);
       expect(store.lastChangeSeq()).toBe(2);
       expect(store.changeHlcAt(2)).toBe('h2');
     } finally {
