@@ -1,23 +1,26 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import {
   caseloadNow,
   checkInsThisWeek,
+  type DueTarget,
   dueFrom,
   hasRecords,
   NOT_SEEN_DAYS,
+  type NotSeen,
   namesOf,
   notSeenLately,
   reviewsFrom,
   sessionsOn,
 } from '../../data/index.ts';
 import { clock, longDay, relativeDay } from '../../shared/dates.ts';
-import { type CheckIn, displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
-import { toDay } from '../../shared/schedule.ts';
+import { type CheckIn, displayName, type Pupil, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
+import { type Day, toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
 import { InstallOffer } from '../components/install.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
+import { pure } from '../pure.ts';
 import { keepStorage } from '../storage.ts';
 
 type Tapped = Pick<CheckIn, 'targetId' | 'on'>;
@@ -38,15 +41,14 @@ export function Today() {
     () => setTapped((t) => t.filter((x) => !week?.some((c) => c.targetId === x.targetId && c.on === x.on && !c.deletedAt))),
     [week],
   );
-  const view = useMemo(
-    () =>
-      caseload && week && notSeen && sessions
-        ? { due: dueFrom(caseload, [...week, ...tapped], day), reviews: reviewsFrom(caseload, day), notSeen, sessions }
-        : undefined,
-    [caseload, week, tapped, notSeen, sessions, day],
-  );
+  // Worked out apart, so that a tap works out (and redraws) only the due list.
+  const due = useMemo(() => (caseload && week ? dueFrom(caseload, [...week, ...tapped], day) : undefined), [caseload, week, tapped, day]);
+  const reviews = useMemo(() => (caseload ? reviewsFrom(caseload, day) : undefined), [caseload, day]);
+  const view = due && reviews && notSeen && sessions ? { due, reviews, notSeen, sessions } : undefined;
   const dueRows = useFirstScreenful(view?.due ?? []);
-  const untap = (targetId: string) => setTapped((t) => t.filter((x) => x.targetId !== targetId));
+  // The same two functions on every render, so that a tap redraws only the row it removes.
+  const tap = useCallback((targetId: string, on: Day) => setTapped((t) => [...t, { targetId, on }]), []);
+  const untap = useCallback((targetId: string) => setTapped((t) => t.filter((x) => x.targetId !== targetId)), []);
   const worthKeeping = useLive(() => hasRecords(db), []);
   useEffect(() => {
     if (worthKeeping) void keepStorage();
@@ -76,83 +78,112 @@ export function Today() {
             ) : (
               <ul class="due-list">
                 {dueRows.map(({ target, pupil }) => (
-                  <li key={target.id} class="due">
-                    <div>
-                      <a href={`/pupils/${pupil.id}`} class="who">
-                        {displayName(pupil)}
-                      </a>
-                      <span class="what">{target.wording}</span>
-                    </div>
-                    <CheckInButtons
-                      target={target}
-                      day={day}
-                      who={displayName(pupil)}
-                      onTap={() => setTapped((t) => [...t, { targetId: target.id, on: day }])}
-                      onFailed={() => untap(target.id)}
-                    />
-                  </li>
+                  <DueRow key={target.id} target={target} pupil={pupil} day={day} onTap={tap} onFailed={untap} />
                 ))}
               </ul>
             )}
           </section>
 
-          <section aria-labelledby="sessions-h" class="card">
-            <h2 id="sessions-h">Today’s sessions ({view.sessions.length})</h2>
-            {view.sessions.length === 0 ? (
-              <p class="empty">No sessions recorded yet today.</p>
-            ) : (
-              <ul class="plain">
-                {view.sessions.map((s) => (
-                  <li key={s.id}>
-                    <a href={`/sessions/${s.id}`}>
-                      {clock(s.occurredAt)} · {SESSION_KIND_LABELS[s.kind]}
-                      {s.title ? ` – ${s.title}` : ''}: {s.pupilIds.map((id) => names?.get(id) ?? '…').join(', ')}
-                    </a>{' '}
-                    <SessionBadges session={s} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <SessionsToday sessions={view.sessions} names={names} />
 
-          {view.reviews.length > 0 && (
-            <section aria-labelledby="reviews-h" class="card">
-              <h2 id="reviews-h">Targets to review ({view.reviews.length})</h2>
-              <ul class="plain">
-                {view.reviews.map(({ target, pupil }) => (
-                  <li key={target.id}>
-                    <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>: {target.wording}{' '}
-                    <span class="subtle">(review {relativeDay(target.reviewOn ?? day, day)})</span>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
+          <ReviewsDue reviews={view.reviews} day={day} />
 
-          <section aria-labelledby="unseen-h" class="card">
-            <h2 id="unseen-h">Not seen lately ({view.notSeen.length})</h2>
-            {view.notSeen.length === 0 ? (
-              <p class="empty">Everyone on your caseload has been seen in the last {NOT_SEEN_DAYS} days.</p>
-            ) : (
-              <ul class="plain unseen">
-                {view.notSeen.map(({ pupil, lastSeen }) => (
-                  <li key={pupil.id}>
-                    <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>{' '}
-                    <span class="subtle">{lastSeen ? `last seen ${relativeDay(toDay(new Date(lastSeen)), day)}` : 'not seen yet'}</span>{' '}
-                    <a
-                      class="button small"
-                      href={`/sessions/new?pupil=${pupil.id}`}
-                      aria-label={`Start a note about ${displayName(pupil)}`}
-                    >
-                      Note
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <NotSeenLately notSeen={view.notSeen} day={day} />
         </div>
       )}
     </main>
   );
 }
+
+interface DueRowProps {
+  target: Target;
+  pupil: Pupil;
+  day: Day;
+  onTap: (targetId: string, on: Day) => void;
+  onFailed: (targetId: string) => void;
+}
+
+const DueRow = pure(function DueRow({ target, pupil, day, onTap, onFailed }: DueRowProps) {
+  return (
+    <li class="due">
+      <div>
+        <a href={`/pupils/${pupil.id}`} class="who">
+          {displayName(pupil)}
+        </a>
+        <span class="what">{target.wording}</span>
+      </div>
+      <CheckInButtons
+        target={target}
+        day={day}
+        who={displayName(pupil)}
+        onTap={() => onTap(target.id, day)}
+        onFailed={() => onFailed(target.id)}
+      />
+    </li>
+  );
+});
+
+// Today's other sections: each redraws only when its own data changes, never on a check-in tap.
+
+const SessionsToday = pure(function SessionsToday({ sessions, names }: { sessions: Session[]; names?: Map<string, string> }) {
+  return (
+    <section aria-labelledby="sessions-h" class="card">
+      <h2 id="sessions-h">Today’s sessions ({sessions.length})</h2>
+      {sessions.length === 0 ? (
+        <p class="empty">No sessions recorded yet today.</p>
+      ) : (
+        <ul class="plain">
+          {sessions.map((s) => (
+            <li key={s.id}>
+              <a href={`/sessions/${s.id}`}>
+                {clock(s.occurredAt)} · {SESSION_KIND_LABELS[s.kind]}
+                {s.title ? ` – ${s.title}` : ''}: {s.pupilIds.map((id) => names?.get(id) ?? '…').join(', ')}
+              </a>{' '}
+              <SessionBadges session={s} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+});
+
+const ReviewsDue = pure(function ReviewsDue({ reviews, day }: { reviews: DueTarget[]; day: Day }) {
+  if (reviews.length === 0) return null;
+  return (
+    <section aria-labelledby="reviews-h" class="card">
+      <h2 id="reviews-h">Targets to review ({reviews.length})</h2>
+      <ul class="plain">
+        {reviews.map(({ target, pupil }) => (
+          <li key={target.id}>
+            <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>: {target.wording}{' '}
+            <span class="subtle">(review {relativeDay(target.reviewOn ?? day, day)})</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+});
+
+const NotSeenLately = pure(function NotSeenLately({ notSeen, day }: { notSeen: NotSeen[]; day: Day }) {
+  return (
+    <section aria-labelledby="unseen-h" class="card">
+      <h2 id="unseen-h">Not seen lately ({notSeen.length})</h2>
+      {notSeen.length === 0 ? (
+        <p class="empty">Everyone on your caseload has been seen in the last {NOT_SEEN_DAYS} days.</p>
+      ) : (
+        <ul class="plain unseen">
+          {notSeen.map(({ pupil, lastSeen }) => (
+            <li key={pupil.id}>
+              <a href={`/pupils/${pupil.id}`}>{displayName(pupil)}</a>{' '}
+              <span class="subtle">{lastSeen ? `last seen ${relativeDay(toDay(new Date(lastSeen)), day)}` : 'not seen yet'}</span>{' '}
+              <a class="button small" href={`/sessions/new?pupil=${pupil.id}`} aria-label={`Start a note about ${displayName(pupil)}`}>
+                Note
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+});
