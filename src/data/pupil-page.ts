@@ -28,6 +28,14 @@ export interface PupilPageView {
 }
 
 export async function pupilPage(db: WaymarkDB, id: string, today: Day, notes: number): Promise<PupilPageView | null> {
+  // One read transaction for the whole page, not one per request (Dexie opens one for each read
+  // made outside a transaction, and the page makes a few dozen).
+  return db.transaction('r', [db.pupils, db.targets, db.checkIns, db.sessions, db.pupilSessions, db.revisions, db.conflicts], () =>
+    readPupilPage(db, id, today, notes),
+  );
+}
+
+async function readPupilPage(db: WaymarkDB, id: string, today: Day, notes: number): Promise<PupilPageView | null> {
   const from = addDaysTo(weekStartOf(today), -7 * (STRIP_WEEKS - 1));
   // Everything is read side by side, what hangs off the targets once they are known: two round
   // trips to the database rather than one per target.
