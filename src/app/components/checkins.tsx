@@ -55,29 +55,30 @@ export function CheckInButtons({
   );
 }
 
+/**
+ * The last few weeks of check-ins as a row of coloured cells. Read out as one sentence rather than
+ * cell by cell (a strip is 20 cells; five targets would be 100 stops for a screen reader), and
+ * light to draw: a pupil's page shows one per target, and they were half of its elements.
+ */
 export function CheckInStrip({ target, checkIns, today }: { target: Target; checkIns: CheckIn[]; today: Day }) {
   const cells = checkInStrip(target, checkIns, today);
   const unit = target.rhythm === 'weekly' ? 'week of ' : '';
+  const described = cells.map((c) => {
+    const what = c.result ? RESULT_LABELS[c.result] : c.expected ? 'no check-in' : 'not expected';
+    return `${unit}${shortDay(c.day)}: ${what}${c.word ? ` (“${c.word}”)` : ''}`;
+  });
   return (
-    <ol class="strip" aria-label="Recent check-ins, oldest first">
-      {cells.map((c) => {
-        const what = c.result ? RESULT_LABELS[c.result] : c.expected ? 'no check-in' : 'not expected';
-        return (
-          <li
-            key={c.day}
-            class={`cell ${c.result ? `cell-${c.result.replace(' ', '-')}` : c.expected ? 'cell-missing' : 'cell-off'}`}
-            title={`${unit}${shortDay(c.day)}: ${what}${c.word ? ` (“${c.word}”)` : ''}`}
-          >
-            <span class="visually-hidden">
-              {unit}
-              {shortDay(c.day)}: {what}
-              {c.word ? `, “${c.word}”` : ''}
-            </span>
-            <span aria-hidden="true">{c.result ? RESULT_SYMBOLS[c.result] : ''}</span>
-          </li>
-        );
-      })}
-    </ol>
+    <p class="strip" role="img" aria-label={`Recent check-ins, oldest first: ${described.join('; ')}`}>
+      {cells.map((c, i) => (
+        <span
+          key={c.day}
+          class={`cell ${c.result ? `cell-${c.result.replace(' ', '-')}` : c.expected ? 'cell-missing' : 'cell-off'}`}
+          title={described[i]}
+        >
+          {c.result ? RESULT_SYMBOLS[c.result] : ''}
+        </span>
+      ))}
+    </p>
   );
 }
 

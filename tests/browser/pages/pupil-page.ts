@@ -45,10 +45,10 @@ export class PupilPage {
 
   /** The check-in strip's cells, as read out: "Tue 24 Nov: Met". */
   async strip(wording: string): Promise<string[]> {
-    return this.target(wording)
-      .getByRole('list', { name: /Recent check-ins/ })
-      .getByRole('listitem')
-      .allInnerTexts();
+    const said = await this.target(wording)
+      .getByRole('img', { name: /Recent check-ins/ })
+      .getAttribute('aria-label');
+    return (said ?? '').replace(/^Recent check-ins, oldest first: /, '').split('; ');
   }
 
   get sessions(): Locator {
