@@ -227,3 +227,19 @@ test('achieving a target and setting the next one moves the old one under “Ear
   await expect(today.due('Say one thing in class each day')).toHaveCount(1);
   await expect(today.due('Bring PE kit every Tuesday')).toHaveCount(0);
 });
+
+test('a pupil with many notes shows the latest 30, counts them all, and shows the earlier ones when asked', async ({ tablet }) => {
+  const { today, caseload, pupilPage } = tablet;
+  await today.open();
+  await caseload.addPupil({ name: 'Jacob Smith', yearGroup: 'Year 9' });
+  for (let i = 1; i <= 32; i++) await pupilPage.writeNote(`Talked about week ${i}.`);
+  await expect(pupilPage.sessionsHeading).toHaveText('Sessions and notes (32)');
+  await expect(pupilPage.sessions).toHaveCount(30);
+  await expect(pupilPage.sessions.first()).toContainText('Talked about week 32.');
+  await expect(pupilPage.session('Talked about week 2.')).toHaveCount(0);
+  await expect(tablet.page.getByRole('button', { name: 'Show earlier notes (2 more)' })).toBeVisible();
+  await pupilPage.showEarlierNotes();
+  await expect(pupilPage.sessions).toHaveCount(32);
+  await expect(pupilPage.sessions.last()).toContainText('Talked about week 1.');
+  await expect(tablet.page.getByRole('button', { name: /^Show earlier notes/ })).toHaveCount(0);
+});

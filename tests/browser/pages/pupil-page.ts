@@ -55,6 +55,22 @@ export class PupilPage {
     return this.page.getByRole('region', { name: /Sessions and notes/ }).getByRole('listitem');
   }
 
+  get sessionsHeading(): Locator {
+    return this.page.getByRole('heading', { level: 2, name: /^Sessions and notes/ });
+  }
+
+  /** A one-to-one note about this pupil, started from their page; back on their page once saved. */
+  async writeNote(note: string) {
+    await this.page.getByRole('main').getByRole('link', { name: 'New note' }).click();
+    await this.page.getByRole('main').getByLabel('Note').fill(note);
+    await this.page.getByRole('button', { name: 'Save note' }).click();
+    await this.session(note).waitFor();
+  }
+
+  async showEarlierNotes() {
+    await this.page.getByRole('button', { name: /^Show earlier notes/ }).click();
+  }
+
   /** One of the pupil's sessions, found by a piece of its note or heading. */
   session(text: string): Locator {
     return this.sessions.filter({ hasText: text }).first();
