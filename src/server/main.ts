@@ -16,8 +16,11 @@ const hostname = process.env.HOST ?? '0.0.0.0';
 const dataDir = resolve(process.env.DATA_DIR ?? 'data');
 const staticDir = process.env.WAYMARK_STATIC_DIR ?? fileURLToPath(new URL('../../dist', import.meta.url));
 
-const store = openSqliteStore(dataDir, (from, to) =>
-  log.info({ dataDir, from, to }, 'upgrading the database for this release; a large school’s can take a minute, nothing is lost'),
+const store = openSqliteStore(dataDir, (upgrade) =>
+  log.info(
+    { dataDir, ...upgrade },
+    'upgrading the database for this release, after copying it as it was; a large school’s can take a few minutes',
+  ),
 );
 const server = serve({ fetch: createApp({ staticDir, store, logger: log }).fetch, port, hostname }, (info) => {
   log.info({ url: `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${info.port}`, dataDir, staticDir }, 'Waymark is running');

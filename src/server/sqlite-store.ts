@@ -3,7 +3,7 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PulledChange } from '../shared/protocol.ts';
@@ -86,11 +86,19 @@ const toMentor = (r: { id: string; school_id: string; name: string; dsl: number 
   dsl: r.dsl === 1,
 });
 
+/** What upgrading a database made by an earlier release is about to do. */
+export interface Upgrade {
+  from: number;
+  to: number;
+  /** A copy of the database as it was, taken first: an earlier release can be run on it again. */
+  copy?: string;
+}
+
 /**
  * Opens (creating if need be) the store in `dataDir`, or in memory for tests. `onUpgrade` hears
  * before a database made by an earlier release is upgraded (it can take a while on a large one).
  */
-export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (from: number, to: number) => void): Store {
+export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgrade: Upgrade) => void): Store {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -102,7 +110,19 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (from:
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > 0 && version < MIGRATIONS.length) onUpgrade?.(version, MIGRATIONS.length);
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new Error(
+      `The database in ${dataDir} was made by a newer release of Waymark (schema ${version}; this release knows ${MIGRATIONS.length}). Run that release, or restore a copy taken before it.`,
+    );
+  }
+  if (version > 0 && version < MIGRATIONS.length) {
+    // Upgrades rewrite tables in place and an earlier release cannot read the result: the database
+    // as it was is copied beside it first (once per version), so going back is always possible.
+    const copy = dataDir === ':memory:' ? undefined : join(dataDir, `waymark.before-upgrade-from-${version}.sqlite`);
+    onUpgrade?.({ from: version, to: MIGRATIONS.length, ...(copy ? { copy } : {}) });
+    if (copy && !existsSync(copy)) db.prepare('VACUUM INTO ?').run(copy);
+  }
   db.transaction(() => {
     for (const [i, sql] of MIGRATIONS.entries()) if (i >= version) db.exec(sql);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
@@ -136,7 +156,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (from:
     // A pull hands the stored JSON on as it is, never parsed or re-made, and SQLite joins the page
     // into one text (about 400 KB) rather than a thousand strings for JavaScript to join.
     changesSince: db.prepare(`
-      SELECT coalesce(group_concat(wire, ','), '') AS json, count(*) AS count, max(seq) AS lastSeq FROM (
+      SELECT coalesce(group_concat(wire, ',' ORDER BY seq), '') AS json, count(*) AS count, max(seq) AS lastSeq FROM (
         SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
       )`),
     changeHlcAt: db.prepare('SELECT hlc FROM changes WHERE seq = ?'),

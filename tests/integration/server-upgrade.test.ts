@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openSqliteStore } from '../../src/server/sqlite-store.ts';
+import { MIGRATIONS, openSqliteStore, type Upgrade } from '../../src/server/sqlite-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,12 +37,23 @@ describe('an endpoint upgraded in place', () => {
       'c1',
     );
     log.run('school-1', 'pupils', 'p1', 'update', '{"form":"9R"}', 'h2', '{"form":null}', 'tablet-b', 'mentor-1', 'c2');
+    // What that release sent for them, made by SQLite on every pull.
+    const sentBefore = old
+      .prepare(
+        `SELECT CASE WHEN base IS NULL
+          THEN json_object('table', table_name, 'recordId', record_id, 'op', op, 'values', json(change_values), 'hlc', hlc, 'deviceId', device_id, 'mentorId', mentor_id)
+          ELSE json_object('table', table_name, 'recordId', record_id, 'op', op, 'values', json(change_values), 'hlc', hlc, 'base', json(base), 'deviceId', device_id, 'mentorId', mentor_id)
+          END AS json FROM changes ORDER BY seq`,
+      )
+      .all()
+      .map((row) => (row as { json: string }).json);
     old.close();
 
-    const upgrades: [number, number][] = [];
-    const store = openSqliteStore(dir, (from, to) => upgrades.push([from, to]));
+    const upgrades: Upgrade[] = [];
+    const store = openSqliteStore(dir, (upgrade) => upgrades.push(upgrade));
     try {
       const page = store.changesSince('school-1', 0, 10);
+      expect(page.json).toBe(sentBefore.join(','));
       expect(page).toMatchObject({ count: 2, lastSeq: 2 });
       const sent = JSON.parse(`[${page.json}]`);
       expect(sent).toEqual([
@@ -80,11 +91,36 @@ describe('an endpoint upgraded in place', () => {
         }),
       );
       expect(store.changesSince('school-1', 2, 10)).toEqual({ json: '', count: 0, lastSeq: null });
-      expect(upgrades).toEqual([[4, MIGRATIONS.length]]);
+      const copy = join(dir, 'waymark.before-upgrade-from-4.sqlite');
+      expect(upgrades).toEqual([{ from: 4, to: MIGRATIONS.length, copy }]);
       expect(store.lastChangeSeq()).toBe(2);
       expect(store.changeHlcAt(2)).toBe('h2');
     } finally {
       store.close();
     }
+    // The copy taken first is the database as the earlier release left it, for going back to it.
+    const kept = new Database(join(dir, 'waymark.before-upgrade-from-4.sqlite'), { readonly: true });
+    try {
+      expect(kept.pragma('user_version', { simple: true })).toBe(4);
+      expect(kept.prepare('SELECT change_values FROM changes ORDER BY seq').all()).toEqual([
+        { change_values: '{"id":"p1","name":"Jacob “Jake” Smith","contacts":[]}' },
+        { change_values: '{"form":"9R"}' },
+      ]);
+    } finally {
+      kept.close();
+    }
+  });
+
+  it('refuses a database made by a newer release, and leaves it as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    openSqliteStore(dir).close();
+    const newer = new Database(join(dir, 'waymark.sqlite'));
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    expect(() => openSqliteStore(dir)).toThrow(/made by a newer release of Waymark/);
+    const after = new Database(join(dir, 'waymark.sqlite'), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    after.close();
   });
 });
