@@ -312,10 +312,10 @@ test.describe
           await page.goto('/pupils');
           await page.getByLabel('Find a pupil').fill(pupils.longest.name);
           const link = page.getByRole('link', { name: new RegExp(pupils.longest.name) }).first();
-          opens.push(await timeInteraction(page, 'click', () => link.click(), 'ol.sessions'));
+          // Until the notes and their number are both on screen (the number is counted just after the rest).
+          opens.push(await timeInteraction(page, 'click', () => link.click(), '#sessions-h', ' ('));
         }
-        // The number of sessions comes a moment after the page (it is counted in a query of its own).
-        const sessionCount = (await page.locator('#sessions-h').filter({ hasText: /\d/ }).textContent()) ?? '';
+        const sessionCount = (await page.locator('#sessions-h').textContent()) ?? '';
         figures.push(
           onScreen(
             'find-pupil-page',

@@ -53,9 +53,10 @@ async function rawPut(store: (typeof STORES)[number], record: unknown): Promise<
 }
 
 /**
- * The same reads and writes as a save (the tablet's identity and the row read; the row, its clocks,
- * its outbox entry and the identity written) through Dexie in one transaction, with none of the
- * data layer's own work: what Dexie itself adds to a raw put. Removed again afterwards, untimed.
+ * The reads and writes every save makes (the tablet's identity and the row read; the row, its
+ * clocks, its outbox entry and the identity written) through Dexie in one transaction, with none of
+ * the data layer's own work: what Dexie itself adds to a raw put. A note's save also writes its
+ * pupils' index rows and the concern index, left out here. Removed again afterwards, untimed.
  */
 async function dexieAlone(table: 'checkIns' | 'sessions', saved: { id: string }): Promise<number> {
   const id = crypto.randomUUID();

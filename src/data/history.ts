@@ -14,10 +14,10 @@ export async function conflictsOf(db: WaymarkDB, recordId: string): Promise<Conf
 }
 
 /**
- * `read` for each record, side by side in one round trip, by record id. A screen showing many
- * records reads their histories or conflicts here rather than watching each one by itself: a
- * pupil's page with a dozen targets is then one query, not a dozen (each its own transaction and
- * its own redraw).
+ * `read` for each record, all requests sent at once, by record id. A screen showing many records
+ * reads their histories or conflicts here, inside its own query, rather than watching each one by
+ * itself: a pupil's page with a dozen targets is then one query, not a dozen (each its own
+ * transaction and its own redraw).
  */
 export async function eachOf<T>(
   db: WaymarkDB,

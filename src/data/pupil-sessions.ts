@@ -56,11 +56,6 @@ export const sessionCountOf = (db: WaymarkDB, pupilId: string): Promise<number> 
 export const standingConcernsOf = (db: WaymarkDB, pupilId: string): Promise<number> =>
   db.pupilSessions.where('[pupilId+standingConcern]').equals([pupilId, 1]).count();
 
-export async function sessionCountsOf(db: WaymarkDB, pupilId: string): Promise<{ sessions: number; concerns: number }> {
-  const [sessions, concerns] = await Promise.all([sessionCountOf(db, pupilId), standingConcernsOf(db, pupilId)]);
-  return { sessions, concerns };
-}
-
 /** When the pupil was last in a session that still stands (withdrawn notes do not count), if ever. */
 export async function lastSeen(db: WaymarkDB, pupilId: string): Promise<string | undefined> {
   return (

@@ -3,7 +3,7 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { pupilPage } from '../../src/data/pupil-page.ts';
-import { lastSeen, pupilSessionChanges, sessionCountsOf } from '../../src/data/pupil-sessions.ts';
+import { lastSeen, pupilSessionChanges, sessionCountOf, standingConcernsOf } from '../../src/data/pupil-sessions.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession, sessionsOf, withdrawSession } from '../../src/data/sessions.ts';
 import { commit } from '../../src/data/write-path.ts';
@@ -23,6 +23,10 @@ const note = (pupilIds: string[], occurredAt: string, extra: Partial<Session> = 
   ...extra,
 });
 const ids = (sessions: Session[]) => sessions.map((s) => s.id);
+const sessionCountsOf = async (db: WaymarkDB, pupilId: string) => ({
+  sessions: await sessionCountOf(db, pupilId),
+  concerns: await standingConcernsOf(db, pupilId),
+});
 
 describe('the index of each pupil’s sessions', () => {
   const session = (over: Partial<Session>): Session => ({

@@ -17,7 +17,8 @@ export function PupilPage({ id }: { id: string }) {
   const notes = shown.id === id ? shown.notes : NOTES_AT_FIRST;
   const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes]);
   useTitle(view ? displayName(view.pupil) : undefined);
-  if (view === undefined) return <Loading />;
+  // Going from one pupil's page to another's, the last answer is the other pupil's until the new one comes.
+  if (view === undefined || (view && view.pupil.id !== id)) return <Loading />;
   if (view === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
   const { pupil, active, ended, checkIns, sessions, concerns, history, conflicts } = view;
   const name = displayName(pupil);
@@ -168,7 +169,7 @@ export function PupilPage({ id }: { id: string }) {
         </section>
       </div>
 
-      <PupilSessions pupilId={id} sessions={sessions} onMore={() => setShown({ id, notes: notes + EARLIER_NOTES })} />
+      <PupilSessions key={id} pupilId={id} sessions={sessions} onMore={() => setShown({ id, notes: notes + EARLIER_NOTES })} />
     </main>
   );
 }

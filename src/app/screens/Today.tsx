@@ -38,7 +38,11 @@ export function Today() {
   // comes back if the save fails, and an Undo brings it back through the live query.
   const [tapped, setTapped] = useState<Tapped[]>([]);
   useEffect(
-    () => setTapped((t) => t.filter((x) => !week?.some((c) => c.targetId === x.targetId && c.on === x.on && !c.deletedAt))),
+    () =>
+      setTapped((t) => {
+        const waiting = t.filter((x) => !week?.some((c) => c.targetId === x.targetId && c.on === x.on && !c.deletedAt));
+        return waiting.length === t.length ? t : waiting;
+      }),
     [week],
   );
   // Worked out apart, so that a tap works out (and redraws) only the due list.
