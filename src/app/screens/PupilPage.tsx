@@ -8,6 +8,7 @@ import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
+import { pure } from '../pure.ts';
 import { showToast } from '../toast.ts';
 
 export function PupilPage({ id }: { id: string }) {
@@ -176,20 +177,26 @@ export function PupilPage({ id }: { id: string }) {
 
 /** The pupil's notes, newest first, with how many there are in all. */
 function PupilSessions({ pupilId, sessions, onMore }: { pupilId: string; sessions: Session[]; onMore: () => void }) {
-  // Counted in a query of its own, started once the page is drawn: Chromium counts by walking the
-  // index (about 25 ms for three years of sessions), and the page's reads would wait behind it.
+  // Counted in a query of its own, once the notes are drawn: when it comes, only the heading and
+  // the button change, and the notes are not drawn again.
   const total = useLive(() => sessionCountOf(db, pupilId), [pupilId]);
+  const earlier = total === undefined ? 0 : total - sessions.length;
   return (
     <section class="card" aria-labelledby="sessions-h">
       <h2 id="sessions-h">Sessions and notes{total !== undefined && ` (${total})`}</h2>
-      {sessions.length === 0 ? (
-        <p class="empty">No sessions yet.</p>
-      ) : (
-        <SessionList sessions={sessions} earlier={total === undefined ? undefined : total - sessions.length} onMore={onMore} />
+      {sessions.length === 0 ? <p class="empty">No sessions yet.</p> : <Notes sessions={sessions} />}
+      {earlier > 0 && (
+        <button type="button" class="secondary" onClick={onMore}>
+          Show earlier notes ({earlier} more)
+        </button>
       )}
     </section>
   );
 }
+
+const Notes = pure(function Notes({ sessions }: { sessions: Session[] }) {
+  return <SessionList sessions={sessions} />;
+});
 
 async function removeTargetByMistake(t: Target) {
   if (!confirm(`Remove “${t.wording}”? Use this only for a target set by mistake; to finish a target, mark it achieved or dropped.`))
@@ -223,30 +230,22 @@ export const NOTES_AT_FIRST = 30;
 /** Notes added by each "Show earlier notes". */
 const EARLIER_NOTES = 100;
 
-/** `earlier`: how many older notes are not shown (undefined while still being counted). */
-export function SessionList({ sessions, earlier, onMore }: { sessions: Session[]; earlier?: number; onMore: () => void }) {
+function SessionList({ sessions }: { sessions: Session[] }) {
   const now = new Date();
   // The notes sit below the pupil's targets: the first few paint with the page, the rest just after.
   const first = useFirstScreenful(sessions, 5);
   return (
-    <>
-      <ol class="sessions">
-        {first.map((s) => (
-          <li key={s.id} class={`session${s.concern ? ' has-concern' : ''}${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
-            <a href={`/sessions/${s.id}`} class="session-head">
-              {relativeMoment(s.occurredAt, now)} · {SESSION_KIND_LABELS[s.kind]}
-              {s.title && ` – ${s.title}`} · {s.minutes} min
-            </a>{' '}
-            <SessionBadges session={s} />
-            {s.note && <p class="note-text">{s.note}</p>}
-          </li>
-        ))}
-      </ol>
-      {earlier !== undefined && earlier > 0 && (
-        <button type="button" class="secondary" onClick={onMore}>
-          Show earlier notes ({earlier} more)
-        </button>
-      )}
-    </>
+    <ol class="sessions">
+      {first.map((s) => (
+        <li key={s.id} class={`session${s.concern ? ' has-concern' : ''}${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
+          <a href={`/sessions/${s.id}`} class="session-head">
+            {relativeMoment(s.occurredAt, now)} · {SESSION_KIND_LABELS[s.kind]}
+            {s.title && ` – ${s.title}`} · {s.minutes} min
+          </a>{' '}
+          <SessionBadges session={s} />
+          {s.note && <p class="note-text">{s.note}</p>}
+        </li>
+      ))}
+    </ol>
   );
 }
