@@ -11,7 +11,6 @@ export * from './export.ts';
 export * from './history.ts';
 export { SYNC_LOCK, SYNC_TAG } from './locks.ts';
 export * from './pupil-page.ts';
-export { sessionCountOf } from './pupil-sessions.ts';
 export * from './pupils.ts';
 export { NotFoundError, SaveError } from './save-error.ts';
 export * from './sessions.ts';

@@ -3,7 +3,7 @@ import type { CheckIn, Pupil, Revision, Session, Target } from '../shared/model.
 import { addDaysTo, type Day, weekStartOf } from '../shared/schedule.ts';
 import type { Conflict, WaymarkDB } from './db.ts';
 import { conflictsOf, eachOf, historyOf } from './history.ts';
-import { standingConcernsOf } from './pupil-sessions.ts';
+import { sessionCountOf, standingConcernsOf } from './pupil-sessions.ts';
 import { getPupil } from './pupils.ts';
 import { sessionsOf } from './sessions.ts';
 import { checkInsOf, targetsOf } from './targets.ts';
@@ -19,8 +19,10 @@ export interface PupilPageView {
   checkIns: Map<string, CheckIn[]>;
   /** The latest sessions, newest first, as many as asked for. */
   sessions: Session[];
-  /** How many of the pupil's notes raise a concern that stands. (Their number of sessions is `sessionCountOf`.) */
+  /** How many of the pupil's notes raise a concern that stands. */
   concerns: number;
+  /** How many sessions the pupil has been in. */
+  total: number;
   /** Earlier versions of each target (absent: never edited), newest first. */
   history: Map<string, Revision[]>;
   /** Values of the pupil and their active targets that lost to another tablet's change, by record id. */
@@ -53,16 +55,17 @@ async function readPupilPage(db: WaymarkDB, id: string, today: Day, notes: numbe
       eachOf(db, [id, ...active], conflictsOf),
     ]);
   };
-  const [pupil, targets, sessions, concerns, [strips, history, conflicts]] = await Promise.all([
+  const [pupil, targets, sessions, concerns, [strips, history, conflicts], total] = await Promise.all([
     getPupil(db, id),
     targetsRead,
     sessionsOf(db, id, notes),
     standingConcernsOf(db, id),
     perTarget(),
+    sessionCountOf(db, id),
   ]);
   if (!pupil) return null;
   const byCreated = (a: Target, b: Target) => a.createdAt.localeCompare(b.createdAt);
   const active = targets.filter((t) => t.status === 'active').sort(byCreated);
   const ended = targets.filter((t) => t.status !== 'active').sort((a, b) => (b.endedOn ?? '').localeCompare(a.endedOn ?? ''));
-  return { pupil, active, ended, checkIns: new Map(strips), sessions, concerns, history, conflicts };
+  return { pupil, active, ended, checkIns: new Map(strips), sessions, concerns, history, conflicts, total };
 }

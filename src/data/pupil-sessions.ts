@@ -45,12 +45,7 @@ export async function indexPupilSessions(db: WaymarkDB, written: readonly { sess
 export const pupilSessionRange = (db: WaymarkDB, pupilId: string) =>
   db.pupilSessions.where('[pupilId+occurredAt]').between([pupilId, ''], [pupilId, '\uffff'], true, true).reverse();
 
-/**
- * How many sessions a pupil has been in, counted by the index, not read. Chromium counts an index
- * range by walking it (6 ms for 1,000 rows at 4x, several times that on a busy tablet) and runs
- * the database's requests one after another, so a screen asks for this once it has what it
- * shows first.
- */
+/** How many sessions a pupil has been in, counted by the index, not read (6 ms for 1,000 at 4x). */
 export const sessionCountOf = (db: WaymarkDB, pupilId: string): Promise<number> => pupilSessionRange(db, pupilId).count();
 
 /** How many of a pupil's notes raise a concern that stands (a handful of index rows). */

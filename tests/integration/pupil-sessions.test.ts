@@ -88,6 +88,7 @@ describe('a pupil’s sessions, read through the index', () => {
     const view = await pupilPage(db, a, '2026-11-24', 2);
     expect(view?.sessions).toHaveLength(2);
     expect(view?.concerns).toBe(1);
+    expect(view?.total).toBe(6);
   });
 
   it('editing who was there and when, withdrawing and removing all keep the index true', async () => {

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { pupilPage, removeTarget, reopenSupport, sessionCountOf } from '../../data/index.ts';
+import { pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
 import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, type Revision, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
@@ -8,7 +8,6 @@ import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
-import { pure } from '../pure.ts';
 import { showToast } from '../toast.ts';
 
 export function PupilPage({ id }: { id: string }) {
@@ -170,21 +169,18 @@ export function PupilPage({ id }: { id: string }) {
         </section>
       </div>
 
-      <PupilSessions key={id} pupilId={id} sessions={sessions} onMore={() => setShown({ id, notes: notes + EARLIER_NOTES })} />
+      <PupilSessions total={view.total} sessions={sessions} onMore={() => setShown({ id, notes: notes + EARLIER_NOTES })} />
     </main>
   );
 }
 
 /** The pupil's notes, newest first, with how many there are in all. */
-function PupilSessions({ pupilId, sessions, onMore }: { pupilId: string; sessions: Session[]; onMore: () => void }) {
-  // Counted in a query of its own, once the notes are drawn: when it comes, only the heading and
-  // the button change, and the notes are not drawn again.
-  const total = useLive(() => sessionCountOf(db, pupilId), [pupilId]);
-  const earlier = total === undefined ? 0 : total - sessions.length;
+function PupilSessions({ total, sessions, onMore }: { total: number; sessions: Session[]; onMore: () => void }) {
+  const earlier = total - sessions.length;
   return (
     <section class="card" aria-labelledby="sessions-h">
-      <h2 id="sessions-h">Sessions and notes{total !== undefined && ` (${total})`}</h2>
-      {sessions.length === 0 ? <p class="empty">No sessions yet.</p> : <Notes sessions={sessions} />}
+      <h2 id="sessions-h">Sessions and notes ({total})</h2>
+      {sessions.length === 0 ? <p class="empty">No sessions yet.</p> : <SessionList sessions={sessions} />}
       {earlier > 0 && (
         <button type="button" class="secondary" onClick={onMore}>
           Show earlier notes ({earlier} more)
@@ -193,10 +189,6 @@ function PupilSessions({ pupilId, sessions, onMore }: { pupilId: string; session
     </section>
   );
 }
-
-const Notes = pure(function Notes({ sessions }: { sessions: Session[] }) {
-  return <SessionList sessions={sessions} />;
-});
 
 async function removeTargetByMistake(t: Target) {
   if (!confirm(`Remove “${t.wording}”? Use this only for a target set by mistake; to finish a target, mark it achieved or dropped.`))
