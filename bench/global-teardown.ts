@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
-import { LATEST_FILE, PERFORMANCE_DOC, RESULTS_DIR, SCHOOL_FILE } from './lib/paths.ts';
+import { LATEST_FILE, PERFORMANCE_DOC, PROFILES_DIR, RESULTS_DIR, SCHOOL_FILE } from './lib/paths.ts';
 import { renderTable } from './lib/report.ts';
 import { readResults } from './lib/results.ts';
 
@@ -13,6 +13,7 @@ export default async function globalTeardown() {
   await copyFile(LATEST_FILE, `${RESULTS_DIR}/${results.startedAt.replace(/[:.]/g, '-')}.json`);
   const school = JSON.parse(await readFile(SCHOOL_FILE, 'utf8').catch(() => '{}')) as { dataDir?: string };
   if (school.dataDir) await rm(school.dataDir, { recursive: true, force: true });
+  await rm(PROFILES_DIR, { recursive: true, force: true });
   if (results.figures.length === 0) return;
   const doc = await readFile(PERFORMANCE_DOC, 'utf8').catch(() => `# Performance\n\n${START}\n${END}\n`);
   const [before, rest] = doc.split(START);

@@ -4,7 +4,7 @@
  * figure is timed in the page at 4x CPU slowdown, next to its baseline from the same browser.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,7 @@ function rawSqliteDayMs(changes: number, bodyBytes: number): number {
   })();
   const ms = performance.now() - started;
   db.close();
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   return ms;
 }
 

@@ -3,11 +3,11 @@
  * slowed 4x through the DevTools protocol to the speed of a mid-range tablet, and no frame-rate
  * limit so that "painted" means painted, not "painted at the next 60 Hz tick".
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, TABLET_CONTEXT } from '../../tests/browser/fixtures.ts';
+import { PROFILES_DIR } from './paths.ts';
 import { installProbe } from './probe.ts';
 
 export const CPU_THROTTLING = 4;
@@ -21,7 +21,10 @@ export interface BenchTablet {
   close: () => Promise<void>;
 }
 
-export const newProfile = () => mkdtemp(join(tmpdir(), 'waymark-bench-tablet-'));
+export async function newProfile(): Promise<string> {
+  await mkdir(PROFILES_DIR, { recursive: true });
+  return mkdtemp(join(PROFILES_DIR, 'tablet-'));
+}
 
 /**
  * Chromium goes on writing a profile's IndexedDB for a moment after its window closes, and a
