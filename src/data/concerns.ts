@@ -12,6 +12,21 @@ export async function indexConcern(db: WaymarkDB, session: Session): Promise<voi
   else await db.concernIndex.delete(session.id);
 }
 
+/**
+ * The same for many sessions at once (a pull's page): two requests, not one per session. Only a
+ * session already stored can have an entry to remove; a new one that is no concern needs nothing.
+ */
+export async function indexConcerns(db: WaymarkDB, written: readonly { session: Session; before?: Session }[]): Promise<void> {
+  const flagged = written.filter(({ session }) => session.concern && !session.deletedAt).map(({ session }) => session);
+  const cleared = written
+    .filter(({ session, before }) => before && !(session.concern && !session.deletedAt))
+    .map(({ session }) => session.id);
+  await Promise.all([
+    flagged.length ? db.concernIndex.bulkPut(flagged.map((s) => ({ sessionId: s.id, occurredAt: s.occurredAt }))) : undefined,
+    cleared.length ? db.concernIndex.bulkDelete(cleared) : undefined,
+  ]);
+}
+
 /** Every note flagged as a concern, newest first (withdrawn ones too, marked as such). */
 export async function concerns(db: WaymarkDB): Promise<Session[]> {
   const ids = await db.concernIndex.orderBy('occurredAt').reverse().primaryKeys();

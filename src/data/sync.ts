@@ -21,7 +21,7 @@ import {
   type PushResponse,
 } from '../shared/protocol.ts';
 import { thisDevice } from './commit.ts';
-import { indexConcern } from './concerns.ts';
+import { indexConcerns } from './concerns.ts';
 import type { Conflict, OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 import { SYNC_LOCK } from './locks.ts';
 import { indexPupilSessions } from './pupil-sessions.ts';
@@ -287,6 +287,12 @@ export async function applyPulled(
       state: current.get(key) as SyncedState,
       key,
     }));
+    const sessionsWritten = written
+      .filter((w) => w.table === 'sessions')
+      .map((w) => {
+        const session = w.state.fields as Session;
+        return { session, before: storedSessions.get(session.id) as Session | undefined };
+      });
     await Promise.all([
       ...SYNCED_TABLES.map((t) => {
         const rows = written.filter((w) => w.table === t).map((w) => w.state.fields);
@@ -295,16 +301,8 @@ export async function applyPulled(
       db.recordClocks.bulkPut(
         written.map((w) => ({ key: w.key, clocks: w.state.clocks, ...(w.state.deleted ? { deleted: w.state.deleted } : {}) })),
       ),
-      ...written.filter((w) => w.table === 'sessions').map((w) => indexConcern(db, w.state.fields as Session)),
-      indexPupilSessions(
-        db,
-        written
-          .filter((w) => w.table === 'sessions')
-          .map((w) => {
-            const session = w.state.fields as Session;
-            return { session, before: storedSessions.get(session.id) as Session | undefined };
-          }),
-      ),
+      indexConcerns(db, sessionsWritten),
+      indexPupilSessions(db, sessionsWritten),
       conflicts.length ? db.conflicts.bulkAdd(conflicts) : undefined,
     ]);
     if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });

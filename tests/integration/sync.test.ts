@@ -8,6 +8,7 @@ import type { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
+import { commit } from '../../src/data/write-path.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -292,6 +293,33 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
     expect((await concerns(a.db)).map((c) => c.id)).toEqual([second, first]);
     await editSession(a.db, first, { concern: false });
     expect((await concerns(a.db)).map((c) => c.id)).toEqual([second]);
+  });
+});
+
+describe('the concern list on a tablet that pulls the changes', () => {
+  it('gains a note flagged elsewhere, and loses it when it is unflagged or removed elsewhere', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const p = await addPupil(a.db, pupil());
+    const base = { kind: 'one-to-one' as const, minutes: 15, title: '', pupilIds: [p], note: 'A note' };
+    const first = await recordSession(a.db, { ...base, occurredAt: '2026-11-24T10:00:00.000Z', concern: true });
+    const second = await recordSession(a.db, { ...base, occurredAt: '2026-11-24T11:00:00.000Z', concern: false });
+    await a.sync();
+    await b.sync();
+    expect((await concerns(b.db)).map((c) => c.id)).toEqual([first]);
+
+    await editSession(a.db, second, { concern: true });
+    await editSession(a.db, first, { concern: false });
+    await a.sync();
+    await b.sync();
+    expect((await concerns(b.db)).map((c) => c.id)).toEqual([second]);
+
+    await commit(a.db, [{ op: 'delete', table: 'sessions', id: second }]);
+    await a.sync();
+    await b.sync();
+    expect(await concerns(b.db)).toEqual([]);
+    expect(await b.db.concernIndex.count()).toBe(0);
   });
 });
 
