@@ -8,9 +8,8 @@ import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
 import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { validate } from '../shared/validation.ts';
-import { indexConcern } from './concerns.ts';
 import type { Device, OutboxEntry, RecordClocks, WaymarkDB } from './db.ts';
-import { indexPupilSessions } from './pupil-sessions.ts';
+import { indexSessions } from './pupil-sessions.ts';
 import { NotFoundError, SaveError } from './save-error.ts';
 
 type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
@@ -127,10 +126,7 @@ export async function commit(
             });
             // A new record has no clocks yet: an id already taken fails the add, and the whole save.
             write(table.add(record));
-            if (change.table === 'sessions') {
-              write(indexConcern(db, record as Session));
-              write(indexPupilSessions(db, [{ session: record as Session }]));
-            }
+            if (change.table === 'sessions') write(indexSessions(db, [{ session: record as Session }]));
             queue(change.table, record.id, 'create', { ...record }, fresh(change.table, record.id));
             ids.push(record.id);
             continue;
@@ -145,10 +141,7 @@ export async function commit(
           ids.push(change.id);
           if (changed.length === 0) continue;
           write(table.put(next));
-          if (change.table === 'sessions') {
-            write(indexConcern(db, next as Session));
-            write(indexPupilSessions(db, [{ session: next as Session, before: existing as Session }]));
-          }
+          if (change.table === 'sessions') write(indexSessions(db, [{ session: next as Session, before: existing as Session }]));
           // Who wrote it travels with every change, so every copy says who last changed the record.
           const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
           queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id));

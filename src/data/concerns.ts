@@ -6,15 +6,10 @@
 import type { Session } from '../shared/model.ts';
 import type { WaymarkDB } from './db.ts';
 
-/** Keeps the concern index in step with a session just written, in the same transaction. */
-export async function indexConcern(db: WaymarkDB, session: Session): Promise<void> {
-  if (session.concern && !session.deletedAt) await db.concernIndex.put({ sessionId: session.id, occurredAt: session.occurredAt });
-  else await db.concernIndex.delete(session.id);
-}
-
 /**
- * The same for many sessions at once (a pull's page): two requests, not one per session. Only a
- * session already stored can have an entry to remove; a new one that is no concern needs nothing.
+ * Keeps the concern index in step with sessions just written (`before`: as stored until then), in
+ * the caller's transaction: two requests however many sessions a pull's page holds. Only a session
+ * already stored can have an entry to remove; a new one that is no concern needs nothing.
  */
 export async function indexConcerns(db: WaymarkDB, written: readonly { session: Session; before?: Session }[]): Promise<void> {
   const flagged = written.filter(({ session }) => session.concern && !session.deletedAt).map(({ session }) => session);

@@ -59,7 +59,6 @@ export interface RecordClocks {
   deleted?: string;
 }
 
-/** Notes flagged as safeguarding concerns, by when they happened: the DSL's list, without reading every note. */
 /** A pupil in a session (see pupil-sessions.ts). */
 export interface PupilSession {
   pupilId: string;
@@ -71,6 +70,7 @@ export interface PupilSession {
   standingConcern?: 1;
 }
 
+/** Notes flagged as safeguarding concerns, by when they happened: the DSL's list, without reading every note. */
 export interface ConcernEntry {
   sessionId: string;
   occurredAt: string;

@@ -5,6 +5,7 @@
  * Today's "not seen lately", read a few rows of this instead of every note.
  */
 import type { Session } from '../shared/model.ts';
+import { indexConcerns } from './concerns.ts';
 import type { PupilSession, WaymarkDB } from './db.ts';
 
 /** The index rows a stored session should have: one per pupil in it, none once it is removed. */
@@ -39,6 +40,11 @@ export async function indexPupilSessions(db: WaymarkDB, written: readonly { sess
     gone.length ? db.pupilSessions.bulkDelete(gone) : undefined,
     rows.length ? db.pupilSessions.bulkPut(rows) : undefined,
   ]);
+}
+
+/** Every index kept from sessions (this one and the concern index), for the two places that write them. */
+export function indexSessions(db: WaymarkDB, written: readonly { session: Session; before?: Session }[]): Promise<unknown> {
+  return Promise.all([indexConcerns(db, written), indexPupilSessions(db, written)]);
 }
 
 /** A pupil's index rows, newest first. */

@@ -21,10 +21,9 @@ import {
   type PushResponse,
 } from '../shared/protocol.ts';
 import { thisDevice } from './commit.ts';
-import { indexConcerns } from './concerns.ts';
 import type { Conflict, OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 import { SYNC_LOCK } from './locks.ts';
-import { indexPupilSessions } from './pupil-sessions.ts';
+import { indexSessions } from './pupil-sessions.ts';
 import { EDITED_AFTER_REMOVAL, NEEDS_MENTOR, syncState } from './sync-state.ts';
 
 // What the screens read about sync, without loading this engine (see sync-state.ts).
@@ -301,8 +300,7 @@ export async function applyPulled(
       db.recordClocks.bulkPut(
         written.map((w) => ({ key: w.key, clocks: w.state.clocks, ...(w.state.deleted ? { deleted: w.state.deleted } : {}) })),
       ),
-      indexConcerns(db, sessionsWritten),
-      indexPupilSessions(db, sessionsWritten),
+      indexSessions(db, sessionsWritten),
       conflicts.length ? db.conflicts.bulkAdd(conflicts) : undefined,
     ]);
     if (clock) await db.device.put({ ...device, lastHlc: encodeHlc(clock) });

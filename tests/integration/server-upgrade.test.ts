@@ -78,18 +78,7 @@ describe('an endpoint upgraded in place', () => {
         },
       ]);
       // A tablet's own changes are left out of what it pulls, as before.
-      expect(store.changesSince('school-1', 0, 10, 'tablet-a').json).toEqual(
-        JSON.stringify({
-          table: 'pupils',
-          recordId: 'p1',
-          op: 'update',
-          values: { form: '9R' },
-          hlc: 'h2',
-          base: { form: null },
-          deviceId: 'tablet-b',
-          mentorId: 'mentor-1',
-        }),
-      );
+      expect(store.changesSince('school-1', 0, 10, 'tablet-a').json).toBe(sentBefore[1]);
       expect(store.changesSince('school-1', 2, 10)).toEqual({ json: '', count: 0, lastSeq: null });
       const copy = join(dir, 'waymark.before-upgrade-from-4.sqlite');
       expect(upgrades).toEqual([{ from: 4, to: MIGRATIONS.length, copy }]);
