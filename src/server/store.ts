@@ -97,7 +97,7 @@ export interface Store {
   batch<T>(work: (writer: BatchWriter) => T): T;
   /**
    * A page of a school's changes after `after`, oldest first: the JSON text of each PulledChange
-   * joined by commas (an array's inside), how many, and the position of the last.
+   * joined by commas (an array's inside) as UTF-8 bytes, how many, and the position of the last.
    */
   changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): ChangePage;
   lastChangeSeq(): number;
@@ -107,7 +107,11 @@ export interface Store {
 }
 
 export interface ChangePage {
-  json: string;
+  /**
+   * Bytes, not a string: a page is sent as it is stored, never decoded into JavaScript and encoded
+   * back. In pieces, one after another, so that they are copied once, into the answer.
+   */
+  json: readonly Uint8Array[];
   count: number;
   lastSeq: number | null;
 }

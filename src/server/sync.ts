@@ -280,9 +280,9 @@ function decodeCursor(text: string): Cursor {
 
 /**
  * The school's changes made by other tablets since the cursor, a page at a time: a PullResponse as
- * JSON text, with the stored changes passed on as they are stored.
+ * UTF-8 JSON, with the stored changes passed on as they are stored.
  */
-export function pull(store: Store, device: Device, request: PullRequest): string {
+export function pull(store: Store, device: Device, request: PullRequest): Uint8Array<ArrayBuffer> {
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
@@ -305,5 +305,5 @@ export function pull(store: Store, device: Device, request: PullRequest): string
     more,
     mentors,
   };
-  return `{"changes":[${page.json}],${JSON.stringify(rest).slice(1)}`;
+  return Buffer.concat([Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)]);
 }

@@ -1,0 +1,147 @@
+/**
+ * The endpoint keeps the change log's tail in memory for pulls (src/server/recent-changes.ts).
+ * Whatever it serves from there must be byte for byte what the database gives: checked here
+ * against a second store opened on the same file, whose memory is empty.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecentChanges } from '../../src/server/recent-changes.ts';
+import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import type { Store } from '../../src/server/store.ts';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function open(dir: string): Store {
+  const store = openSqliteStore(dir);
+  stores.push(store);
+  return store;
+}
+
+/** Logs `count` changes from a tablet, in one batch, as a push does; a name with “quotes” and é. */
+function log(store: Store, schoolId: string, deviceId: string, count: number, from = 0): void {
+  store.batch((writer) => {
+    for (let i = from; i < from + count; i++) {
+      writer.appendChange(
+        schoolId,
+        {
+          table: 'pupils',
+          recordId: `${deviceId}-p${i}`,
+          op: 'create',
+          values: { id: `${deviceId}-p${i}`, name: `Zoë “${i}”` },
+          hlc: `h${i}`,
+          deviceId,
+          mentorId: 'm',
+        },
+        `${deviceId}-c${i}`,
+      );
+    }
+  });
+}
+
+const text = (store: Store, schoolId: string, after: number, limit: number, exclude?: string) => {
+  const page = store.changesSince(schoolId, after, limit, exclude);
+  return { ...page, json: Buffer.concat(page.json).toString('utf8') };
+};
+
+describe('pull pages from the log’s tail in memory', () => {
+  it('are the pages the database gives, for every cursor, page size and tablet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-recent-'));
+    dirs.push(dir);
+    const live = open(dir);
+    const [a, b] = [live.addSchool('Brookfield').id, live.addSchool('Hillside').id];
+    log(live, a, 'tablet-1', 4);
+    log(live, b, 'tablet-9', 3);
+    log(live, a, 'tablet-2', 5);
+    log(live, a, 'tablet-1', 2, 4);
+    const fresh = open(dir);
+    const latest = live.lastChangeSeq();
+    expect(latest).toBe(14);
+    let compared = 0;
+    for (const school of [a, b])
+      for (let after = 0; after <= latest; after++)
+        for (const limit of [1, 3, 1000])
+          for (const exclude of [undefined, 'tablet-1', 'tablet-2']) {
+            expect(text(live, school, after, limit, exclude), `${school} after ${after}, ${limit}, ${exclude}`).toEqual(
+              text(fresh, school, after, limit, exclude),
+            );
+            compared++;
+          }
+    expect(compared).toBe(2 * 15 * 3 * 3);
+    expect(text(live, a, 0, 1000, 'tablet-1')).toMatchObject({ count: 5, lastSeq: 12 });
+    expect(JSON.parse(`[${text(live, a, 0, 2).json}]`)).toMatchObject([{ values: { name: 'Zoë “0”' } }, { recordId: 'tablet-1-p1' }]);
+  });
+
+  it('never hold a batch that was rolled back, nor miss a change logged by another process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-recent-'));
+    dirs.push(dir);
+    const live = open(dir);
+    const school = live.addSchool('Brookfield').id;
+    log(live, school, 'tablet-1', 3);
+    expect(() =>
+      live.batch((writer) => {
+        writer.appendChange(
+          school,
+          { table: 'pupils', recordId: 'x', op: 'create', values: { id: 'x' }, hlc: 'h', deviceId: 't', mentorId: 'm' },
+          'cx',
+        );
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(text(live, school, 0, 1000)).toMatchObject({ count: 3, lastSeq: 3 });
+
+    // Another process (a second server on the same folder, by mistake) logs changes: this one still sends them.
+    const other = open(dir);
+    log(other, school, 'tablet-2', 2);
+    log(live, school, 'tablet-1', 1, 3);
+    const page = text(live, school, 0, 1000);
+    expect(page).toMatchObject({ count: 6 });
+    expect(page).toEqual(text(open(dir), school, 0, 1000));
+    expect(JSON.parse(`[${page.json}]`).map((c: { deviceId: string }) => c.deviceId)).toEqual([
+      'tablet-1',
+      'tablet-1',
+      'tablet-1',
+      'tablet-2',
+      'tablet-2',
+      'tablet-1',
+    ]);
+  });
+});
+
+describe('the tail itself', () => {
+  const change = (seq: number) => ({ seq, schoolId: 's', deviceId: 't', wire: Buffer.from(`{"n":${seq}}`) });
+  const json = (page: ReturnType<RecentChanges['page']>) => page && Buffer.concat(page.json).toString('utf8');
+
+  it('answers only for cursors it reaches back to, and only while it reaches the log’s end', () => {
+    const tail = new RecentChanges();
+    tail.add([change(11), change(12), change(13)]);
+    expect(json(tail.page('s', 10, 10, 13))).toBe('{"n":11},{"n":12},{"n":13}');
+    expect(json(tail.page('s', 12, 10, 13))).toBe('{"n":13}');
+    expect(tail.page('s', 13, 10, 13)).toEqual({ json: [], count: 0, lastSeq: null });
+    expect(tail.page('s', 9, 10, 13)).toBeUndefined();
+    expect(tail.page('s', 12, 10, 14)).toBeUndefined();
+    // A gap (a change it never saw) starts it again from the change after the gap.
+    tail.add([change(15)]);
+    expect(tail.page('s', 13, 10, 15)).toBeUndefined();
+    expect(json(tail.page('s', 14, 10, 15))).toBe('{"n":15}');
+  });
+
+  it('stays within its size, dropping the oldest changes first', () => {
+    const tail = new RecentChanges(100);
+    tail.add(Array.from({ length: 30 }, (_, i) => change(i + 1)));
+    expect(tail.page('s', 0, 100, 30)).toBeUndefined();
+    const kept = tail.page('s', 30 - 8, 100, 30);
+    expect(kept?.count).toBe(8);
+    let reach = 30;
+    while (tail.page('s', reach - 1, 100, 30)) reach--;
+    const bytes = Buffer.concat(tail.page('s', reach, 100, 30)?.json ?? []).length;
+    expect(bytes).toBeLessThanOrEqual(100);
+    expect(bytes).toBeGreaterThan(50);
+  });
+});
