@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { test } from '@playwright/test';
 import { openSqliteStore } from '../src/server/sqlite-store.ts';
 import { encodeHlc } from '../src/shared/hlc.ts';
+import { newId } from '../src/shared/ids.ts';
 import type { CheckIn } from '../src/shared/model.ts';
 import { API, PROTOCOL, type PullResponse, type PushChange, type PushResponse } from '../src/shared/protocol.ts';
 import { SCHOOL_FILE } from './lib/paths.ts';
@@ -40,11 +41,12 @@ function caughtUpCursor(dataDir: string): string {
 }
 
 /**
- * One request, timed until its whole answer has arrived. A pull's answer is not parsed: the 50
- * tablets share this process's one core, and a tablet's own parsing is not the endpoint's cost;
- * the cursor and `more` are read off the end of the text.
+ * One request, timed until its whole answer has arrived. A pull's answer is neither parsed nor
+ * decoded: the 50 tablets share this process's one core, and a tablet's own work is not the
+ * endpoint's cost (decoding 400 KB pages kept this process busy enough to add to the latencies);
+ * the cursor and `more` are read off the answer's last bytes.
  */
-async function post(url: string, path: string, token: string, body: unknown): Promise<{ ms: number; text: string }> {
+async function post(url: string, path: string, token: string, body: unknown): Promise<{ ms: number; bytes: Uint8Array }> {
   const started = performance.now();
   const response = await fetch(`${url}${API}${path}`, {
     method: 'POST',
@@ -52,14 +54,18 @@ async function post(url: string, path: string, token: string, body: unknown): Pr
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
   const ms = performance.now() - started;
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return { ms, text };
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${decoder.decode(bytes.subarray(0, 500))}`);
+  return { ms, bytes };
 }
 
-const pullTail = (text: string): Pick<PullResponse, 'cursor' | 'more'> => {
-  const tail = text.slice(text.lastIndexOf('"protocol":'));
+const decoder = new TextDecoder();
+
+/** The end of a pull's answer: its cursor, `more` and the school's mentors come after the changes. */
+const pullTail = (bytes: Uint8Array): Pick<PullResponse, 'cursor' | 'more'> => {
+  const end = decoder.decode(bytes.subarray(Math.max(0, bytes.length - 16_384)));
+  const tail = end.slice(end.lastIndexOf('"protocol":'));
   return { cursor: tail.match(/"cursor":"([^"]+)"/)?.[1] as string, more: /"more":true/.test(tail) };
 };
 
@@ -68,7 +74,9 @@ async function syncOnce(url: string, tablet: LoadTablet, now: Date, latencies: {
   const changes: PushChange[] = Array.from({ length: CHANGES_PER_PUSH }, (_, i) => {
     const target = tablet.targets[(tablet.seq + i) % tablet.targets.length] as { id: string; pupilId: string };
     const at = new Date(now.getTime() + tablet.seq + i).toISOString();
-    const id = randomUUID();
+    // Ids as the app makes them (UUIDv7, in time order), not random ones: where a new row lands
+    // in SQLite's indexes depends on it.
+    const id = newId();
     const checkIn: CheckIn = {
       id,
       createdAt: at,
@@ -83,7 +91,7 @@ async function syncOnce(url: string, tablet: LoadTablet, now: Date, latencies: {
     };
     tablet.seq += 1;
     return {
-      changeId: randomUUID(),
+      changeId: newId(),
       seq: tablet.seq,
       table: 'checkIns',
       recordId: id,
@@ -98,13 +106,13 @@ async function syncOnce(url: string, tablet: LoadTablet, now: Date, latencies: {
     unsent: changes.length,
     deviceTime: new Date().toISOString(),
   });
-  const { results } = JSON.parse(pushed.text) as PushResponse;
+  const { results } = JSON.parse(decoder.decode(pushed.bytes)) as PushResponse;
   if (results.some((r) => r.status !== 'applied')) throw new Error(`A load push was not applied: ${JSON.stringify(results[0])}`);
   latencies.push.push(pushed.ms);
   for (let page = 0; page < 100; page++) {
     const pulled = await post(url, '/pull', tablet.token, { protocol: PROTOCOL, cursor: tablet.cursor });
     latencies.pull.push(pulled.ms);
-    const { cursor, more } = pullTail(pulled.text);
+    const { cursor, more } = pullTail(pulled.bytes);
     tablet.cursor = cursor;
     if (!more) break;
   }
