@@ -192,7 +192,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
       const { lastInsertRowid } = q.appendChange.run(schoolId, table, recordId, op, hlc, deviceId, mentorId, changeId, wire);
-      logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire: Buffer.from(wire) });
+      logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire });
     },
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);

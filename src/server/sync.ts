@@ -154,7 +154,7 @@ export function push(
       last = request.resumeFrom - 1;
       writer.setLastSeq(device.id, last);
     }
-    return request.changes.map((change): ChangeResult => {
+    const results = request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
       if (change.seq <= last) {
         // Applied before, its answer lost: say again how it was stored if it was re-dated.
@@ -173,10 +173,12 @@ export function push(
       writer.setLastSeq(device.id, change.seq);
       return { ...ids, ...apply(writer, device, change, now) };
     });
+    // What the tablet still holds once this push is through (the school sees tablets holding
+    // unsent work), in the same transaction: one commit a push, not two.
+    const taken = results.filter((r) => r.status !== 'rejected' || r.code !== 'out_of_order').length;
+    store.noteSync(device.id, now.toISOString(), Math.max(0, request.unsent - taken), clockSkewMs ?? null);
+    return results;
   });
-  // What the tablet still holds once this push is through: the school sees tablets holding unsent work.
-  const taken = results.filter((r) => r.status !== 'rejected' || r.code !== 'out_of_order').length;
-  store.noteSync(device.id, now.toISOString(), Math.max(0, request.unsent - taken), clockSkewMs ?? null);
   return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 

@@ -115,7 +115,7 @@ describe('pull pages from the log’s tail in memory', () => {
 });
 
 describe('the tail itself', () => {
-  const change = (seq: number) => ({ seq, schoolId: 's', deviceId: 't', wire: Buffer.from(`{"n":${seq}}`) });
+  const change = (seq: number, deviceId = 't') => ({ seq, schoolId: 's', deviceId, wire: `{"n":${seq}}` });
   const json = (page: ReturnType<RecentChanges['page']>) => page && Buffer.concat(page.json).toString('utf8');
 
   it('answers only for cursors it reaches back to, and only while it reaches the log’s end', () => {
@@ -130,6 +130,20 @@ describe('the tail itself', () => {
     tail.add([change(15)]);
     expect(tail.page('s', 13, 10, 15)).toBeUndefined();
     expect(json(tail.page('s', 14, 10, 15))).toBe('{"n":15}');
+  });
+
+  it('sends each run of changes as one slice, which stays as it was while more arrive', () => {
+    const tail = new RecentChanges(200);
+    tail.add([change(1), change(2, 'me'), change(3), change(4)]);
+    const page = tail.page('s', 0, 10, 4, 'me');
+    expect(page?.json).toHaveLength(2);
+    expect(json(page)).toBe('{"n":1},{"n":3},{"n":4}');
+    expect(page).toMatchObject({ count: 3, lastSeq: 4 });
+    // Past its 200 bytes: it grows, then drops its oldest changes into a new buffer.
+    tail.add(Array.from({ length: 40 }, (_, i) => change(i + 5)));
+    expect(tail.page('s', 0, 10, 44)).toBeUndefined();
+    expect(json(page)).toBe('{"n":1},{"n":3},{"n":4}');
+    expect(json(tail.page('s', 42, 10, 44))).toBe('{"n":43},{"n":44}');
   });
 
   it('stays within its size, dropping the oldest changes first', () => {
