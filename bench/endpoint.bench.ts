@@ -2,7 +2,8 @@
  * The school endpoint under load: 50 tablets of an 8-mentor school (about 500,000 records held)
  * syncing at once over loopback, each pushing a day's check-ins and pulling everyone else's,
  * round after round. Bounded: a fixed number of rounds, every request with a timeout.
- * Baseline: the same sync from one tablet with the endpoint otherwise idle.
+ * Baseline: the same sync from one tablet with the endpoint otherwise idle. The 50 sync together
+ * once before the timed rounds (see below).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -142,6 +143,12 @@ test('the endpoint with 50 tablets syncing at once', async () => {
     await syncOnce(server.url, solo, now, { push: [], pull: [] });
     for (let i = 0; i < 10; i++) await syncOnce(server.url, solo, now, alone);
 
+    // One round of all 50 first, not counted: the endpoint's code is then as warm as on a server
+    // that has been up since the morning. Its first burst after starting is slower (V8 has not yet
+    // optimised the sync code for it); the notes give that round's p99 too.
+    const first = { push: [] as number[], pull: [] as number[] };
+    await Promise.all(tablets.map((t) => syncOnce(server.url, t, now, first)));
+
     // 50 at once, round after round; every tablet starts each round together.
     const loaded = { push: [] as number[], pull: [] as number[] };
     const started = performance.now();
@@ -149,12 +156,12 @@ test('the endpoint with 50 tablets syncing at once', async () => {
     const seconds = (performance.now() - started) / 1000;
 
     const all = summarise([...loaded.push, ...loaded.pull]);
-    const p = (q: number) => {
-      const sorted = [...loaded.push, ...loaded.pull].sort((a, b) => a - b);
+    const p = (q: number, latencies = [...loaded.push, ...loaded.pull]) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
       return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
     };
     const baseline = summarise([...alone.push, ...alone.pull]);
-    const notes = `${tablets.length} tablets × ${ROUNDS} rounds, ${loaded.push.length + loaded.pull.length} requests in ${seconds.toFixed(1)} s; push p50 ${summarise(loaded.push).median} ms, pull p50 ${summarise(loaded.pull).median} ms; ${school.hillside.records.toLocaleString('en-GB')} records held`;
+    const notes = `${tablets.length} tablets × ${ROUNDS} rounds, ${loaded.push.length + loaded.pull.length} requests in ${seconds.toFixed(1)} s; push p50 ${summarise(loaded.push).median} ms, pull p50 ${summarise(loaded.pull).median} ms; ${school.hillside.records.toLocaleString('en-GB')} records held; the first round after the endpoint started, not counted: p99 ${Math.round(p(0.99, [...first.push, ...first.pull]))} ms`;
     await record({
       id: 'endpoint-50-p50',
       group: 'Sync',
