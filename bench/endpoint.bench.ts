@@ -143,9 +143,10 @@ test('the endpoint with 50 tablets syncing at once', async () => {
     await syncOnce(server.url, solo, now, { push: [], pull: [] });
     for (let i = 0; i < 10; i++) await syncOnce(server.url, solo, now, alone);
 
-    // One round of all 50 first, not counted: the endpoint's code is then as warm as on a server
-    // that has been up since the morning. Its first burst after starting is slower (V8 has not yet
-    // optimised the sync code for it); the notes give that round's p99 too.
+    // One round of all 50 first, not counted: the endpoint is then as warm as a server that has
+    // been up since the morning. Its first burst after starting is slower, and not because of the
+    // connections (opening them first made no difference) or the load process's garbage; the
+    // notes give that round's p99 too.
     const first = { push: [] as number[], pull: [] as number[] };
     await Promise.all(tablets.map((t) => syncOnce(server.url, t, now, first)));
 
