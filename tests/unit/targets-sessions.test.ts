@@ -255,6 +255,9 @@ describe('Today', () => {
       concern: false,
     });
     expect((await notSeenLately(db, TUE)).map((n) => n.pupil.id)).toEqual([never]);
+    // The note was about someone else: moved to them, it no longer counts as seeing this pupil.
+    await editSession(db, s, { pupilIds: [never] });
+    expect((await notSeenLately(db, TUE)).map((n) => [n.pupil.id, n.lastSeen])).toEqual([[long, at('2026-10-01')]]);
     await withdrawSession(db, s, 'Wrong pupil');
     expect((await notSeenLately(db, TUE)).map((n) => n.pupil.id)).toEqual([never, long]);
   });
