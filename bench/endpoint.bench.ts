@@ -67,7 +67,9 @@ const decoder = new TextDecoder();
 const pullTail = (bytes: Uint8Array): Pick<PullResponse, 'cursor' | 'more'> => {
   const end = decoder.decode(bytes.subarray(Math.max(0, bytes.length - 16_384)));
   const tail = end.slice(end.lastIndexOf('"protocol":'));
-  return { cursor: tail.match(/"cursor":"([^"]+)"/)?.[1] as string, more: /"more":true/.test(tail) };
+  const cursor = tail.match(/"cursor":"([^"]+)"/)?.[1];
+  if (!cursor) throw new Error(`No cursor at the end of a pull's answer: …${tail.slice(-200)}`);
+  return { cursor, more: /"more":true/.test(tail) };
 };
 
 /** One end-of-day sync of a tablet: a push of its new check-ins, then pulls until caught up. */

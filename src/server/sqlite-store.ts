@@ -156,8 +156,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
     // into one text (about 400 KB) rather than a thousand strings for JavaScript to join, and
-    // returns it as bytes, which the response sends as they are. As a string it was decoded from
-    // UTF-8 here, scanned again for its length and encoded back for the socket: a third of the
+    // returns it as bytes, copied once into the answer. As a string it was decoded from UTF-8
+    // here, scanned again for its length and encoded back for the socket: a third of the
     // endpoint's time under load.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
@@ -283,13 +283,20 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       q.noteSync.run(at, unsent, clockSkewMs, deviceId);
     },
     batch(work) {
+      // A batch inside a batch would hand the tail the inner one's changes before the outer commits.
+      if (db.inTransaction) throw new Error('A store batch cannot run inside another transaction.');
       try {
         const result = db.transaction(() => {
           const done = work(writer);
           writeDeviceMarks();
           return done;
         })();
-        recent.add(logged);
+        try {
+          recent.add(logged);
+        } catch {
+          // Committed all the same: the tail starts again, and pulls read SQLite meanwhile.
+          recent.clear();
+        }
         return result;
       } finally {
         logged = [];

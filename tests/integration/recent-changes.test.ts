@@ -95,14 +95,21 @@ describe('pull pages from the log’s tail in memory', () => {
       }),
     ).toThrow('disk full');
     expect(text(live, school, 0, 1000)).toMatchObject({ count: 3, lastSeq: 3 });
+    // Nor a batch inside a batch, whose changes would join the tail before the outer one commits.
+    expect(() => live.batch(() => live.batch(() => 0))).toThrow('cannot run inside another transaction');
 
-    // Another process (a second server on the same folder, by mistake) logs changes: this one still sends them.
+    // Another process (a second server on the same folder, by mistake) logs a change, at the
+    // position the rolled-back one had: this one sends that change, not the rolled-back one, and
+    // never answers a cursor from a tail that stops short of the log's end.
     const other = open(dir);
-    log(other, school, 'tablet-2', 2);
+    log(other, school, 'tablet-2', 1);
+    const fresh = open(dir);
+    expect(text(live, school, 3, 1000)).toEqual(text(fresh, school, 3, 1000));
+    expect(text(live, school, 3, 1000)).toMatchObject({ count: 1, lastSeq: 4 });
+    log(other, school, 'tablet-2', 1, 1);
     log(live, school, 'tablet-1', 1, 3);
     const page = text(live, school, 0, 1000);
-    expect(page).toMatchObject({ count: 6 });
-    expect(page).toEqual(text(open(dir), school, 0, 1000));
+    expect(page).toEqual(text(fresh, school, 0, 1000));
     expect(JSON.parse(`[${page.json}]`).map((c: { deviceId: string }) => c.deviceId)).toEqual([
       'tablet-1',
       'tablet-1',
@@ -111,6 +118,7 @@ describe('pull pages from the log’s tail in memory', () => {
       'tablet-2',
       'tablet-1',
     ]);
+    expect(text(live, school, 5, 1000)).toMatchObject({ count: 1, lastSeq: 6 });
   });
 });
 
