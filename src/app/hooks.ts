@@ -5,21 +5,29 @@ import { db } from './notebook.ts';
 
 /**
  * Watches a query on the tablet's database and re-renders when its answer changes, whether the
- * change came from this screen, another tab or (later) a sync. `undefined` while first loading.
+ * change came from this screen, another tab or a sync. `undefined` while first loading, and again
+ * while the query for new `deps` (another record's id) has not answered: a screen reused for
+ * another record never shows, or starts a form from, the record it showed before. `keepPrevious`
+ * keeps showing the last answer meanwhile instead, for a screen whose deps only widen or move what
+ * it already shows (more notes, another day); one that also shows a record by id must still check
+ * the answer is that record's.
  */
-export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[]): T | undefined {
-  const [value, setValue] = useState<{ v: T } | undefined>(undefined);
+export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[], options: { keepPrevious?: boolean } = {}): T | undefined {
+  const [value, setValue] = useState<{ v: T; deps: readonly unknown[] } | undefined>(undefined);
   // Subscribed as the screen is built, not after its first paint: on a cold start the queries
   // then run while the empty screen is laid out and painted, rather than after it.
   useLayoutEffect(() => {
     const subscription = live(query).subscribe({
-      next: (v) => setValue({ v }),
+      next: (v) => setValue({ v, deps }),
       error: (error) => console.error('Waymark: a live query failed', error),
     });
     return () => subscription.unsubscribe();
   }, deps);
-  return value?.v;
+  if (!value) return undefined;
+  return options.keepPrevious || sameDeps(value.deps, deps) ? value.v : undefined;
 }
+
+const sameDeps = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 /** Rows that fill a tablet screen in either orientation, with some to spare. */
 const FIRST_SCREENFUL = 24;

@@ -61,6 +61,23 @@ test('editing a note keeps the earlier version', async ({ tablet }) => {
   await expect(pupilPage.sessions.first()).toContainText('three times this week');
 });
 
+test('“New note” tapped while editing a note starts an empty note, not a copy of the one being edited', async ({ tablet }) => {
+  const { page, today, caseload, pupilPage, sessionForm } = tablet;
+  const sessionPage = new SessionPage(page);
+  await today.open();
+  await caseload.addPupil({ name: 'Jacob Smith', preferredName: 'Jake', yearGroup: 'Year 9' });
+  await sessionForm.record({ kind: 'One-to-one', pupils: ['Jake'], note: 'Jake talked about his brother’s illness.', concern: true });
+  await pupilPage.openSession('brother’s illness');
+  await sessionPage.editButton.click();
+  await expect(sessionForm.note).toHaveValue('Jake talked about his brother’s illness.');
+
+  await sessionForm.start();
+  await expect(page.getByRole('main').getByRole('button', { name: 'Save note' })).toBeEnabled();
+  await expect(sessionForm.note).toHaveValue('');
+  await expect(page.getByRole('main').getByRole('checkbox', { name: /Safeguarding concern/ })).not.toBeChecked();
+  await expect(sessionForm.pupilChosen('Jake')).not.toBeChecked();
+});
+
 test('a withdrawn note stays on the pupil’s page, marked, with its reason, and can no longer be edited', async ({ tablet }) => {
   const { page, today, caseload, pupilPage, sessionForm } = tablet;
   const sessionPage = new SessionPage(page);

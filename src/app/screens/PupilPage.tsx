@@ -15,7 +15,8 @@ export function PupilPage({ id }: { id: string }) {
   // How many notes to show, for this pupil: the next pupil opened starts from the latest again.
   const [shown, setShown] = useState({ id, notes: NOTES_AT_FIRST });
   const notes = shown.id === id ? shown.notes : NOTES_AT_FIRST;
-  const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes]);
+  // "Show earlier notes" keeps the page as it is until the longer list comes.
+  const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes], { keepPrevious: true });
   useTitle(view ? displayName(view.pupil) : undefined);
   // Going from one pupil's page to another's, the last answer is the other pupil's until the new one comes.
   if (view === undefined || (view && view.pupil.id !== id)) return <Loading />;

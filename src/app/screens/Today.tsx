@@ -29,11 +29,13 @@ export function Today() {
   useTitle('Today');
   const day = useToday();
   // Four live queries, not one: a check-in tap then re-reads this week's check-ins only, not the
-  // whole caseload and its sessions.
+  // whole caseload and its sessions. At midnight the screen stays as it is until the new day's
+  // answers come.
   const caseload = useLive(() => caseloadNow(db), []);
-  const week = useLive(() => checkInsThisWeek(db, day), [day]);
-  const notSeen = useLive(() => notSeenLately(db, day), [day]);
-  const sessions = useLive(() => sessionsOn(db, day), [day]);
+  const keepPrevious = { keepPrevious: true };
+  const week = useLive(() => checkInsThisWeek(db, day), [day], keepPrevious);
+  const notSeen = useLive(() => notSeenLately(db, day), [day], keepPrevious);
+  const sessions = useLive(() => sessionsOn(db, day), [day], keepPrevious);
   // Taps whose save has not reached this week's check-ins yet: the row leaves the list at the tap,
   // comes back if the save fails, and an Undo brings it back through the live query.
   const [tapped, setTapped] = useState<Tapped[]>([]);
@@ -59,7 +61,7 @@ export function Today() {
   }, [worthKeeping]);
   // Only the pupils in today's sessions: three years in, the whole list is hundreds of records.
   const present = (sessions ?? []).flatMap((s) => s.pupilIds);
-  const names = useLive(() => namesOf(db, present), [present.join()]);
+  const names = useLive(() => namesOf(db, present), [present.join()], keepPrevious);
   return (
     <main id="main" class="screen">
       <div class="screen-head">
