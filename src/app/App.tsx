@@ -66,17 +66,29 @@ function Header() {
   );
 }
 
+/** How long a new screen may take to load its record before focus is left where it is. */
+const FOCUS_WAIT_FRAMES = 120;
+
 /**
  * After moving to another screen, put focus at the start of the new screen's content, so a
- * keyboard or screen-reader user is not left on a control that has gone.
+ * keyboard or screen-reader user is not left on a control that has gone. A screen still loading
+ * its record (`aria-busy`) is replaced when the record comes, taking focus with it: focus waits
+ * for the screen that stays, unless the mentor has put it somewhere meanwhile.
  */
 function focusNewScreen() {
-  requestAnimationFrame(() => {
+  const from = document.activeElement;
+  let frames = 0;
+  const focusWhenLoaded = () => {
+    if (document.activeElement !== from && document.activeElement !== document.body) return;
     const main = document.getElementById('main');
-    if (!main) return;
+    if (!main || main.getAttribute('aria-busy') === 'true') {
+      if (frames++ < FOCUS_WAIT_FRAMES) requestAnimationFrame(focusWhenLoaded);
+      return;
+    }
     main.setAttribute('tabindex', '-1');
     main.focus({ preventScroll: true });
-  });
+  };
+  requestAnimationFrame(focusWhenLoaded);
 }
 
 export function App() {

@@ -90,3 +90,22 @@ test('Today, Caseload, a pupil, the session form and Settings have no serious or
     expect.soft(violations.length, `serious or critical on ${screen.name} (${screen.path}):\n${violations.join('\n')}`).toBe(0);
   }
 });
+
+test('moving to another screen puts focus at the start of it, also when the screen first loads its record', async ({ tablet }) => {
+  const { page, today, caseload, pupilPage, sessionForm } = tablet;
+  const focusedScreen = () =>
+    page.evaluate(() => {
+      const active = document.activeElement;
+      return active?.id === 'main' ? (active.querySelector('h1')?.textContent ?? '') : `not the screen: ${active?.tagName}`;
+    });
+  await today.open();
+  await caseload.addPupil({ name: 'Jacob Smith', preferredName: 'Jake', yearGroup: 'Year 9' });
+  await sessionForm.record({ kind: 'One-to-one', pupils: ['Jake'], note: 'Jake settled well after break.' });
+
+  await caseload.open();
+  await expect.poll(focusedScreen).toBe('Caseload');
+  await caseload.openPupil('Jake Smith');
+  await expect.poll(focusedScreen).toBe('Jake Smith');
+  await pupilPage.openSession('settled well');
+  await expect.poll(focusedScreen).toMatch(/One-to-one/);
+});
