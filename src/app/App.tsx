@@ -77,16 +77,22 @@ const FOCUS_WAIT_FRAMES = 120;
  */
 function focusNewScreen() {
   const from = document.activeElement;
+  const untouched = () => document.activeElement === from || document.activeElement === document.body;
   let frames = 0;
   const focusWhenLoaded = () => {
-    if (document.activeElement !== from && document.activeElement !== document.body) return;
+    if (!untouched()) return;
     const main = document.getElementById('main');
     if (!main || main.getAttribute('aria-busy') === 'true') {
       if (frames++ < FOCUS_WAIT_FRAMES) requestAnimationFrame(focusWhenLoaded);
       return;
     }
-    main.setAttribute('tabindex', '-1');
-    main.focus({ preventScroll: true });
+    // Just after this frame is painted, so that focusing (which needs the screen laid out) does
+    // not hold up the first sight of it.
+    setTimeout(() => {
+      if (!main.isConnected || !untouched()) return;
+      main.setAttribute('tabindex', '-1');
+      main.focus({ preventScroll: true });
+    }, 0);
   };
   requestAnimationFrame(focusWhenLoaded);
 }
