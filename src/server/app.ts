@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
@@ -65,10 +66,32 @@ async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>
   return result.output;
 }
 
+/**
+ * The page may run only the app's own scripts and styles, talk only to this server, and is never
+ * shown inside another site's frame: the notes it holds are about children, and a script slipped
+ * into one (a pupil's name, a note) must not run, nor send them anywhere. The other headers are
+ * Hono's secure defaults (no sniffing, no referrer, same-origin resources and opener).
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const now = options.now ?? (() => new Date());
+
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
 
   app.use(`${API}/*`, async (c, next) => {
     const started = performance.now();

@@ -75,6 +75,11 @@ export async function launchTablet(baseURL: string, options: { userAgent?: strin
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   context.on('weberror', (e) => errors.push(String(e.error())));
+  // Anything the server's Content-Security-Policy refused fails the test: every screen a test
+  // visits is also a check that the policy lets the app work.
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+  });
   return {
     context,
     page,
@@ -86,7 +91,7 @@ export async function launchTablet(baseURL: string, options: { userAgent?: strin
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });
-      if (errors.length) throw new Error(`The page threw: ${errors.join('\n')}`);
+      if (errors.length) throw new Error(`The page threw or was refused: ${errors.join('\n')}`);
     },
   };
 }

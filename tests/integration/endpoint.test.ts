@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
 import { newPupil, openSchool } from './school.ts';
@@ -445,5 +447,28 @@ describe('edits from two tablets that clash across fields', () => {
       status: 'closed',
       closedOn: '2026-09-20',
     });
+  });
+});
+
+describe('what the endpoint serves', () => {
+  it('carries a Content-Security-Policy: only the app’s own scripts run, and they talk only to this server', async () => {
+    const app = createApp({ staticDir: 'dist', logger: pino({ level: 'silent' }) });
+    // The app shell, a deep link, and an answer of the API. (Every browser test fails on anything
+    // the policy refuses, so the app is checked to work under it.)
+    for (const path of ['/', '/pupils/01a20000-0000-7000-8000-0000000000a1', '/api/v1/health']) {
+      const { headers } = await app.request(path);
+      const policy = headers.get('content-security-policy') ?? '';
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ])
+        expect(policy, path).toContain(directive);
+      expect(policy, path).not.toContain('unsafe');
+      expect(headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
   });
 });
