@@ -123,3 +123,24 @@ test('when the browser wipes Waymark’s storage, enrolling again says what was 
     await tablet.close();
   }
 });
+
+test('linking to an address other than the one Waymark was opened from says so, and leaves the code unused', async () => {
+  const code = school.admin('add-mentor', 'Lee Other').at(-1) ?? '';
+  const tablet = await launchTablet(school.url);
+  try {
+    await tablet.today.open();
+    await tablet.settings.open();
+    const form = tablet.page.getByRole('region', { name: 'School connection' });
+    // The same server by another name is another address to the browser.
+    const otherName = school.url.replace('127.0.0.1', 'localhost');
+    await form.getByLabel('School’s Waymark address').fill(otherName);
+    await form.getByLabel('Enrolment code').fill(code);
+    await form.getByRole('button', { name: 'Link this tablet' }).click();
+    await expect(form.getByRole('alert')).toContainText(`opened from ${school.url}, so it can link only to that address`);
+    await form.getByLabel('School’s Waymark address').fill(school.url);
+    await form.getByRole('button', { name: 'Link this tablet' }).click();
+    await expect(form.getByText(/^Linked to /)).toBeVisible();
+  } finally {
+    await tablet.close();
+  }
+});

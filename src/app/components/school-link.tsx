@@ -9,6 +9,14 @@ import { requestSync, syncActivity } from '../sync.ts';
 import { SaveProblem, TextField } from './forms.tsx';
 import { useSyncView } from './sync-status.tsx';
 
+const originOf = (address: string): string | undefined => {
+  try {
+    return new URL(address.trim()).origin;
+  } catch {
+    return undefined;
+  }
+};
+
 export function SchoolLink() {
   const sync = useSyncView();
   const removedThenChanged = useLive(() => changedAfterRemoval(db), []);
@@ -18,6 +26,15 @@ export function SchoolLink() {
   const [code, setCode] = useState('');
   const [tabletName, setTabletName] = useState('');
   const enrolment = useSave(undefined, async () => {
+    // The server lets this page talk only to the address it was opened from (its
+    // Content-Security-Policy): another address, even the same server's by another name, would
+    // only fail as "could not be reached".
+    const typed = originOf(serverUrl);
+    if (typed !== location.origin) {
+      throw new Error(
+        `${typed ? `Waymark on this tablet was opened from ${location.origin}, so it can link only to that address.` : `“${serverUrl}” is not a web address.`} Open Waymark from the school’s address, and link it there.`,
+      );
+    }
     await enrolTablet(db, serverUrl, code, tabletName);
     setCode('');
     await requestSync();
