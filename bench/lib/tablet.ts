@@ -36,7 +36,11 @@ const PROFILE_REST_MS = 3000;
 const closedAt = new Map<string, number>();
 
 /** Opens the browser on `profile` (a new one if not given); each open is a cold browser. */
-export async function openTablet(baseURL: string, profile?: string, options: { offline?: boolean } = {}): Promise<BenchTablet> {
+export async function openTablet(
+  baseURL: string,
+  profile?: string,
+  options: { offline?: boolean; bypassCSP?: boolean } = {},
+): Promise<BenchTablet> {
   const dir = profile ?? (await newProfile());
   const rest = (closedAt.get(dir) ?? 0) + PROFILE_REST_MS - Date.now();
   if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
@@ -45,6 +49,7 @@ export async function openTablet(baseURL: string, profile?: string, options: { o
     args: [...CHROMIUM_ARGS, '--disable-gpu-vsync', '--disable-frame-rate-limit'],
     baseURL,
     offline: options.offline ?? false,
+    bypassCSP: options.bypassCSP ?? false,
   });
   await installProbe(context.pages()[0] ?? (await context.newPage()));
   const page = context.pages()[0] as Page;
