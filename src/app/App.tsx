@@ -67,34 +67,52 @@ function Header() {
 }
 
 /** How long a new screen may take to load its record before focus is left where it is. */
-const FOCUS_WAIT_FRAMES = 120;
+const FOCUS_WAIT_MS = 3000;
 
 /**
  * After moving to another screen, put focus at the start of the new screen's content, so a
  * keyboard or screen-reader user is not left on a control that has gone. A screen still loading
  * its record (`aria-busy`) is replaced when the record comes, taking focus with it: focus waits
- * for the screen that stays, unless the mentor has put it somewhere meanwhile.
+ * for the screen that stays, unless the mentor has put it somewhere meanwhile. It waits by
+ * watching the page change, not by checking every frame: asking for frames while the record
+ * loads kept the tablet drawing frames it did not need (the pupil's page took 130 and 138 ms in
+ * two bench runs, against 114 ms before).
  */
 function focusNewScreen() {
   const from = document.activeElement;
   const untouched = () => document.activeElement === from || document.activeElement === document.body;
-  let frames = 0;
-  const focusWhenLoaded = () => {
-    if (!untouched()) return;
+  const loaded = () => {
     const main = document.getElementById('main');
-    if (!main || main.getAttribute('aria-busy') === 'true') {
-      if (frames++ < FOCUS_WAIT_FRAMES) requestAnimationFrame(focusWhenLoaded);
-      return;
-    }
-    // Just after this frame is painted, so that focusing (which needs the screen laid out) does
-    // not hold up the first sight of it.
-    setTimeout(() => {
-      if (!main.isConnected || !untouched()) return;
-      main.setAttribute('tabindex', '-1');
-      main.focus({ preventScroll: true });
-    }, 0);
+    return main && main.getAttribute('aria-busy') !== 'true' ? main : undefined;
   };
-  requestAnimationFrame(focusWhenLoaded);
+  const focus = (main: HTMLElement) =>
+    // Just after the frame that shows it is painted: focusing needs the screen laid out, and
+    // should not hold up the first sight of it.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (!main.isConnected || !untouched()) return;
+        main.setAttribute('tabindex', '-1');
+        main.focus({ preventScroll: true });
+      }, 0),
+    );
+  const ready = loaded();
+  if (ready) return focus(ready);
+  const observer = new MutationObserver(() => {
+    const main = loaded();
+    if (!untouched() || main) stop();
+    if (main && untouched()) focus(main);
+  });
+  const timer = setTimeout(() => stop(), FOCUS_WAIT_MS);
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+  observer.observe(document.getElementById('app') ?? document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['aria-busy'],
+  });
 }
 
 export function App() {
