@@ -98,9 +98,11 @@ function focusNewScreen() {
   const ready = loaded();
   if (ready) return focus(ready);
   const observer = new MutationObserver(() => {
+    if (!untouched()) return stop();
     const main = loaded();
-    if (!untouched() || main) stop();
-    if (main && untouched()) focus(main);
+    if (!main) return;
+    stop();
+    focus(main);
   });
   const timer = setTimeout(() => stop(), FOCUS_WAIT_MS);
   const stop = () => {

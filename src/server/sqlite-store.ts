@@ -306,14 +306,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     changesSince(schoolId, after, limit, excludeDevice) {
       const latest = (q.lastChangeSeq.get() as { seq: number }).seq;
-      return (
-        recent.page(schoolId, after, limit, latest, excludeDevice) ??
-        (({ json, ...page }) => ({ ...page, json: [json] }))(
-          q.changesSince.get(schoolId, after, excludeDevice ?? null, excludeDevice ?? null, limit) as Omit<ChangePage, 'json'> & {
-            json: Buffer;
-          },
-        )
-      );
+      const held = recent.page(schoolId, after, limit, latest, excludeDevice);
+      if (held) return held;
+      const page = q.changesSince.get(schoolId, after, excludeDevice ?? null, excludeDevice ?? null, limit) as { json: Buffer } & Omit<
+        ChangePage,
+        'json'
+      >;
+      return { ...page, json: [page.json] };
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,

@@ -30,11 +30,10 @@ export function SchoolLink() {
     // Content-Security-Policy): another address, even the same server's by another name, would
     // only fail as "could not be reached".
     const typed = originOf(serverUrl);
-    if (typed !== location.origin) {
-      throw new Error(
-        `${typed ? `Waymark on this tablet was opened from ${location.origin}, so it can link only to that address.` : `“${serverUrl}” is not a web address.`} Open Waymark from the school’s address, and link it there.`,
-      );
-    }
+    const then = 'Open Waymark from the school’s address, and link it there.';
+    if (!typed) throw new Error(`“${serverUrl}” is not a web address. ${then}`);
+    if (typed !== location.origin)
+      throw new Error(`Waymark on this tablet was opened from ${location.origin}, so it can link only to that address. ${then}`);
     await enrolTablet(db, serverUrl, code, tabletName);
     setCode('');
     await requestSync();
