@@ -98,14 +98,21 @@ export function createApp(options: ServerOptions): Hono {
     await next();
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  app.use(
-    `${API}/*`,
-    bodyLimit({
-      maxSize: LIMITS.body,
-      onError: (c) =>
-        c.json(fail('too_large', `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`), 413),
-    }),
-  );
+  const tooLarge = (c: Context) =>
+    c.json(fail('too_large', `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`), 413);
+  const countedLimit = bodyLimit({ maxSize: LIMITS.body, onError: tooLarge });
+  app.use(`${API}/*`, async (c, next) => {
+    // A body that declares its length (as every browser's fetch does) is judged by it, and then
+    // read on the Node server's fast path. Hono's bodyLimit looks at the body as a stream, which
+    // makes the Node server build a full web Request for every request: an eighth of a busy
+    // endpoint's time. A body sent without a length is counted as it arrives.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(declared) > LIMITS.body ? tooLarge(c) : next();
+    }
+    return countedLimit(c, next);
+  });
   app.onError((error, c) => {
     if (error instanceof SyncError) return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
     log.error({ err: error, path: c.req.path }, 'request failed');

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
@@ -243,7 +243,11 @@ describe('tablets that are not allowed', () => {
   });
 });
 
-describe('bad input gets a clear error, and the server goes on serving', () => {
+// In process, and over a real connection: the Node server reads a body from the socket itself.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('bad input gets a clear error, and the server goes on serving (%s)', (_, overHttp) => {
   it.each([
     ['malformed JSON', { raw: '{"protocol": 1, "changes": [' }, 400, 'bad_request', 'not valid JSON'],
     [
@@ -263,8 +267,16 @@ describe('bad input gets a clear error, and the server goes on serving', () => {
       'too_large',
       'at most 5 MB',
     ],
+    [
+      'an oversized body sent without its length',
+      { raw: JSON.stringify({ protocol: PROTOCOL, padding: 'x'.repeat(6 * 1024 * 1024) }), streamed: true },
+      413,
+      'too_large',
+      'at most 5 MB',
+    ],
   ])('%s', async (_, input, status, code, message) => {
-    const school = openSchool();
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
     const a = await school.enrolTablet('Sam Patel');
     const p = newPupil(a);
     const base = a.change('pupils', p.id, 'create', p.values);
@@ -291,7 +303,8 @@ describe('bad input gets a clear error, and the server goes on serving', () => {
       'The record’s id does not match the change’s record id.',
     ],
   ])('%s is refused for that change alone, and nothing of it is written', async (_, fields, message) => {
-    const school = openSchool();
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
     const a = await school.enrolTablet('Sam Patel');
     const p = newPupil(a);
     const { status, body } = await a.push([a.change('pupils', p.id, 'create', { ...p.values, ...fields })]);

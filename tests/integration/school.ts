@@ -1,7 +1,11 @@
 /**
  * A school endpoint in this process: the real server code over a real SQLite database (in
- * memory), answered through `app.request` with no network, and tablets that talk to it.
+ * memory), answered through `app.request` with no network, and tablets that talk to it. With
+ * `overHttp`, the same endpoint listens on 127.0.0.1 behind the Node server `npm start` uses, for
+ * what only a real connection shows (bodies read from the socket, answers streamed to it).
  */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from '../../src/server/app.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
@@ -20,11 +24,21 @@ export interface TestSchool {
   clock: { now: Date };
   request: (
     path: string,
-    init?: { body?: unknown; raw?: string; token?: string; method?: 'GET' | 'POST'; cookie?: string },
-  ) => Promise<{ status: number; body: Parsed; setCookie: string | null }>;
+    init?: {
+      body?: unknown;
+      raw?: string;
+      /** Sent as a stream, without declaring its length (as a chunked upload is). */
+      streamed?: boolean;
+      token?: string;
+      method?: 'GET' | 'POST';
+      cookie?: string;
+    },
+  ) => Promise<{ status: number; body: Parsed; setCookie: string | null; headers: Headers }>;
   addMentor: (name: string, schoolId?: string) => { mentorId: string; code: string };
   enrolTablet: (mentorName: string, schoolId?: string) => Promise<Tablet>;
   schoolId: string;
+  /** Stops listening (over HTTP) and closes the database. */
+  close: () => Promise<void>;
 }
 
 export interface Tablet {
@@ -45,24 +59,42 @@ export interface Tablet {
   pull: (cursor?: string | null, limit?: number) => Promise<{ status: number; body: Parsed }>;
 }
 
-export function openSchool(): TestSchool {
+export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
   const store = openSqliteStore(':memory:');
   const school = store.addSchool('Hillside Academy');
   const clock = { now: new Date('2026-11-24T15:30:00.000Z') };
   const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), now: () => clock.now });
+  // Started on the first request, so that opening a school stays one plain call.
+  let server: Promise<ReturnType<typeof serve>> | undefined;
+  const listening = () =>
+    (server ??= new Promise((resolve) => {
+      const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+    }));
+  const send = async (path: string, init: RequestInit) => {
+    if (!options.overHttp) return app.request(path, init);
+    const { port } = (await listening()).address() as AddressInfo;
+    return fetch(`http://127.0.0.1:${port}${path}`, init);
+  };
 
   const request: TestSchool['request'] = async (path, init = {}) => {
     const method = init.method ?? 'POST';
-    const response = await app.request(path, {
+    const text = method === 'GET' ? undefined : (init.raw ?? JSON.stringify(init.body ?? {}));
+    const response = await send(path, {
       method,
       headers: {
         'content-type': 'application/json',
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
         ...(init.cookie ? { cookie: init.cookie } : {}),
       },
-      body: method === 'GET' ? undefined : (init.raw ?? JSON.stringify(init.body ?? {})),
+      body: text !== undefined && init.streamed ? new Blob([text]).stream() : text,
+      ...(init.streamed ? { duplex: 'half' } : {}),
     });
-    return { status: response.status, body: await response.json(), setCookie: response.headers.get('set-cookie') };
+    return {
+      status: response.status,
+      body: await response.json(),
+      setCookie: response.headers.get('set-cookie'),
+      headers: response.headers,
+    };
   };
 
   const addMentor: TestSchool['addMentor'] = (name, schoolId = school.id) => {
@@ -106,7 +138,14 @@ export function openSchool(): TestSchool {
     return tablet;
   };
 
-  return { store, clock, request, addMentor, enrolTablet, schoolId: school.id };
+  const close = async () => {
+    if (server) {
+      const running = await server;
+      await new Promise((resolve) => running.close(resolve));
+    }
+    store.close();
+  };
+  return { store, clock, request, addMentor, enrolTablet, schoolId: school.id, close };
 }
 
 /** A whole pupil record as a tablet creates it. */
