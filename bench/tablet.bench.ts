@@ -54,7 +54,7 @@ function rawSqliteDayMs(changes: number, bodyBytes: number): number {
   const file = join(tmpdir(), `waymark-raw-${randomUUID()}.sqlite`);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE records (id TEXT PRIMARY KEY, state TEXT); CREATE TABLE changes (seq INTEGER PRIMARY KEY, values_ TEXT)');
   const value = 'x'.repeat(Math.round(bodyBytes / changes));
   const insertRecord = db.prepare('INSERT INTO records VALUES (?, ?)');

@@ -107,7 +107,11 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // Each commit is on the disk before the push is answered: a tablet drops a change from its
+  // outbox once the endpoint says it has it, so a power cut must not take back what was answered
+  // (NORMAL, with WAL, can lose the last commits that way). It did not move the endpoint's p99
+  // under 50 tablets syncing at once (163, 185 and 196 ms in three scratch runs, within the spread of runs with NORMAL).
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
