@@ -160,7 +160,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
     // into one text (about 400 KB) rather than a thousand strings for JavaScript to join, and
-    // returns it as bytes, copied once into the answer. As a string it was decoded from UTF-8
+    // returns it as bytes, handed to the socket as they are. As a string it was decoded from UTF-8
     // here, scanned again for its length and encoded back for the socket: a third of the
     // endpoint's time under load.
     changesSince: db.prepare(`

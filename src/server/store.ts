@@ -109,7 +109,7 @@ export interface Store {
 export interface ChangePage {
   /**
    * Bytes, not a string: a page is sent as it is stored, never decoded into JavaScript and encoded
-   * back. In pieces, one after another, so that they are copied once, into the answer.
+   * back. In pieces, one after another, handed to the socket as they are, never joined.
    */
   json: readonly Uint8Array[];
   count: number;

@@ -282,9 +282,9 @@ function decodeCursor(text: string): Cursor {
 
 /**
  * The school's changes made by other tablets since the cursor, a page at a time: a PullResponse as
- * UTF-8 JSON, with the stored changes passed on as they are stored.
+ * UTF-8 JSON in pieces, to be sent one after another, the stored changes passed on as stored.
  */
-export function pull(store: Store, device: Device, request: PullRequest): Uint8Array<ArrayBuffer> {
+export function pull(store: Store, device: Device, request: PullRequest): readonly Uint8Array[] {
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
@@ -307,5 +307,5 @@ export function pull(store: Store, device: Device, request: PullRequest): Uint8A
     more,
     mentors,
   };
-  return Buffer.concat([Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)]);
+  return [Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)];
 }

@@ -51,6 +51,28 @@ describe('enrolling a tablet', () => {
 });
 
 describe('pushing and pulling', () => {
+  it('over HTTP, a pull answer arrives whole, with its length declared, around the tablet’s own changes', async () => {
+    const school = openSchool({ overHttp: true });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    for (const [tablet, name] of [
+      [a, 'Jacob Smith'],
+      [b, 'Amira Khan'],
+      [a, 'Leo Brown'],
+    ] as const) {
+      const p = newPupil(tablet, name);
+      expect((await tablet.push([tablet.change('pupils', p.id, 'create', p.values)])).status).toBe(200);
+    }
+    // B's own change sits between A's two in the log: the answer is sent in pieces around it.
+    const pulled = await b.pull();
+    expect(pulled.status).toBe(200);
+    expect(pulled.body.changes.map((c: { values: { name: string } }) => c.values.name)).toEqual(['Jacob Smith', 'Leo Brown']);
+    expect(Number(pulled.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(pulled.headers.get('transfer-encoding')).toBeNull();
+    expect((await b.pull(pulled.body.cursor)).body).toMatchObject({ changes: [], more: false });
+  });
+
   it('a pupil recorded on one tablet reaches another mentor of the school, and not the tablet that sent it', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
