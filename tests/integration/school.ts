@@ -17,6 +17,7 @@ import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 
 /** An answer's body, as parsed JSON: the tests look into it field by field. */
 type Parsed = ReturnType<typeof JSON.parse>;
+type Answer = Promise<{ status: number; body: Parsed; setCookie: string | null; headers: Headers }>;
 
 export interface TestSchool {
   store: Store;
@@ -33,7 +34,7 @@ export interface TestSchool {
       method?: 'GET' | 'POST';
       cookie?: string;
     },
-  ) => Promise<{ status: number; body: Parsed; setCookie: string | null; headers: Headers }>;
+  ) => Answer;
   addMentor: (name: string, schoolId?: string) => { mentorId: string; code: string };
   enrolTablet: (mentorName: string, schoolId?: string) => Promise<Tablet>;
   schoolId: string;
@@ -55,8 +56,8 @@ export interface Tablet {
     at?: Date,
     base?: PushChange['base'],
   ) => PushChange;
-  push: (changes: PushChange[], unsent?: number) => Promise<{ status: number; body: Parsed }>;
-  pull: (cursor?: string | null, limit?: number) => Promise<{ status: number; body: Parsed }>;
+  push: (changes: PushChange[], unsent?: number) => Answer;
+  pull: (cursor?: string | null, limit?: number) => Answer;
 }
 
 export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
