@@ -7,6 +7,7 @@ import { WaymarkDB } from '../../src/data/db.ts';
 import { recordSession } from '../../src/data/sessions.ts';
 import { enrolTablet, syncNow } from '../../src/data/sync.ts';
 import { checkIn } from '../../src/data/targets.ts';
+import { encodeHlc } from '../../src/shared/hlc.ts';
 import { SESSION_KINDS } from '../../src/shared/model.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
 import { toDay } from '../../src/shared/schedule.ts';
@@ -22,24 +23,54 @@ const done = (tx: IDBTransaction) =>
     tx.onabort = () => reject(tx.error);
   });
 
-/** A plain IndexedDB database with one store per table: what a write costs with nothing of ours around it. */
-async function rawDb(fresh: boolean): Promise<IDBDatabase> {
-  if (fresh) {
-    await new Promise<void>((resolve, reject) => {
-      const deleting = indexedDB.deleteDatabase(RAW);
-      deleting.onsuccess = () => resolve();
-      deleting.onerror = () => reject(deleting.error);
-    });
-  }
-  return new Promise((resolve, reject) => {
-    const open = indexedDB.open(RAW, 1);
-    open.onupgradeneeded = () => {
-      for (const store of STORES) open.result.createObjectStore(store, { keyPath: store === 'outbox' ? 'seq' : 'id' });
-    };
+const deleteDb = (name: string) =>
+  new Promise<void>((resolve, reject) => {
+    const deleting = indexedDB.deleteDatabase(name);
+    deleting.onsuccess = () => resolve();
+    deleting.onerror = () => reject(deleting.error);
+  });
+
+const openDb = (name: string, create: (db: IDBDatabase) => void) =>
+  new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => create(open.result);
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
+
+/** A plain IndexedDB database with one store per table: what a write costs with nothing of ours around it. */
+async function rawDb(fresh: boolean): Promise<IDBDatabase> {
+  if (fresh) await deleteDb(RAW);
+  return openDb(RAW, (raw) => {
+    for (const store of STORES) raw.createObjectStore(store, { keyPath: store === 'outbox' ? 'seq' : 'id' });
+  });
 }
+
+/** A raw database shaped like the tablet's synced tables: the same stores and indexes (read from its schema), and its clock rows if asked. */
+async function rawTabletDb(withClocks: boolean): Promise<IDBDatabase> {
+  const name = `${RAW}-${withClocks ? 'as-stored' : 'indexed'}`;
+  await deleteDb(name);
+  return openDb(name, (raw) => {
+    for (const table of ['pupils', 'targets', 'checkIns', 'sessions']) {
+      const store = raw.createObjectStore(table, { keyPath: 'id' });
+      for (const index of db.table(table).schema.indexes) {
+        store.createIndex(index.name, index.keyPath as string | string[], {
+          multiEntry: Boolean(index.multi),
+          unique: Boolean(index.unique),
+        });
+      }
+    }
+    if (withClocks) raw.createObjectStore('recordClocks', { keyPath: 'key' });
+  });
+}
+
+type StoredRecord = { id: string; updatedAt: string; deviceId: string };
+
+/** A record's field clocks as the tablet keeps them: every field stamped with the record's last change. */
+const clockRow = (table: string, record: StoredRecord) => {
+  const hlc = encodeHlc({ wall: Date.parse(record.updatedAt), count: 0, node: record.deviceId });
+  return { key: `${table}:${record.id}`, clocks: Object.fromEntries(Object.keys(record).map((field) => [field, hlc])) };
+};
 
 async function rawPut(store: (typeof STORES)[number], record: unknown): Promise<number> {
   const raw = await rawDb(false);
@@ -97,20 +128,31 @@ const bench = {
     return { ms, pulled: result.pulled };
   },
 
-  /** The same records written straight into IndexedDB, a page of 1,000 per transaction: the floor for a pull. */
-  async rawBulkWrite(dataUrl: string) {
+  /**
+   * The same records written straight into IndexedDB, a page of 1,000 per transaction: the floor
+   * for a pull. `plain` (the baseline) puts each table's records in a store of its own and nothing
+   * else; `indexed` gives those stores the tablet's own indexes, from its schema; `as stored` adds
+   * a row of field clocks per record, as the tablet keeps them. The last two say what the tablet's
+   * design costs before any of its code runs.
+   */
+  async rawBulkWrite(dataUrl: string, layout: 'plain' | 'indexed' | 'as stored' = 'plain') {
     const tables = (await (await fetch(dataUrl)).json()) as Tables;
-    const raw = await rawDb(true);
+    const raw = layout === 'plain' ? await rawDb(true) : await rawTabletDb(layout === 'as stored');
     const all = (Object.keys(tables) as (keyof Tables)[]).flatMap((store) => tables[store].map((record) => ({ store, record })));
     const started = performance.now();
     for (let i = 0; i < all.length; i += 1000) {
       const page = all.slice(i, i + 1000);
-      const tx = raw.transaction([...new Set(page.map((p) => p.store))], 'readwrite');
-      for (const { store, record } of page) tx.objectStore(store).put(record);
+      const stores: string[] = [...new Set(page.map((p) => p.store))];
+      const tx = raw.transaction(layout === 'as stored' ? [...stores, 'recordClocks'] : stores, 'readwrite');
+      for (const { store, record } of page) {
+        tx.objectStore(store).put(record);
+        if (layout === 'as stored') tx.objectStore('recordClocks').put(clockRow(store, record as StoredRecord));
+      }
       await done(tx);
     }
     const ms = performance.now() - started;
     raw.close();
+    if (layout !== 'plain') await deleteDb(raw.name);
     return { ms, written: all.length };
   },
 
