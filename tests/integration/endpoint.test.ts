@@ -68,7 +68,7 @@ describe('pushing and pulling', () => {
     const pulled = await b.pull();
     expect(pulled.status).toBe(200);
     expect(pulled.body.changes.map((c: { values: { name: string } }) => c.values.name)).toEqual(['Jacob Smith', 'Leo Brown']);
-    expect(Number(pulled.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(Number(pulled.headers.get('content-length'))).toBe(pulled.bytes);
     expect(pulled.headers.get('transfer-encoding')).toBeNull();
     expect((await b.pull(pulled.body.cursor)).body).toMatchObject({ changes: [], more: false });
   });
@@ -313,6 +313,19 @@ describe.each([
     expect(school.store.lastChangeSeq()).toBe(0);
     const health = await school.request('/api/v1/health', { method: 'GET' });
     expect(health).toMatchObject({ status: 200, body: { ok: true, protocol: PROTOCOL } });
+  });
+
+  it('a push sent without its length, within the limit, is counted as it arrives and applied', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const change = a.change('pupils', p.id, 'create', p.values);
+    const body = { protocol: PROTOCOL, changes: [change], unsent: 1, deviceTime: school.clock.now.toISOString() };
+    const response = await school.request('/api/v1/push', { token: a.token, raw: JSON.stringify(body), streamed: true });
+    expect(response.status).toBe(200);
+    expect(response.body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
+    expect(school.store.lastChangeSeq()).toBe(1);
   });
 
   it.each([

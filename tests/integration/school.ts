@@ -17,7 +17,7 @@ import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 
 /** An answer's body, as parsed JSON: the tests look into it field by field. */
 type Parsed = ReturnType<typeof JSON.parse>;
-type Answer = Promise<{ status: number; body: Parsed; setCookie: string | null; headers: Headers }>;
+type Answer = Promise<{ status: number; body: Parsed; bytes: number; setCookie: string | null; headers: Headers }>;
 
 export interface TestSchool {
   store: Store;
@@ -65,11 +65,14 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
   const school = store.addSchool('Hillside Academy');
   const clock = { now: new Date('2026-11-24T15:30:00.000Z') };
   const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), now: () => clock.now });
-  // Started on the first request, so that opening a school stays one plain call.
+  // Started on the first request, so that opening a school stays one plain call. As in `npm start`,
+  // the Node server puts its own Request and Response in place of the global ones for this test
+  // file; the in-process tests pass either way.
   let server: Promise<ReturnType<typeof serve>> | undefined;
   const listening = () =>
-    (server ??= new Promise((resolve) => {
+    (server ??= new Promise((resolve, reject) => {
       const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+      started.once('error', reject);
     }));
   const send = async (path: string, init: RequestInit) => {
     if (!options.overHttp) return app.request(path, init);
@@ -90,9 +93,11 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
       body: text !== undefined && init.streamed ? new Blob([text]).stream() : text,
       ...(init.streamed ? { duplex: 'half' } : {}),
     });
+    const bytes = new Uint8Array(await response.arrayBuffer());
     return {
       status: response.status,
-      body: await response.json(),
+      body: JSON.parse(new TextDecoder().decode(bytes)),
+      bytes: bytes.byteLength,
       setCookie: response.headers.get('set-cookie'),
       headers: response.headers,
     };
@@ -142,6 +147,8 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
   const close = async () => {
     if (server) {
       const running = await server;
+      // Without this, a connection left open after a refused upload holds the close up.
+      if ('closeAllConnections' in running) running.closeAllConnections();
       await new Promise((resolve) => running.close(resolve));
     }
     store.close();
