@@ -62,14 +62,17 @@ function post(url: string, path: string, token: string, body: unknown): Promise<
       {
         method: 'POST',
         agent,
-        timeout: TIMEOUT_MS,
         headers: { 'content-type': 'application/json', 'content-length': payload.length, authorization: `Bearer ${token}` },
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
+        response.on('error', (error) => {
+          clearTimeout(deadline);
+          reject(error);
+        });
         response.on('end', () => {
+          clearTimeout(deadline);
           const bytes = Buffer.concat(chunks);
           const ms = performance.now() - started;
           if (response.statusCode === 200) resolve({ ms, bytes });
@@ -77,8 +80,12 @@ function post(url: string, path: string, token: string, body: unknown): Promise<
         });
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`${path} did not answer within ${TIMEOUT_MS / 1000} s`)));
-    request.on('error', reject);
+    // A deadline for the whole answer, not only for a silent connection.
+    const deadline = setTimeout(() => request.destroy(new Error(`${path} did not answer within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+    request.on('error', (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
     request.end(payload);
   });
 }
@@ -209,6 +216,7 @@ test('the endpoint with 50 tablets syncing at once', async () => {
       budget: { text: 'p99 < 200 ms', met: p99 < 200 },
     });
   } finally {
+    agent.destroy();
     await server.stop();
   }
 });
