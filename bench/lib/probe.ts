@@ -86,3 +86,43 @@ export async function timeInteraction(
 /** Milliseconds from the start of the navigation to the first paint that showed a landmark. */
 export const timeToLandmark = (page: Page, landmark: (typeof LANDMARKS)[number]): Promise<number> =>
   page.evaluate((l) => window.__probe.landmarks[l] as Promise<number>, landmark);
+
+/**
+ * A floor for a cold start with data, as a script run before the blank page's own: open the
+ * tablet's database and read what Today reads (the caseload, active targets, this week's check-ins,
+ * the last ten days' and today's sessions; not the last-seen look-ups), in one raw transaction,
+ * then show how many rows came back. Nothing of Waymark's code, and nothing drawn from the rows.
+ */
+export function readTodayRaw() {
+  addEventListener('DOMContentLoaded', () => {
+    const open = indexedDB.open('waymark');
+    open.onsuccess = () => {
+      const day = new Date();
+      const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+      const monday = new Date(day.getTime() - ((day.getDay() + 6) % 7) * 86_400_000);
+      const tx = open.result.transaction(['pupils', 'targets', 'checkIns', 'sessions'], 'readonly');
+      const requests = [
+        tx.objectStore('pupils').index('status').getAll('active'),
+        tx.objectStore('targets').index('status').getAll('active'),
+        tx
+          .objectStore('checkIns')
+          .index('on')
+          .getAll(IDBKeyRange.bound(dayOf(monday), dayOf(day))),
+        tx
+          .objectStore('sessions')
+          .index('occurredAt')
+          .getAll(IDBKeyRange.lowerBound(new Date(day.getTime() - 10 * 86_400_000).toISOString())),
+        tx
+          .objectStore('sessions')
+          .index('occurredAt')
+          .getAll(IDBKeyRange.lowerBound(dayOf(day))),
+      ];
+      tx.oncomplete = () => {
+        const shown = document.createElement('p');
+        shown.id = 'today-read';
+        shown.textContent = requests.map((r) => (r.result as unknown[]).length).join(', ');
+        document.body.append(shown);
+      };
+    };
+  });
+}
