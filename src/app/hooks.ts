@@ -92,8 +92,10 @@ function takeStash(key: string): { value: unknown; savedAt: string } | undefined
   }
 }
 
-export interface DraftState<T> {
+export interface DraftState<T, S = undefined> {
   value: T;
+  /** What `opened` gave when the form first opened, kept with the draft through restarts. */
+  opened: S;
   /** False until any saved draft has been read back, so nothing typed is overwritten. */
   ready: boolean;
   /** When the restored draft was saved, if the form came back from a draft. */
@@ -108,17 +110,26 @@ export interface DraftState<T> {
   discard: () => Promise<void>;
 }
 
+/** Where a draft keeps what its form opened on, beside the form's own fields. */
+const OPENED = '~opened';
+
 /**
  * Form state that survives the tablet sleeping, the app closing, a reload, an update or a crash:
  * saved as the mentor types (a quarter of a second after the last key) and at once when the page
- * is hidden.
+ * is hidden. An edit form passes `opened`, the record as the form opens on it: kept with the draft,
+ * so that a save days later still knows what the mentor started from, and changes only what they
+ * changed (not what another tablet changed meanwhile).
  */
-export function useDraft<T extends object>(key: string, initial: () => T): DraftState<T> {
+export function useDraft<T extends object, S = undefined>(key: string, initial: () => T, opened?: () => S): DraftState<T, S> {
   const [value, setValue] = useState<T>(initial);
+  const [openedOn, setOpenedOn] = useState<S>(() => opened?.() as S);
+  const start = useRef(openedOn);
   const [ready, setReady] = useState(false);
   const [restoredAt, setRestoredAt] = useState<string | undefined>();
   const [keptAt, setKeptAt] = useState<Date | undefined>();
   const latest = useRef(value);
+  /** The draft as kept: the form's fields, and what it opened on. */
+  const asKept = () => (start.current === undefined ? latest.current : { ...latest.current, [OPENED]: start.current });
   const dirty = useRef(false);
   const held = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -128,7 +139,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     if (!dirty.current || held.current) return;
     dirty.current = false;
     try {
-      await saveDraft(db, key, latest.current);
+      await saveDraft(db, key, asKept());
       localStorage.removeItem(STASH_PREFIX + key);
       setKeptAt(new Date());
     } catch (error) {
@@ -142,7 +153,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
     const stash = () => {
       if (!dirty.current || held.current) return;
       try {
-        localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: latest.current, savedAt: new Date().toISOString() }));
+        localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
       } catch {
         // Storage full or disabled: the IndexedDB draft from the last pause in typing still stands.
       }
@@ -157,7 +168,13 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
         localStorage.removeItem(STASH_PREFIX + key);
       }
       if (cancelled || !draft) return;
-      latest.current = { ...initial(), ...(draft.value as T) };
+      // A draft from before drafts kept what their form opened on starts from the record as it is now.
+      const { [OPENED]: was, ...fields } = draft.value as T & { [OPENED]?: S };
+      if (was !== undefined) {
+        start.current = was;
+        setOpenedOn(was);
+      }
+      latest.current = { ...initial(), ...(fields as T) };
       setValue(latest.current);
       setRestoredAt(draft.savedAt);
     };
@@ -185,6 +202,7 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
 
   return {
     value,
+    opened: openedOn,
     ready,
     restoredAt,
     keptAt,
@@ -213,6 +231,8 @@ export function useDraft<T extends object>(key: string, initial: () => T): Draft
       await discardDraft(db, key);
       latest.current = initial();
       setValue(latest.current);
+      start.current = opened?.() as S;
+      setOpenedOn(start.current);
       setRestoredAt(undefined);
       setKeptAt(undefined);
     },
@@ -258,6 +278,12 @@ export function useSave(draft: Pick<DraftState<object>, 'hold' | 'resume'> | und
     }
   };
   return { save, saving, error };
+}
+
+/** What an edit form opened on: the record's fields as the form shows them, and their clocks. */
+export interface Opened<T> {
+  fields: T;
+  clocks: Record<string, string>;
 }
 
 /** The fields of `current` that differ from `initial`: an edit sends only what the mentor changed. */

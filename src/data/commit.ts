@@ -23,13 +23,31 @@ export { newId };
 
 export type Change =
   | { [T in Editable]: { op: 'create'; table: T; record: NewRecord<T> } }[Editable]
-  | { [T in Editable]: { op: 'update'; table: T; id: string; patch: Partial<Omit<RecordTypes[T], Stamp | 'id'>> } }[Editable]
+  | {
+      [T in Editable]: {
+        op: 'update';
+        table: T;
+        id: string;
+        patch: Partial<Omit<RecordTypes[T], Stamp | 'id'>>;
+        /**
+         * The clock of each field as the mentor saw it (an edit form's record when it opened).
+         * A field another tablet changed since is then a conflict: the value it replaces is kept.
+         * Without it, the edit is taken as made on the record as it is now.
+         */
+        seen?: Record<string, string>;
+      };
+    }[Editable]
   | { op: 'delete'; table: Editable; id: string };
 
 export interface CommitOptions {
   /** A draft to remove in the same transaction, so a saved form never comes back as a draft. */
   clearDraft?: string;
   now?: Date;
+}
+
+/** An edit from a form: with the clock of each field as the form showed it (see `seen` above). */
+export interface EditOptions extends CommitOptions {
+  seen?: Record<string, string>;
 }
 
 const STAMP_FIELDS = new Set<string>(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);
@@ -65,7 +83,7 @@ export async function commit(
   try {
     return await db.transaction(
       'rw',
-      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex, db.pupilSessions],
+      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex, db.pupilSessions, db.conflicts],
       async () => {
         // The plan and the tablet's identity are read side by side, and every write below is
         // issued without waiting for the one before: IndexedDB runs a transaction's requests in
@@ -89,10 +107,12 @@ export async function commit(
           op: OutboxEntry['op'],
           values: Record<string, unknown>,
           stamped: RecordClocks,
+          seen?: Record<string, string>,
         ) => {
           clock = tick(clock, Date.parse(now), device.deviceId);
           const hlc = encodeHlc(clock);
-          const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, stamped.clocks[f] ?? null])) : undefined;
+          const saw = (f: string) => (STAMP_FIELDS.has(f) ? undefined : seen?.[f]) ?? stamped.clocks[f] ?? null;
+          const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, saw(f)])) : undefined;
           for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
           if (op === 'delete') stamped.deleted = hlc;
           write(db.recordClocks.put(stamped));
@@ -110,6 +130,7 @@ export async function commit(
               ...(base ? { base } : {}),
             }),
           );
+          return hlc;
         };
         const fresh = (table: SyncedTable, id: string): RecordClocks => ({ key: `${table}:${id}`, clocks: {} });
 
@@ -144,7 +165,19 @@ export async function commit(
           if (change.table === 'sessions') write(indexSessions(db, [{ session: next as Session, before: existing as Session }]));
           // Who wrote it travels with every change, so every copy says who last changed the record.
           const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
-          queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id));
+          const before = { ...stamped?.clocks };
+          const seen = change.op === 'update' ? change.seen : undefined;
+          const hlc = queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id), seen);
+          // A field changed on another tablet after the mentor's form opened: the mentor's value
+          // wins (it is the later edit), and the one it replaces is kept as a conflict, as a pull
+          // would keep it, never dropped unseen.
+          for (const field of changed) {
+            const was = before[field];
+            if (STAMP_FIELDS.has(field) || seen?.[field] === undefined || was === undefined || seen[field] === was) continue;
+            write(
+              db.conflicts.add({ table: change.table, recordId: change.id, field, value: existing[field] ?? null, hlc: was, lostTo: hlc }),
+            );
+          }
           if (change.op === 'update') {
             const revision = validate('revisions', {
               id: newId(),

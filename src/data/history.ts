@@ -1,5 +1,24 @@
-import type { Revision } from '../shared/model.ts';
+import type { Revision, SyncedTable } from '../shared/model.ts';
 import type { Conflict, WaymarkDB } from './db.ts';
+
+/** A record as an edit form opens on it: its fields, and the clock of each (see `seen` in commit.ts). */
+export interface Editing<T> {
+  record: T;
+  clocks: Record<string, string>;
+}
+
+/** The record `get` finds, with its field clocks, read together; null when there is none. */
+export async function forEditing<T>(
+  db: WaymarkDB,
+  table: SyncedTable,
+  id: string,
+  get: (db: WaymarkDB, id: string) => Promise<T | undefined>,
+): Promise<Editing<T> | null> {
+  return db.transaction('r', [db.table(table), db.recordClocks], async () => {
+    const [record, stamped] = await Promise.all([get(db, id), db.recordClocks.get(`${table}:${id}`)]);
+    return record ? { record, clocks: stamped?.clocks ?? {} } : null;
+  });
+}
 
 /** What a record said before each edit, newest edit first. */
 export async function historyOf(db: WaymarkDB, recordId: string): Promise<Revision[]> {

@@ -3,7 +3,7 @@
  * they never touch Dexie or IndexedDB themselves.
  */
 export { liveQuery as live } from 'dexie';
-export type { CommitOptions } from './commit.ts';
+export type { CommitOptions, EditOptions } from './commit.ts';
 export * from './concerns.ts';
 export { type Device, type OutboxEntry, WaymarkDB } from './db.ts';
 export * from './drafts.ts';

@@ -1,6 +1,6 @@
 /** The caseload: pupils a mentor supports, and closing or reopening their support. */
 import { type CLOSE_REASONS, displayName, type OUTCOMES, type Pupil } from '../shared/model.ts';
-import type { CommitOptions, NewRecord } from './commit.ts';
+import type { CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { commit } from './write-path.ts';
 
@@ -12,8 +12,8 @@ export async function addPupil(db: WaymarkDB, input: PupilInput, options?: Commi
   return id as string;
 }
 
-export async function editPupil(db: WaymarkDB, id: string, patch: PupilEdit, options?: CommitOptions): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'pupils', id, patch }], options);
+export async function editPupil(db: WaymarkDB, id: string, patch: PupilEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'pupils', id, patch, seen }], options);
 }
 
 export interface Closure {

@@ -1,7 +1,7 @@
 /** Sessions and their notes: written once, edited with history kept, withdrawn but never erased. */
 import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
-import type { Change, CommitOptions, NewRecord } from './commit.ts';
+import type { Change, CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { pupilSessionRange } from './pupil-sessions.ts';
 import { SaveError } from './save-error.ts';
@@ -43,12 +43,12 @@ async function stillOpen(db: WaymarkDB, id: string): Promise<void> {
 }
 
 /** Edits a session or its note; what it said before is kept in its history. */
-export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, options?: CommitOptions): Promise<void> {
+export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
   await commit(
     db,
     async () => {
       await stillOpen(db, id);
-      return [{ op: 'update', table: 'sessions', id, patch }];
+      return [{ op: 'update', table: 'sessions', id, patch, seen }];
     },
     options,
   );

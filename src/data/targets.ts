@@ -1,7 +1,7 @@
 /** Targets: small, regular goals for one pupil, and their check-ins. */
 import type { CheckIn, CheckInResult, Target } from '../shared/model.ts';
 import type { Day } from '../shared/schedule.ts';
-import type { Change, CommitOptions, NewRecord } from './commit.ts';
+import type { Change, CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { SaveError } from './save-error.ts';
 import { commit } from './write-path.ts';
@@ -15,8 +15,8 @@ export async function setTarget(db: WaymarkDB, input: TargetInput, options?: Com
 }
 
 /** Rewords or reschedules a target; the earlier wording is kept as a revision. */
-export async function reviseTarget(db: WaymarkDB, id: string, patch: TargetEdit, options?: CommitOptions): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'targets', id, patch }], options);
+export async function reviseTarget(db: WaymarkDB, id: string, patch: TargetEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'targets', id, patch, seen }], options);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { expect, launchTablet, test } from './fixtures.ts';
 import { waitForOfflineReady } from './pages/app-shell.ts';
+import { SessionPage } from './pages/session-page.ts';
 import { type SchoolServer, startSchoolServer } from './school-server.ts';
 
 let school: SchoolServer;
@@ -142,5 +143,88 @@ test('linking to an address other than the one Waymark was opened from says so, 
     await expect(form.getByText(/^Linked to /)).toBeVisible();
   } finally {
     await tablet.close();
+  }
+});
+
+test('a note edited on one tablet while another mentor changes it keeps their change; the same field changed on both keeps both versions', async () => {
+  test.setTimeout(60_000);
+  const samCode = school.admin('add-mentor', 'Sam Okafor').at(-1) ?? '';
+  const alexCode = school.admin('add-mentor', 'Alex Reid').at(-1) ?? '';
+  const sam = await launchTablet(school.url);
+  const alex = await launchTablet(school.url);
+  try {
+    /** Syncs from Settings, and waits until it is done. */
+    const synced = async (tablet: typeof sam) => {
+      await tablet.settings.syncNow();
+      await expect(tablet.settings.syncStatus).toContainText(/Synced/);
+    };
+    await sam.today.open();
+    await alex.today.open();
+    await sam.settings.linkToSchool(samCode, 'Sam’s iPad');
+    await alex.settings.linkToSchool(alexCode, 'Alex’s iPad');
+    await sam.caseload.addPupil({ name: 'Leo Grant', yearGroup: 'Year 8', form: '8C' });
+    await sam.sessionForm.record({ kind: 'One-to-one', pupils: ['Leo'], note: 'Leo talked about football.' });
+    await synced(sam);
+    await synced(alex);
+
+    // Alex opens the note to edit it. Meanwhile Sam flags it as a concern, and it reaches Alex's
+    // tablet while the form is still open (the tablet syncs as it comes back online).
+    // Asked again if a sync was already running when first asked (that one is not repeated).
+    const arrivesAtAlex = () =>
+      expect(async () => {
+        await alex.page.evaluate(() => window.dispatchEvent(new Event('online')));
+        await expect(alexNote.changedElsewhere).toBeVisible({ timeout: 2_000 });
+      }).toPass({ timeout: 20_000 });
+    const alexNote = new SessionPage(alex.page);
+    await alex.caseload.openPupil('Leo');
+    await alex.pupilPage.openSession('football');
+    await alexNote.startEditing();
+    await alex.sessionForm.note.fill('Leo talked about football and Saturday’s match.');
+    await alex.sessionForm.waitForDraftKept();
+    const samNote = new SessionPage(sam.page);
+    await sam.caseload.openPupil('Leo');
+    await sam.pupilPage.openSession('football');
+    await samNote.startEditing();
+    await samNote.saveEdit({ concern: true });
+    await synced(sam);
+    await arrivesAtAlex();
+
+    // Alex's tablet restarts before the note is finished: the draft still knows what the form
+    // opened on. Alex saves: the concern Sam raised stays, here and on Sam's tablet.
+    await alex.page.reload();
+    await expect(alex.sessionForm.restoredNotice).toBeVisible();
+    await expect(alexNote.changedElsewhere).toBeVisible();
+    await expect(alex.sessionForm.note).toHaveValue('Leo talked about football and Saturday’s match.');
+    await alexNote.saveEdit({});
+    await expect(alexNote.note).toHaveText('Leo talked about football and Saturday’s match.');
+    await expect(alexNote.concernBadge).toBeVisible();
+    await synced(alex);
+    await synced(sam);
+    await sam.caseload.openPupil('Leo');
+    await sam.pupilPage.openSession('football');
+    await expect(samNote.note).toHaveText('Leo talked about football and Saturday’s match.');
+    await expect(samNote.concernBadge).toBeVisible();
+
+    // Both change the note itself, Alex from a form opened before Sam's change arrived: Alex's
+    // later save wins, and Sam's version is kept with the note on both tablets.
+    await alex.caseload.openPupil('Leo');
+    await alex.pupilPage.openSession('match');
+    await alexNote.startEditing();
+    await samNote.startEditing();
+    await samNote.saveEdit({ note: 'Sam’s version: Leo is worried about the match.' });
+    await synced(sam);
+    await arrivesAtAlex();
+    await alexNote.saveEdit({ note: 'Alex’s version: Leo is looking forward to the match.' });
+    await expect(alexNote.note).toHaveText('Alex’s version: Leo is looking forward to the match.');
+    await expect(alexNote.conflicts).toContainText('Sam’s version: Leo is worried about the match.');
+    await synced(alex);
+    await synced(sam);
+    await sam.caseload.openPupil('Leo');
+    await sam.pupilPage.openSession('match');
+    await expect(samNote.note).toHaveText('Alex’s version: Leo is looking forward to the match.');
+    await expect(samNote.conflicts).toContainText('Sam’s version: Leo is worried about the match.');
+  } finally {
+    await sam.close();
+    await alex.close();
   }
 });

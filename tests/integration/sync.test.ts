@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concerns } from '../../src/data/concerns.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
+import { forEditing } from '../../src/data/history.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
@@ -54,6 +55,37 @@ describe('two tablets and the school', () => {
     const keptOn = async (db: WaymarkDB) => (await db.conflicts.where('recordId').equals(id).toArray()).map((c) => [c.field, c.value]);
     expect([...(await keptOn(a.db)), ...(await keptOn(b.db))]).toContainEqual(['form', '9S']);
   });
+
+  it.each([
+    ['another field', { whatHelps: 'Music helps' }, []],
+    ['the same field', { form: '9S' }, [['form', '9T']]],
+  ] as const)(
+    'an edit form opened before a synced change, then saved: it changes only %s, and a value it replaces unseen is kept',
+    async (_, patch, kept) => {
+      const s = school();
+      const a = await s.tablet('Sam Patel');
+      const b = await s.tablet('Alex Jones');
+      const id = await addPupil(a.db, pupil());
+      await a.sync();
+      await b.sync();
+      // A opens the edit form; B changes the form group, and it reaches A before A saves.
+      const opened = await forEditing(a.db, 'pupils', id, getPupil);
+      await editPupil(b.db, id, { form: '9T' });
+      await b.sync();
+      await a.sync();
+      await editPupil(a.db, id, patch, { seen: opened?.clocks });
+      await a.sync();
+      await b.sync();
+
+      const expected = { ...visible(opened?.record as never), form: '9T', ...patch };
+      expect(visible(await getPupil(a.db, id))).toEqual(expected);
+      expect(visible(await getPupil(b.db, id))).toEqual(expected);
+      const keptOn = async (db: WaymarkDB) => (await db.conflicts.where('recordId').equals(id).toArray()).map((c) => [c.field, c.value]);
+      // Kept on the tablet that replaced it, and on the one whose value it was.
+      expect(await keptOn(a.db)).toEqual(kept);
+      expect(await keptOn(b.db)).toEqual(kept);
+    },
+  );
 
   it('a pupil removed on one tablet while edited on another stays removed, and the later edit is kept', async () => {
     const s = school();

@@ -42,8 +42,8 @@ export function ConflictList({ conflicts }: { conflicts: readonly Conflict[] }) 
         {visible.map((c) => (
           <li key={c.id}>
             {FIELD_NAMES[c.field] ?? c.field}: {shown(c.value)}, written{' '}
-            {relativeMoment(new Date(decodeHlc(c.hlc).wall).toISOString(), now)}, was replaced by a change made at the same time on another
-            tablet.
+            {relativeMoment(new Date(decodeHlc(c.hlc).wall).toISOString(), now)}, was replaced by an edit made at the same time, without
+            seeing it.
           </li>
         ))}
       </ul>

@@ -191,6 +191,20 @@ export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; on
 }
 
 /**
+ * Shown on an edit form when the record changed on another tablet (arriving by sync) after the
+ * form opened. The form still shows what it opened on; saving changes only what the mentor changed.
+ */
+export function ChangedElsewhere({ changed }: { changed: boolean }) {
+  if (!changed) return null;
+  return (
+    <div class="notice" role="status">
+      This was changed on another tablet since you opened it. Saving keeps those changes, except where you changed the same thing: the value
+      you replace is kept in its history.
+    </div>
+  );
+}
+
+/**
  * A quiet line saying the typing is safe on the tablet, even before the form is saved. Not a live
  * region: announcing it at every pause in typing would drown a screen reader.
  */

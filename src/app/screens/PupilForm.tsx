@@ -1,10 +1,20 @@
 import { useLocation } from 'preact-iso';
-import { addPupil, editPupil, getPupil, type PupilInput } from '../../data/index.ts';
+import { addPupil, editPupil, forEditing, getPupil, type PupilInput } from '../../data/index.ts';
 import { CONSENT, type Contact, type Pupil, REFERRAL_REASONS, YEAR_GROUPS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
-import { Checkboxes, Choice, DraftKept, DraftNotice, SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
+import {
+  ChangedElsewhere,
+  Checkboxes,
+  Choice,
+  DraftKept,
+  DraftNotice,
+  SaveProblem,
+  Select,
+  TextArea,
+  TextField,
+} from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const blank = (): PupilInput => ({
@@ -26,20 +36,25 @@ const EDITABLE = Object.keys(blank()) as (keyof PupilInput)[];
 const editable = (p: Pupil): PupilInput => Object.fromEntries(EDITABLE.map((k) => [k, p[k]])) as unknown as PupilInput;
 
 export function PupilForm({ id }: { id?: string }) {
-  const pupil = useLive(async () => (id ? ((await getPupil(db, id)) ?? null) : null), [id]);
+  const pupil = useLive(async () => (id ? await forEditing(db, 'pupils', id, getPupil) : null), [id]);
   if (id && pupil === undefined) return <Loading />;
   if (id && pupil === null) return <Missing what="Pupil" back="/pupils" backLabel="Back to the caseload" />;
-  return <PupilFormFields key={id ?? 'new'} id={id} initial={pupil ? editable(pupil) : blank()} />;
+  return <PupilFormFields key={id ?? 'new'} id={id} initial={pupil ? editable(pupil.record) : blank()} clocks={pupil?.clocks} />;
 }
 
-function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) {
+function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilInput; clocks?: Record<string, string> }) {
   const { route } = useLocation();
   const key = id ? `pupil:edit:${id}` : 'pupil:new';
-  const draft = useDraft(key, () => initial);
+  const draft = useDraft<PupilInput, Opened<PupilInput> | undefined>(
+    key,
+    () => initial,
+    () => (clocks ? { fields: initial, clocks } : undefined),
+  );
   const f = draft.value;
   const set = draft.update;
   const { save, saving, error } = useSave(draft, async () => {
-    if (id) await editPupil(db, id, changedFields(initial, f), { clearDraft: key });
+    // Only what the mentor changed from what the form opened on: not what another tablet changed since.
+    if (id) await editPupil(db, id, changedFields(draft.opened?.fields ?? initial, f), { clearDraft: key, seen: draft.opened?.clocks });
     route(`/pupils/${id ?? (await addPupil(db, f, { clearDraft: key }))}`);
   });
   useTitle(id ? `Edit ${initial.name}` : 'Add a pupil');
@@ -52,6 +67,9 @@ function PupilFormFields({ id, initial }: { id?: string; initial: PupilInput }) 
     <main id="main" class="screen narrow">
       <h1>{id ? `Edit ${initial.name}` : 'Add a pupil'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <ChangedElsewhere
+        changed={Boolean(draft.opened) && Object.keys(changedFields(draft.opened?.fields ?? initial, initial)).length > 0}
+      />
       <form onSubmit={save}>
         <div class="row">
           <TextField label="Full name" value={f.name} onInput={(name) => set({ name })} required name="name" autoComplete="off" />

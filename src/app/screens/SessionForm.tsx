@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { activeTargets, allPupils, editSession, getSession, type ReviewedTarget, recordSession } from '../../data/index.ts';
+import { activeTargets, allPupils, editSession, forEditing, getSession, type ReviewedTarget, recordSession } from '../../data/index.ts';
 import { clock } from '../../shared/dates.ts';
 import {
   CHECK_IN_RESULTS,
@@ -15,9 +15,9 @@ import {
 import { toDay } from '../../shared/schedule.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
-import { Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
+import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 interface SessionFields {
@@ -49,11 +49,11 @@ const fieldsOf = (s: Session): SessionFields => ({
 /** Record a session (`/sessions/new`, optionally `?pupil=`) or edit one (`/sessions/:sessionId/edit`). */
 export function SessionForm({ sessionId }: { sessionId?: string }) {
   const { query } = useLocation();
-  const existing = useLive(async () => (sessionId ? ((await getSession(db, sessionId)) ?? null) : null), [sessionId]);
+  const existing = useLive(async () => (sessionId ? await forEditing(db, 'sessions', sessionId, getSession) : null), [sessionId]);
   if (sessionId && existing === undefined) return <Loading />;
   if (sessionId && !existing) return <Missing what="Session" back="/" backLabel="Back to Today" />;
   const initial: SessionFields = existing
-    ? fieldsOf(existing)
+    ? fieldsOf(existing.record)
     : {
         kind: 'one-to-one',
         when: localInput(new Date().toISOString()),
@@ -66,7 +66,7 @@ export function SessionForm({ sessionId }: { sessionId?: string }) {
       };
   // A note started from a pupil's page has its own draft, so it never picks up a draft about someone else.
   const key = sessionId ? `session:edit:${sessionId}` : query.pupil ? `session:new:${query.pupil}` : 'session:new';
-  return <SessionFormFields key={key} draftKey={key} sessionId={sessionId} initial={initial} />;
+  return <SessionFormFields key={key} draftKey={key} sessionId={sessionId} initial={initial} clocks={existing?.clocks} />;
 }
 
 /** The session record a form describes; throws in words if the time cannot be read. */
@@ -84,9 +84,24 @@ function sessionOf(f: SessionFields) {
   };
 }
 
-function SessionFormFields({ draftKey: key, sessionId, initial }: { draftKey: string; sessionId?: string; initial: SessionFields }) {
+function SessionFormFields({
+  draftKey: key,
+  sessionId,
+  initial,
+  clocks,
+}: {
+  draftKey: string;
+  sessionId?: string;
+  /** The record as it is now (it moves on when a sync changes it), or a new note's starting point. */
+  initial: SessionFields;
+  clocks?: Record<string, string>;
+}) {
   const { route } = useLocation();
-  const draft = useDraft<SessionFields>(key, () => initial);
+  const draft = useDraft<SessionFields, Opened<SessionFields> | undefined>(
+    key,
+    () => initial,
+    () => (clocks ? { fields: initial, clocks } : undefined),
+  );
   const [find, setFind] = useState('');
   const pupils = useLive(() => allPupils(db), []);
   const targets = useLive(() => activeTargets(db), []);
@@ -105,7 +120,9 @@ function SessionFormFields({ draftKey: key, sessionId, initial }: { draftKey: st
 
   const { save, saving, error } = useSave(draft, async () => {
     if (sessionId) {
-      await editSession(db, sessionId, changedFields(sessionOf(initial), sessionOf(f)), { clearDraft: key });
+      // Only what the mentor changed from what the form opened on: not what another tablet changed since.
+      const opened = draft.opened?.fields ?? initial;
+      await editSession(db, sessionId, changedFields(sessionOf(opened), sessionOf(f)), { clearDraft: key, seen: draft.opened?.clocks });
       route(`/sessions/${sessionId}`);
       return;
     }
@@ -123,6 +140,9 @@ function SessionFormFields({ draftKey: key, sessionId, initial }: { draftKey: st
     <main id="main" class="screen narrow">
       <h1>{sessionId ? 'Edit session' : 'New session note'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <ChangedElsewhere
+        changed={Boolean(draft.opened) && Object.keys(changedFields(draft.opened?.fields ?? initial, initial)).length > 0}
+      />
       <form onSubmit={save} class="session-form">
         <Choice
           legend="Kind of session"

@@ -1,10 +1,10 @@
 import { useLocation } from 'preact-iso';
-import { endTarget, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
+import { endTarget, forEditing, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
 import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
-import { Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
+import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
@@ -79,23 +79,48 @@ export const targetInput = (pupilId: string, f: TargetFields): TargetInput => ({
 
 /** Set a new target (`/pupils/:id/targets/new`) or reword one (`/targets/:targetId/edit`). */
 export function TargetForm({ id, targetId }: { id?: string; targetId?: string }) {
-  const existing = useLive(async () => (targetId ? ((await getTarget(db, targetId)) ?? null) : null), [targetId]);
+  const existing = useLive(async () => (targetId ? await forEditing(db, 'targets', targetId, getTarget) : null), [targetId]);
   if (targetId && existing === undefined) return <Loading />;
   if (targetId && !existing) return <TargetMissing />;
-  const initial = existing ? { ...existing, reviewOn: existing.reviewOn ?? '' } : blankTarget();
-  return <TargetFormFields key={targetId ?? id} pupilId={existing?.pupilId ?? (id as string)} targetId={targetId} initial={initial} />;
+  const target = existing?.record;
+  const initial = target ? { ...target, reviewOn: target.reviewOn ?? '' } : blankTarget();
+  return (
+    <TargetFormFields
+      key={targetId ?? id}
+      pupilId={target?.pupilId ?? (id as string)}
+      targetId={targetId}
+      initial={initial}
+      clocks={existing?.clocks}
+    />
+  );
 }
 
 const TargetMissing = () => <Missing what="Target" back="/pupils" backLabel="Back to the caseload" />;
 
-function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; targetId?: string; initial: TargetFields }) {
+function TargetFormFields({
+  pupilId,
+  targetId,
+  initial,
+  clocks,
+}: {
+  pupilId: string;
+  targetId?: string;
+  initial: TargetFields;
+  clocks?: Record<string, string>;
+}) {
   const { route } = useLocation();
   const pupil = useLive(() => getPupil(db, pupilId), [pupilId]);
   const key = targetId ? `target:edit:${targetId}` : `target:new:${pupilId}`;
-  const draft = useDraft<TargetFields>(key, () => initial);
+  const draft = useDraft<TargetFields, Opened<TargetFields> | undefined>(
+    key,
+    () => initial,
+    () => (clocks ? { fields: initial, clocks } : undefined),
+  );
+  const opened = targetInput(pupilId, draft.opened?.fields ?? initial);
   const { save, saving, error } = useSave(draft, async () => {
     const input = targetInput(pupilId, draft.value);
-    if (targetId) await reviseTarget(db, targetId, changedFields(targetInput(pupilId, initial), input), { clearDraft: key });
+    // Only what the mentor changed from what the form opened on: not what another tablet changed since.
+    if (targetId) await reviseTarget(db, targetId, changedFields(opened, input), { clearDraft: key, seen: draft.opened?.clocks });
     else await setTarget(db, input, { clearDraft: key });
     route(`/pupils/${pupilId}`);
   });
@@ -108,6 +133,7 @@ function TargetFormFields({ pupilId, targetId, initial }: { pupilId: string; tar
       <h1>{title}</h1>
       {targetId && <p class="hint">The earlier wording is kept in the target’s history.</p>}
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
+      <ChangedElsewhere changed={Boolean(draft.opened) && Object.keys(changedFields(opened, targetInput(pupilId, initial))).length > 0} />
       <form onSubmit={save}>
         <TargetFieldset f={draft.value} set={draft.update} />
         <DraftKept at={draft.keptAt} />

@@ -51,16 +51,36 @@ export class SessionPage {
     return box.getByRole('listitem');
   }
 
-  /** Edit → change the note → Save changes; lands back on this page. */
-  async changeNote(note: string) {
+  /** Edit: opens the form on this session, ready to use. */
+  async startEditing() {
     await this.editButton.click();
     await this.page.getByRole('heading', { level: 1, name: 'Edit session' }).waitFor();
-    const save = this.main.getByRole('button', { name: 'Save changes' });
     // The form waits for any saved draft before it can be used.
-    await expect(save).toBeEnabled();
-    await this.main.getByLabel('Note').fill(note);
-    await save.click();
+    await expect(this.main.getByRole('button', { name: 'Save changes' })).toBeEnabled();
+  }
+
+  /** On the open edit form: changes the note and the concern flag as given → Save changes; lands back on this page. */
+  async saveEdit(change: { note?: string; concern?: boolean }) {
+    if (change.note !== undefined) await this.main.getByLabel('Note').fill(change.note);
+    if (change.concern !== undefined) await this.main.getByRole('checkbox', { name: /Safeguarding concern/ }).setChecked(change.concern);
+    await this.main.getByRole('button', { name: 'Save changes' }).click();
     await this.page.getByRole('heading', { level: 1, name: 'Edit session' }).waitFor({ state: 'detached' });
+  }
+
+  /** Edit → change the note → Save changes; lands back on this page. */
+  async changeNote(note: string) {
+    await this.startEditing();
+    await this.saveEdit({ note });
+  }
+
+  /** On the open edit form: the notice that the session changed on another tablet since the form opened. */
+  get changedElsewhere(): Locator {
+    return this.main.getByRole('status').filter({ hasText: 'changed on another tablet since you opened it' });
+  }
+
+  /** "Changed on two tablets at once": the versions that lost, kept with the session. */
+  get conflicts(): Locator {
+    return this.main.locator('details').filter({ hasText: /^Changed on two tablets at once/ });
   }
 
   /** Withdraw… → give the reason → Withdraw note. */
