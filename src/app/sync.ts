@@ -39,8 +39,20 @@ async function syncWhenOnline(): Promise<void> {
 
 let retry: ReturnType<typeof setTimeout> | undefined;
 
-/** Syncs now if the tablet is online and enrolled; otherwise as soon as it can. */
+/**
+ * Syncs now if the tablet is online and enrolled; otherwise as soon as it can. Never rejects: it is
+ * asked for by timers and events that nobody awaits, and a sync that cannot run (the browser wiped
+ * or closed the database meanwhile, which notebook.ts handles) must not become an uncaught error.
+ */
 export async function requestSync(): Promise<void> {
+  try {
+    await syncHere();
+  } catch (error) {
+    console.error('Waymark: a sync could not run', error);
+  }
+}
+
+async function syncHere(): Promise<void> {
   const state = await syncState(db);
   if (!state.token || (state.problem && NEEDS_MENTOR.has(state.problem.code))) return;
   if (!navigator.onLine) return syncWhenOnline();
