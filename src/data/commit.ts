@@ -6,6 +6,7 @@
  */
 import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
+import { mergeChange, type SyncedState } from '../shared/merge.ts';
 import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { validate } from '../shared/validation.ts';
 import type { Device, OutboxEntry, RecordClocks, WaymarkDB } from './db.ts';
@@ -130,7 +131,7 @@ export async function commit(
               ...(base ? { base } : {}),
             }),
           );
-          return hlc;
+          return { hlc, base };
         };
         const fresh = (table: SyncedTable, id: string): RecordClocks => ({ key: `${table}:${id}`, clocks: {} });
 
@@ -165,20 +166,17 @@ export async function commit(
           if (change.table === 'sessions') write(indexSessions(db, [{ session: next as Session, before: existing as Session }]));
           // Who wrote it travels with every change, so every copy says who last changed the record.
           const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
-          const before = { ...stamped?.clocks };
+          // As it stood, for the merge below: queueing stamps the clocks.
+          const before: SyncedState = { fields: existing, clocks: { ...stamped?.clocks } };
           const seen = change.op === 'update' ? change.seen : undefined;
-          const hlc = queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id), seen);
-          // A field changed on another tablet after the mentor's form opened: the mentor's value
-          // wins (it is the later edit), and the one it replaces is kept as a conflict, as a pull
-          // would keep it, never dropped unseen.
-          for (const field of changed) {
-            const was = before[field];
-            if (STAMP_FIELDS.has(field) || seen?.[field] === undefined || was === undefined || seen[field] === was) continue;
-            write(
-              db.conflicts.add({ table: change.table, recordId: change.id, field, value: existing[field] ?? null, hlc: was, lostTo: hlc }),
-            );
-          }
+          const { hlc, base } = queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id), seen);
           if (change.op === 'update') {
+            // A field another tablet changed after the mentor's form opened is a conflict by the
+            // same rules a pull merges with: the mentor's later value wins, and the one it
+            // replaces is kept, never dropped unseen.
+            for (const lost of mergeChange(before, { op: 'update', values, hlc, base }).lost) {
+              write(db.conflicts.add({ table: change.table, recordId: change.id, ...lost }));
+            }
             const revision = validate('revisions', {
               id: newId(),
               table: change.table,
