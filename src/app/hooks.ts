@@ -92,10 +92,16 @@ function takeStash(key: string): { value: unknown; savedAt: string } | undefined
   }
 }
 
-export interface DraftState<T, S = undefined> {
+/** What an edit form opened on: the record's fields as the form shows them, and their clocks. */
+export interface Opened<T> {
+  fields: T;
+  clocks: Record<string, string>;
+}
+
+export interface DraftState<T> {
   value: T;
-  /** What `opened` gave when the form first opened, kept with the draft through restarts. */
-  opened: S;
+  /** An edit form's record as the form first opened on it, kept with the draft through restarts. */
+  opened: Opened<T> | undefined;
   /** False until any saved draft has been read back, so nothing typed is overwritten. */
   ready: boolean;
   /** When the restored draft was saved, if the form came back from a draft. */
@@ -116,14 +122,15 @@ const OPENED = '~opened';
 /**
  * Form state that survives the tablet sleeping, the app closing, a reload, an update or a crash:
  * saved as the mentor types (a quarter of a second after the last key) and at once when the page
- * is hidden. An edit form passes `opened`, the record as the form opens on it: kept with the draft,
- * so that a save days later still knows what the mentor started from, and changes only what they
- * changed (not what another tablet changed meanwhile).
+ * is hidden. An edit form passes its record's field `clocks`: the record as the form opens on it is
+ * kept with the draft, so that a save days later still knows what the mentor started from, and
+ * changes only what they changed (not what another tablet changed meanwhile).
  */
-export function useDraft<T extends object, S = undefined>(key: string, initial: () => T, opened?: () => S): DraftState<T, S> {
+export function useDraft<T extends object>(key: string, initial: () => T, clocks?: Record<string, string>): DraftState<T> {
+  const openNow = () => (clocks ? { fields: initial(), clocks } : undefined);
   const [value, setValue] = useState<T>(initial);
-  const [openedOn, setOpenedOn] = useState<S>(() => opened?.() as S);
-  const start = useRef(openedOn);
+  const [opened, setOpened] = useState(openNow);
+  const start = useRef(opened);
   const [ready, setReady] = useState(false);
   const [restoredAt, setRestoredAt] = useState<string | undefined>();
   const [keptAt, setKeptAt] = useState<Date | undefined>();
@@ -169,10 +176,10 @@ export function useDraft<T extends object, S = undefined>(key: string, initial: 
       }
       if (cancelled || !draft) return;
       // A draft from before drafts kept what their form opened on starts from the record as it is now.
-      const { [OPENED]: was, ...fields } = draft.value as T & { [OPENED]?: S };
+      const { [OPENED]: was, ...fields } = draft.value as T & { [OPENED]?: Opened<T> };
       if (was !== undefined) {
         start.current = was;
-        setOpenedOn(was);
+        setOpened(was);
       }
       latest.current = { ...initial(), ...(fields as T) };
       setValue(latest.current);
@@ -202,7 +209,7 @@ export function useDraft<T extends object, S = undefined>(key: string, initial: 
 
   return {
     value,
-    opened: openedOn,
+    opened,
     ready,
     restoredAt,
     keptAt,
@@ -231,8 +238,8 @@ export function useDraft<T extends object, S = undefined>(key: string, initial: 
       await discardDraft(db, key);
       latest.current = initial();
       setValue(latest.current);
-      start.current = opened?.() as S;
-      setOpenedOn(start.current);
+      start.current = openNow();
+      setOpened(start.current);
       setRestoredAt(undefined);
       setKeptAt(undefined);
     },
@@ -278,12 +285,6 @@ export function useSave(draft: Pick<DraftState<object>, 'hold' | 'resume'> | und
     }
   };
   return { save, saving, error };
-}
-
-/** What an edit form opened on: the record's fields as the form shows them, and their clocks. */
-export interface Opened<T> {
-  fields: T;
-  clocks: Record<string, string>;
 }
 
 /** The fields of `current` that differ from `initial`: an edit sends only what the mentor changed. */

@@ -1,6 +1,7 @@
 /** Labelled form controls: every control has a visible label, and errors are read out. */
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
+import { changedFields } from '../hooks.ts';
 
 interface FieldProps {
   label: string;
@@ -194,8 +195,8 @@ export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; on
  * Shown on an edit form when the record changed on another tablet (arriving by sync) after the
  * form opened. The form still shows what it opened on; saving changes only what the mentor changed.
  */
-export function ChangedElsewhere({ changed }: { changed: boolean }) {
-  if (!changed) return null;
+export function ChangedElsewhere<T extends object>({ opened, now }: { opened: T | undefined; now: T }) {
+  if (!opened || Object.keys(changedFields(opened, now)).length === 0) return null;
   return (
     <div class="notice" role="status">
       This was changed on another tablet since you opened it. Saving keeps those changes, except where you changed the same thing: the value

@@ -14,7 +14,7 @@ import {
   TextField,
 } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const blank = (): PupilInput => ({
@@ -45,11 +45,7 @@ export function PupilForm({ id }: { id?: string }) {
 function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilInput; clocks?: Record<string, string> }) {
   const { route } = useLocation();
   const key = id ? `pupil:edit:${id}` : 'pupil:new';
-  const draft = useDraft<PupilInput, Opened<PupilInput> | undefined>(
-    key,
-    () => initial,
-    () => (clocks ? { fields: initial, clocks } : undefined),
-  );
+  const draft = useDraft(key, () => initial, clocks);
   const f = draft.value;
   const set = draft.update;
   const { save, saving, error } = useSave(draft, async () => {
@@ -67,9 +63,7 @@ function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilI
     <main id="main" class="screen narrow">
       <h1>{id ? `Edit ${initial.name}` : 'Add a pupil'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
-      <ChangedElsewhere
-        changed={Boolean(draft.opened) && Object.keys(changedFields(draft.opened?.fields ?? initial, initial)).length > 0}
-      />
+      <ChangedElsewhere opened={draft.opened?.fields} now={initial} />
       <form onSubmit={save}>
         <div class="row">
           <TextField label="Full name" value={f.name} onInput={(name) => set({ name })} required name="name" autoComplete="off" />

@@ -17,7 +17,7 @@ import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 interface SessionFields {
@@ -97,11 +97,7 @@ function SessionFormFields({
   clocks?: Record<string, string>;
 }) {
   const { route } = useLocation();
-  const draft = useDraft<SessionFields, Opened<SessionFields> | undefined>(
-    key,
-    () => initial,
-    () => (clocks ? { fields: initial, clocks } : undefined),
-  );
+  const draft = useDraft(key, () => initial, clocks);
   const [find, setFind] = useState('');
   const pupils = useLive(() => allPupils(db), []);
   const targets = useLive(() => activeTargets(db), []);
@@ -140,9 +136,7 @@ function SessionFormFields({
     <main id="main" class="screen narrow">
       <h1>{sessionId ? 'Edit session' : 'New session note'}</h1>
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
-      <ChangedElsewhere
-        changed={Boolean(draft.opened) && Object.keys(changedFields(draft.opened?.fields ?? initial, initial)).length > 0}
-      />
+      <ChangedElsewhere opened={draft.opened?.fields} now={initial} />
       <form onSubmit={save} class="session-form">
         <Choice
           legend="Kind of session"

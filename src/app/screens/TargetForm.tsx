@@ -4,7 +4,7 @@ import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/mod
 import { toDay } from '../../shared/schedule.ts';
 import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, type Opened, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
@@ -111,11 +111,7 @@ function TargetFormFields({
   const { route } = useLocation();
   const pupil = useLive(() => getPupil(db, pupilId), [pupilId]);
   const key = targetId ? `target:edit:${targetId}` : `target:new:${pupilId}`;
-  const draft = useDraft<TargetFields, Opened<TargetFields> | undefined>(
-    key,
-    () => initial,
-    () => (clocks ? { fields: initial, clocks } : undefined),
-  );
+  const draft = useDraft(key, () => initial, clocks);
   const opened = targetInput(pupilId, draft.opened?.fields ?? initial);
   const { save, saving, error } = useSave(draft, async () => {
     const input = targetInput(pupilId, draft.value);
@@ -133,7 +129,7 @@ function TargetFormFields({
       <h1>{title}</h1>
       {targetId && <p class="hint">The earlier wording is kept in the target’s history.</p>}
       <DraftNotice restoredAt={draft.restoredAt} onDiscard={draft.discard} />
-      <ChangedElsewhere changed={Boolean(draft.opened) && Object.keys(changedFields(opened, targetInput(pupilId, initial))).length > 0} />
+      <ChangedElsewhere opened={draft.opened && opened} now={targetInput(pupilId, initial)} />
       <form onSubmit={save}>
         <TargetFieldset f={draft.value} set={draft.update} />
         <DraftKept at={draft.keptAt} />
