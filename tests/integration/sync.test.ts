@@ -17,6 +17,21 @@ const school = () => inProcessSchool();
 
 const visible = (p: Awaited<ReturnType<typeof getPupil>>) => p && { name: p.name, form: p.form, whatHelps: p.whatHelps };
 
+/** Two mentors' tablets and the school, both tablets holding one pupil. */
+async function pupilOnTwoTablets() {
+  const s = school();
+  const a = await s.tablet('Sam Patel');
+  const b = await s.tablet('Alex Jones');
+  const id = await addPupil(a.db, pupil());
+  await a.sync();
+  await b.sync();
+  return { s, a, b, id };
+}
+
+/** The kept values that lost a conflict on a record, as [field, value]. */
+const keptOn = async (db: WaymarkDB, recordId: string) =>
+  (await db.conflicts.where('recordId').equals(recordId).toArray()).map((c) => [c.field, c.value]);
+
 describe('two tablets and the school', () => {
   it('a pupil added on one tablet appears on the other mentor’s after both sync', async () => {
     const s = school();
@@ -33,12 +48,7 @@ describe('two tablets and the school', () => {
     ['A syncs first', ['a', 'b', 'a', 'b']],
     ['B syncs first', ['b', 'a', 'b', 'a']],
   ] as const)('the same pupil edited on both, offline: %s, and both converge with the school, the losing value kept', async (_, order) => {
-    const s = school();
-    const a = await s.tablet('Sam Patel');
-    const b = await s.tablet('Alex Jones');
-    const id = await addPupil(a.db, pupil());
-    await a.sync();
-    await b.sync();
+    const { s, a, b, id } = await pupilOnTwoTablets();
     // Offline, both edit: the same field (form) and different fields (whatHelps, name).
     await editPupil(a.db, id, { form: '9S', whatHelps: 'Music helps' });
     await new Promise((r) => setTimeout(r, 5));
@@ -52,8 +62,7 @@ describe('two tablets and the school', () => {
     expect(onB).toEqual(onA);
     expect(visible(onServer as never)).toEqual(onA);
     // The losing form, 9S, is kept where a mentor can see it.
-    const keptOn = async (db: WaymarkDB) => (await db.conflicts.where('recordId').equals(id).toArray()).map((c) => [c.field, c.value]);
-    expect([...(await keptOn(a.db)), ...(await keptOn(b.db))]).toContainEqual(['form', '9S']);
+    expect([...(await keptOn(a.db, id)), ...(await keptOn(b.db, id))]).toContainEqual(['form', '9S']);
   });
 
   it.each([
@@ -62,12 +71,7 @@ describe('two tablets and the school', () => {
   ] as const)(
     'an edit form opened before a synced change, then saved: it changes only %s, and a value it replaces unseen is kept',
     async (_, patch, kept) => {
-      const s = school();
-      const a = await s.tablet('Sam Patel');
-      const b = await s.tablet('Alex Jones');
-      const id = await addPupil(a.db, pupil());
-      await a.sync();
-      await b.sync();
+      const { a, b, id } = await pupilOnTwoTablets();
       // A opens the edit form; B changes the form group, and it reaches A before A saves.
       const opened = await forEditing(a.db, 'pupils', id, getPupil);
       await editPupil(b.db, id, { form: '9T' });
@@ -80,20 +84,14 @@ describe('two tablets and the school', () => {
       const expected = { ...visible(opened?.record as never), form: '9T', ...patch };
       expect(visible(await getPupil(a.db, id))).toEqual(expected);
       expect(visible(await getPupil(b.db, id))).toEqual(expected);
-      const keptOn = async (db: WaymarkDB) => (await db.conflicts.where('recordId').equals(id).toArray()).map((c) => [c.field, c.value]);
       // Kept on the tablet that replaced it, and on the one whose value it was.
-      expect(await keptOn(a.db)).toEqual(kept);
-      expect(await keptOn(b.db)).toEqual(kept);
+      expect(await keptOn(a.db, id)).toEqual(kept);
+      expect(await keptOn(b.db, id)).toEqual(kept);
     },
   );
 
   it('a pupil removed on one tablet while edited on another stays removed, and the later edit is kept', async () => {
-    const s = school();
-    const a = await s.tablet('Sam Patel');
-    const b = await s.tablet('Alex Jones');
-    const id = await addPupil(a.db, pupil());
-    await a.sync();
-    await b.sync();
+    const { a, b, id } = await pupilOnTwoTablets();
     await removePupil(a.db, id);
     await new Promise((r) => setTimeout(r, 5));
     await editPupil(b.db, id, { whatHelps: 'Written after the removal' });
@@ -200,12 +198,7 @@ describe('nothing is lost when the network or the server fails', () => {
 
 describe('storing pulled pages', () => {
   it('applying the same page twice changes nothing the second time', async () => {
-    const s = school();
-    const a = await s.tablet('Sam Patel');
-    const b = await s.tablet('Alex Jones');
-    const id = await addPupil(a.db, pupil());
-    await a.sync();
-    await b.sync();
+    const { b, id } = await pupilOnTwoTablets();
     const before = await b.db.pupils.get(id);
     const change = {
       table: 'pupils' as const,
