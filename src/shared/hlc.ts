@@ -47,3 +47,6 @@ const bump = (wall: number, count: number, node: string): Hlc =>
 
 /** Negative, zero or positive, as `a` is before, the same as, or after `b`. Encoded readings compare as text. */
 export const compareHlc = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** When a clock reading says its change was made, as a UTC moment like `2026-11-24T13:52:00.000Z`. */
+export const momentOf = (reading: string): string => new Date(decodeHlc(reading).wall).toISOString();

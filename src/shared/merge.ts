@@ -11,7 +11,9 @@
  * - A delete wins over edits made before it. An edit made after a delete does not undelete the
  *   record: it is kept, and the record is flagged (`editedAfterDelete`) for a mentor to decide.
  */
+import { isShownField, sameValue } from './fields.ts';
 import { compareHlc } from './hlc.ts';
+import type { SyncedTable } from './model.ts';
 
 export interface SyncedState {
   fields: Record<string, unknown>;
@@ -32,6 +34,7 @@ export interface IncomingChange {
   base?: Record<string, string | null>;
 }
 
+/** A field's value that lost a merge: never dropped, kept beside the record. */
 export interface LostValue {
   field: string;
   value: unknown;
@@ -41,14 +44,18 @@ export interface LostValue {
   lostTo: string;
 }
 
+/** A lost value with the record it belongs to: what the tablet and the endpoint keep, and show. */
+export interface Conflict extends LostValue {
+  table: SyncedTable;
+  recordId: string;
+}
+
 export interface MergeResult {
   state: SyncedState;
   lost: LostValue[];
   /** True when the change was already applied: same clock on every field it sets. */
   alreadyApplied: boolean;
 }
-
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 export function mergeChange(current: SyncedState | undefined, change: IncomingChange): MergeResult {
   const state: SyncedState = { fields: { ...current?.fields }, clocks: { ...current?.clocks }, deleted: current?.deleted };
@@ -73,10 +80,11 @@ function mergeFields(state: SyncedState, change: IncomingChange, lost: LostValue
     if (order > 0) {
       const seen = change.base?.[field];
       const conflict = clock !== undefined && (seen === undefined || seen !== clock);
-      if (conflict && !same(state.fields[field], value)) lost.push({ field, value: state.fields[field], hlc: clock, lostTo: change.hlc });
+      if (conflict && !sameValue(state.fields[field], value))
+        lost.push({ field, value: state.fields[field], hlc: clock, lostTo: change.hlc });
       state.fields[field] = value;
       state.clocks[field] = change.hlc;
-    } else if (!same(state.fields[field], value)) {
+    } else if (!sameValue(state.fields[field], value)) {
       lost.push({ field, value, hlc: change.hlc, lostTo: clock as string });
     }
   }
@@ -87,7 +95,7 @@ function mergeFields(state: SyncedState, change: IncomingChange, lost: LostValue
 export function editedAfterDelete(state: SyncedState): boolean {
   if (!state.deleted) return false;
   const deleted = state.deleted;
-  return Object.entries(state.clocks).some(([field, clock]) => field !== 'deletedAt' && compareHlc(clock, deleted) > 0);
+  return Object.entries(state.clocks).some(([field, clock]) => isShownField(field) && compareHlc(clock, deleted) > 0);
 }
 
 /** Merges changes in the order given: the result is the same for any order. */
