@@ -11,7 +11,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { WaymarkDB } from '../src/data/db.ts';
 import { SYNC_TAG } from '../src/data/locks.ts';
-import { syncNow } from '../src/data/sync.ts';
+import { type SyncResult, syncNow } from '../src/data/sync.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -23,9 +23,17 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { deny
 
 const db = new WaymarkDB();
 
-/** Runs a sync and tells every open page how it went, so they can show it. */
+/**
+ * Runs a sync and tells every open page how it went, so they can show it. A page waits for this
+ * answer before syncing by itself, so it is sent whatever happened.
+ */
 async function syncAndTell(): Promise<void> {
-  const result = await syncNow(db);
+  let result: SyncResult;
+  try {
+    result = await syncNow(db);
+  } catch (error) {
+    result = { status: 'stopped', problem: { code: 'failed', message: String(error), at: new Date().toISOString() } };
+  }
   for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage({ type: 'SYNCED', result });
 }
 

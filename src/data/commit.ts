@@ -4,12 +4,14 @@
  * record written. If anything fails (validation, a duplicate id, a full disk) the transaction
  * aborts and nothing is written: no row without its outbox entry, no outbox entry without its row.
  */
+
+import { BOOKKEEPING_FIELDS, EDIT_BOOKKEEPING, sameValue, toWire } from '../shared/fields.ts';
 import { decodeHlc, encodeHlc, tick } from '../shared/hlc.ts';
 import { newId } from '../shared/ids.ts';
 import { mergeChange, type SyncedState } from '../shared/merge.ts';
 import { type RecordTypes, type Session, SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { validate } from '../shared/validation.ts';
-import type { Device, OutboxEntry, RecordClocks, WaymarkDB } from './db.ts';
+import type { OutboxEntry, RecordClocks, ThisTablet, WaymarkDB } from './db.ts';
 import { indexSessions } from './pupil-sessions.ts';
 import { NotFoundError, SaveError } from './save-error.ts';
 
@@ -31,11 +33,12 @@ export type Change =
         id: string;
         patch: Partial<Omit<RecordTypes[T], Stamp | 'id'>>;
         /**
-         * The clock of each field as the mentor saw it (an edit form's record when it opened).
-         * A field another tablet changed since is then a conflict: the value it replaces is kept.
-         * Without it, the edit is taken as made on the record as it is now.
+         * What the edit was made on: the clock of each field as the mentor saw it (an edit form's
+         * record when it opened). It travels as the change's `base`: a field another tablet changed
+         * since is then a conflict, and the value it replaces is kept. Without it, the edit is
+         * taken as made on the record as it is now.
          */
-        seen?: Record<string, string>;
+        base?: Record<string, string>;
       };
     }[Editable]
   | { op: 'delete'; table: Editable; id: string };
@@ -46,23 +49,19 @@ export interface CommitOptions {
   now?: Date;
 }
 
-/** An edit from a form: with the clock of each field as the form showed it (see `seen` above). */
+/** An edit from a form: with the clock of each field as the form showed it (see `base` above). */
 export interface EditOptions extends CommitOptions {
-  seen?: Record<string, string>;
+  base?: Record<string, string>;
 }
 
-const STAMP_FIELDS = new Set<string>(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
-/** The wire form of changed fields: a cleared field is `null`, as JSON would drop `undefined`. */
-const wireValues = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, o[k] ?? null]));
 
 /** This tablet's identity, made the first time anything is written. */
-export async function thisDevice(db: WaymarkDB): Promise<Device> {
+export async function thisDevice(db: WaymarkDB): Promise<ThisTablet> {
   return db.transaction('rw', db.device, async () => {
     const found = await db.device.get('device');
     if (found) return found;
-    const device: Device = { key: 'device', deviceId: newId(), mentorId: null, createdAt: new Date().toISOString(), lastSeq: 0 };
+    const device: ThisTablet = { key: 'device', deviceId: newId(), mentorId: null, createdAt: new Date().toISOString(), lastIssuedSeq: 0 };
     await db.device.add(device);
     return device;
   });
@@ -84,16 +83,16 @@ export async function commit(
   try {
     return await db.transaction(
       'rw',
-      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.concernIndex, db.pupilSessions, db.conflicts],
+      [...tables, db.revisions, db.outbox, db.device, db.drafts, db.recordClocks, db.pupilSessions, db.conflicts],
       async () => {
         // The plan and the tablet's identity are read side by side, and every write below is
         // issued without waiting for the one before: IndexedDB runs a transaction's requests in
         // order, and all of them are awaited before it commits. A tap is then two round trips to
         // the database, not seven.
         const [changes, found] = await Promise.all([typeof plan === 'function' ? plan() : plan, db.device.get('device')]);
-        const device: Device = found ?? { key: 'device', deviceId: newId(), mentorId: null, createdAt: now, lastSeq: 0 };
+        const device: ThisTablet = found ?? { key: 'device', deviceId: newId(), mentorId: null, createdAt: now, lastIssuedSeq: 0 };
         const by = { deviceId: device.deviceId, mentorId: device.mentorId };
-        let seq = device.lastSeq;
+        let seq = device.lastIssuedSeq;
         let clock = device.lastHlc ? decodeHlc(device.lastHlc) : undefined;
         const writes: Promise<unknown>[] = [];
         const write = (request: Promise<unknown>) => {
@@ -108,11 +107,11 @@ export async function commit(
           op: OutboxEntry['op'],
           values: Record<string, unknown>,
           stamped: RecordClocks,
-          seen?: Record<string, string>,
+          edited?: Record<string, string>,
         ) => {
           clock = tick(clock, Date.parse(now), device.deviceId);
           const hlc = encodeHlc(clock);
-          const saw = (f: string) => (STAMP_FIELDS.has(f) ? undefined : seen?.[f]) ?? stamped.clocks[f] ?? null;
+          const saw = (f: string) => (BOOKKEEPING_FIELDS.has(f) ? undefined : edited?.[f]) ?? stamped.clocks[f] ?? null;
           const base = op === 'update' ? Object.fromEntries(Object.keys(values).map((f) => [f, saw(f)])) : undefined;
           for (const field of Object.keys(values)) stamped.clocks[field] = hlc;
           if (op === 'delete') stamped.deleted = hlc;
@@ -159,17 +158,19 @@ export async function commit(
             change.op === 'delete'
               ? { ...existing, deletedAt: now, updatedAt: now, ...by }
               : validate(change.table, { ...existing, ...change.patch, updatedAt: now, ...by });
-          const changed = Object.keys({ ...existing, ...next }).filter((k) => !STAMP_FIELDS.has(k) && !same(existing[k], next[k]));
+          const changed = Object.keys({ ...existing, ...next }).filter(
+            (k) => !BOOKKEEPING_FIELDS.has(k) && !sameValue(existing[k], next[k]),
+          );
           ids.push(change.id);
           if (changed.length === 0) continue;
           write(table.put(next));
           if (change.table === 'sessions') write(indexSessions(db, [{ session: next as Session, before: existing as Session }]));
           // Who wrote it travels with every change, so every copy says who last changed the record.
-          const values = wireValues(next, [...changed, 'updatedAt', 'deviceId', 'mentorId']);
+          const values = toWire(next, [...changed, ...EDIT_BOOKKEEPING]);
           // As it stood, for the merge below: queueing stamps the clocks.
           const before: SyncedState = { fields: existing, clocks: { ...stamped?.clocks } };
-          const seen = change.op === 'update' ? change.seen : undefined;
-          const { hlc, base } = queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id), seen);
+          const edited = change.op === 'update' ? change.base : undefined;
+          const { hlc, base } = queue(change.table, change.id, change.op, values, stamped ?? fresh(change.table, change.id), edited);
           if (change.op === 'update') {
             // A field another tablet changed after the mentor's form opened is a conflict by the
             // same rules a pull merges with: the mentor's later value wins, and the one it
@@ -190,7 +191,7 @@ export async function commit(
             queue('revisions', revision.id, 'create', { ...revision }, fresh('revisions', revision.id));
           }
         }
-        write(db.device.put({ ...device, lastSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) }));
+        write(db.device.put({ ...device, lastIssuedSeq: seq, ...(clock ? { lastHlc: encodeHlc(clock) } : {}) }));
         if (options.clearDraft) write(db.drafts.delete(options.clearDraft));
         await Promise.all(writes);
         return ids;

@@ -8,9 +8,11 @@
  * indexes lets a later release encrypt those fields at rest without touching a screen.
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import { encodeHlc } from '../shared/hlc.ts';
+import { encodeHlc, momentOf } from '../shared/hlc.ts';
+import type { Conflict } from '../shared/merge.ts';
 import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
 import { pupilSessionRows } from './pupil-sessions.ts';
+import type { ChangedAfterRemoval } from './sync/merge-page.ts';
 
 /** One change waiting to be delivered to the school's endpoint. */
 export interface OutboxEntry {
@@ -41,12 +43,13 @@ export interface Draft {
 }
 
 /** This tablet: who it is, and the last outbox sequence number it handed out. */
-export interface Device {
+export interface ThisTablet {
   key: 'device';
   deviceId: string;
   mentorId: string | null;
   createdAt: string;
-  lastSeq: number;
+  /** The sequence number of the last change this tablet queued (the endpoint counts the last it applied). */
+  lastIssuedSeq: number;
   /** The last clock reading this tablet issued or saw. */
   lastHlc?: string;
 }
@@ -64,27 +67,17 @@ export interface PupilSession {
   pupilId: string;
   sessionId: string;
   occurredAt: string;
-  concern: boolean;
   withdrawn: boolean;
-  /** 1 on a concern that is not withdrawn; absent otherwise, so only those rows are in its index. */
-  standingConcern?: 1;
-}
-
-/** Notes flagged as safeguarding concerns, by when they happened: the DSL's list, without reading every note. */
-export interface ConcernEntry {
-  sessionId: string;
-  occurredAt: string;
+  /**
+   * 1 when the note is flagged as a safeguarding concern (withdrawn or not); absent otherwise, so
+   * only those rows are in the concern indexes: the DSL's list, and each pupil's count.
+   */
+  concern?: 1;
 }
 
 /** A value that lost a conflict with another tablet's change: kept, and shown with the record. */
-export interface Conflict {
+export interface KeptConflict extends Conflict {
   id?: number;
-  table: SyncedTable;
-  recordId: string;
-  field: string;
-  value: unknown;
-  hlc: string;
-  lostTo: string;
 }
 
 /** This tablet's link to the school's endpoint, and how its syncing is going. Never synced itself. */
@@ -110,6 +103,9 @@ export interface SyncState {
   failures: number;
 }
 
+/** How versions before 5 marked a record changed after its removal, in the conflicts table. */
+const OLD_CHANGED_AFTER_REMOVAL = '(changed after removal)';
+
 export class WaymarkDB extends Dexie {
   pupils!: EntityTable<Pupil, 'id'>;
   targets!: EntityTable<Target, 'id'>;
@@ -118,11 +114,11 @@ export class WaymarkDB extends Dexie {
   revisions!: EntityTable<Revision, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
-  device!: EntityTable<Device, 'key'>;
+  device!: EntityTable<ThisTablet, 'key'>;
   recordClocks!: EntityTable<RecordClocks, 'key'>;
-  conflicts!: EntityTable<Conflict, 'id'>;
+  conflicts!: EntityTable<KeptConflict, 'id'>;
+  changedAfterRemoval!: EntityTable<ChangedAfterRemoval, 'key'>;
   sync!: EntityTable<SyncState, 'key'>;
-  concernIndex!: EntityTable<ConcernEntry, 'sessionId'>;
   pupilSessions!: Table<PupilSession, [string, string]>;
 
   constructor(name = 'waymark') {
@@ -146,7 +142,7 @@ export class WaymarkDB extends Dexie {
       })
       .upgrade(async (tx) => {
         // Records written before clocks existed: each field dates from the record's last change.
-        const device = (await tx.table('device').get('device')) as Device | undefined;
+        const device = (await tx.table('device').get('device')) as { deviceId: string } | undefined;
         const node = device?.deviceId ?? 'upgraded';
         for (const table of SYNCED_TABLES) {
           await tx
@@ -183,6 +179,48 @@ export class WaymarkDB extends Dexie {
             rows.push(...pupilSessionRows(s));
           });
         await tx.table('pupilSessions').bulkPut(rows);
+      });
+    // Version 5: one meaning for each word and index.
+    // - The concern list and each pupil's concern count read one index (pupilSessions' `concern`),
+    //   not two that counted withdrawn notes differently; the sessions' `pupilIds` index had no reader.
+    // - "Changed after removal" is a table of its own, not a conflict under a made-up field name.
+    // - The tablet's last sequence number is called what it is: the last it issued.
+    this.version(5)
+      .stores({
+        sessions: 'id, occurredAt',
+        concernIndex: null,
+        pupilSessions: '[pupilId+sessionId], [pupilId+occurredAt], [pupilId+concern], [concern+occurredAt]',
+        changedAfterRemoval: 'key',
+      })
+      .upgrade(async (tx) => {
+        const device = await tx.table('device').get('device');
+        if (device && device.lastIssuedSeq === undefined) {
+          const { lastSeq, ...rest } = device;
+          await tx.table('device').put({ ...rest, lastIssuedSeq: lastSeq ?? 0 });
+        }
+        const rows: PupilSession[] = [];
+        await tx
+          .table('sessions')
+          .toCollection()
+          .each((s: Session) => {
+            rows.push(...pupilSessionRows(s));
+          });
+        await tx.table('pupilSessions').clear();
+        await tx.table('pupilSessions').bulkPut(rows);
+        const flagged: KeptConflict[] = await tx
+          .table('conflicts')
+          .filter((c: KeptConflict) => c.field === OLD_CHANGED_AFTER_REMOVAL)
+          .toArray();
+        await tx.table('changedAfterRemoval').bulkPut(
+          flagged.map((c) => ({
+            key: `${c.table}:${c.recordId}`,
+            table: c.table,
+            recordId: c.recordId,
+            changedAt: momentOf(c.hlc),
+            removedAt: c.lostTo ? momentOf(c.lostTo) : momentOf(c.hlc),
+          })),
+        );
+        await tx.table('conflicts').bulkDelete(flagged.map((c) => c.id));
       });
   }
 }

@@ -24,7 +24,7 @@ export async function exportEverything(db: WaymarkDB, now = new Date()) {
       version: EXPORT_VERSION,
       exportedAt: now.toISOString(),
       schemaVersion: db.verno,
-      device: device ? { deviceId: device.deviceId, mentorId: device.mentorId, lastSeq: device.lastSeq } : null,
+      device: device ? { deviceId: device.deviceId, mentorId: device.mentorId, lastIssuedSeq: device.lastIssuedSeq } : null,
       records: { pupils, targets, checkIns, sessions, revisions },
       /** Changes not yet delivered to the school, in order. */
       outbox,

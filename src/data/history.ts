@@ -1,7 +1,7 @@
 import type { Revision, SyncedTable } from '../shared/model.ts';
-import type { Conflict, WaymarkDB } from './db.ts';
+import type { KeptConflict, WaymarkDB } from './db.ts';
 
-/** A record as an edit form opens on it: its fields, and the clock of each (see `seen` in commit.ts). */
+/** A record as an edit form opens on it: its fields, and the clock of each (its `base`, see commit.ts). */
 export interface Editing<T> {
   record: T;
   clocks: Record<string, string>;
@@ -27,7 +27,7 @@ export async function historyOf(db: WaymarkDB, recordId: string): Promise<Revisi
 }
 
 /** Values of this record that lost to another tablet's change made at the same time: kept, never dropped. */
-export async function conflictsOf(db: WaymarkDB, recordId: string): Promise<Conflict[]> {
+export async function conflictsOf(db: WaymarkDB, recordId: string): Promise<KeptConflict[]> {
   const found = await db.conflicts.where('recordId').equals(recordId).toArray();
   return found.sort((a, b) => b.lostTo.localeCompare(a.lostTo));
 }

@@ -1,7 +1,7 @@
 /** Everything about one pupil for their page, from index ranges on their id. */
 import type { CheckIn, Pupil, Revision, Session, Target } from '../shared/model.ts';
 import { addDaysTo, type Day, weekStartOf } from '../shared/schedule.ts';
-import type { Conflict, WaymarkDB } from './db.ts';
+import type { KeptConflict, WaymarkDB } from './db.ts';
 import { conflictsOf, eachOf, historyOf } from './history.ts';
 import { sessionCountOf, standingConcernsOf } from './pupil-sessions.ts';
 import { getPupil } from './pupils.ts';
@@ -26,7 +26,7 @@ export interface PupilPageView {
   /** Earlier versions of each target (absent: never edited), newest first. */
   history: Map<string, Revision[]>;
   /** Values of the pupil and their active targets that lost to another tablet's change, by record id. */
-  conflicts: Map<string, Conflict[]>;
+  conflicts: Map<string, KeptConflict[]>;
 }
 
 export async function pupilPage(db: WaymarkDB, id: string, today: Day, notes: number): Promise<PupilPageView | null> {

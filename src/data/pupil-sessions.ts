@@ -5,7 +5,6 @@
  * Today's "not seen lately", read a few rows of this instead of every note.
  */
 import type { Session } from '../shared/model.ts';
-import { indexConcerns } from './concerns.ts';
 import type { PupilSession, WaymarkDB } from './db.ts';
 
 /** The index rows a stored session should have: one per pupil in it, none once it is removed. */
@@ -15,10 +14,9 @@ export function pupilSessionRows(session: Session): PupilSession[] {
     pupilId,
     sessionId: session.id,
     occurredAt: session.occurredAt,
-    concern: session.concern,
     withdrawn: Boolean(session.withdrawnAt),
-    // Only on a concern that stands, so that the index of these rows counts them without reading any.
-    ...(session.concern && !session.withdrawnAt ? { standingConcern: 1 as const } : {}),
+    // Only on a concern, so that the concern indexes hold these rows and no others.
+    ...(session.concern ? { concern: 1 as const } : {}),
   }));
 }
 
@@ -42,10 +40,8 @@ export async function indexPupilSessions(db: WaymarkDB, written: readonly { sess
   ]);
 }
 
-/** Every index kept from sessions (this one and the concern index), for the two places that write them. */
-export function indexSessions(db: WaymarkDB, written: readonly { session: Session; before?: Session }[]): Promise<unknown> {
-  return Promise.all([indexConcerns(db, written), indexPupilSessions(db, written)]);
-}
+/** Every index kept from sessions, for the two places that write them (`commit` and `applyPulled`). */
+export const indexSessions = indexPupilSessions;
 
 /** A pupil's index rows, newest first. */
 export const pupilSessionRange = (db: WaymarkDB, pupilId: string) =>
@@ -54,9 +50,13 @@ export const pupilSessionRange = (db: WaymarkDB, pupilId: string) =>
 /** How many sessions a pupil has been in, counted by the index, not read (6 ms for 1,000 at 4x). */
 export const sessionCountOf = (db: WaymarkDB, pupilId: string): Promise<number> => pupilSessionRange(db, pupilId).count();
 
-/** How many of a pupil's notes raise a concern that stands (a handful of index rows). */
+/** How many of a pupil's notes raise a concern that stands, not withdrawn (a handful of index rows). */
 export const standingConcernsOf = (db: WaymarkDB, pupilId: string): Promise<number> =>
-  db.pupilSessions.where('[pupilId+standingConcern]').equals([pupilId, 1]).count();
+  db.pupilSessions
+    .where('[pupilId+concern]')
+    .equals([pupilId, 1])
+    .filter((r) => !r.withdrawn)
+    .count();
 
 /** When the pupil was last in a session that still stands (withdrawn notes do not count), if ever. */
 export async function lastSeen(db: WaymarkDB, pupilId: string): Promise<string | undefined> {

@@ -12,8 +12,8 @@ export async function addPupil(db: WaymarkDB, input: PupilInput, options?: Commi
   return id as string;
 }
 
-export async function editPupil(db: WaymarkDB, id: string, patch: PupilEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'pupils', id, patch, seen }], options);
+export async function editPupil(db: WaymarkDB, id: string, patch: PupilEdit, { base, ...options }: EditOptions = {}): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'pupils', id, patch, base }], options);
 }
 
 export interface Closure {

@@ -43,12 +43,12 @@ async function stillOpen(db: WaymarkDB, id: string): Promise<void> {
 }
 
 /** Edits a session or its note; what it said before is kept in its history. */
-export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
+export async function editSession(db: WaymarkDB, id: string, patch: SessionEdit, { base, ...options }: EditOptions = {}): Promise<void> {
   await commit(
     db,
     async () => {
       await stillOpen(db, id);
-      return [{ op: 'update', table: 'sessions', id, patch, seen }];
+      return [{ op: 'update', table: 'sessions', id, patch, base }];
     },
     options,
   );

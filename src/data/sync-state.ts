@@ -4,17 +4,14 @@
  */
 import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 
-/** Marks, in the conflicts table, a record changed on another tablet after it was removed. */
-export const EDITED_AFTER_REMOVAL = '(changed after removal)';
-
-/** Records removed on one tablet and changed on another afterwards: they stay removed. */
+/** Records removed on one tablet and changed on another afterwards: they stay removed. `at`: when the change was made. */
 export async function changedAfterRemoval(db: WaymarkDB): Promise<{ table: string; recordId: string; name: string; at: string }[]> {
-  const flagged = (await db.conflicts.toArray()).filter((c) => c.field === EDITED_AFTER_REMOVAL);
+  const flagged = await db.changedAfterRemoval.toArray();
   return Promise.all(
     flagged.map(async (c) => {
       const record = (await db.table(c.table).get(c.recordId)) as { name?: string; wording?: string; note?: string } | undefined;
       const name = record?.name ?? record?.wording ?? record?.note?.slice(0, 60) ?? c.recordId;
-      return { table: c.table, recordId: c.recordId, name, at: c.hlc.slice(0, 24) };
+      return { table: c.table, recordId: c.recordId, name, at: c.changedAt };
     }),
   );
 }

@@ -15,8 +15,8 @@ export async function setTarget(db: WaymarkDB, input: TargetInput, options?: Com
 }
 
 /** Rewords or reschedules a target; the earlier wording is kept as a revision. */
-export async function reviseTarget(db: WaymarkDB, id: string, patch: TargetEdit, { seen, ...options }: EditOptions = {}): Promise<void> {
-  await commit(db, [{ op: 'update', table: 'targets', id, patch, seen }], options);
+export async function reviseTarget(db: WaymarkDB, id: string, patch: TargetEdit, { base, ...options }: EditOptions = {}): Promise<void> {
+  await commit(db, [{ op: 'update', table: 'targets', id, patch, base }], options);
 }
 
 /**

@@ -48,10 +48,8 @@ export function inProcessSchool(options: { dataDir?: string; now?: () => Date } 
       return store;
     },
     network,
-    /** A new tablet enrolled for a new mentor of the school, with its own clock if given. */
-    async tablet(mentor: string, now?: () => Date): Promise<InProcessTablet> {
-      tablets += 1;
-      const db = new WaymarkDB(`in-process-${process.pid}-${tablets}`);
+    /** A tablet enrolled for a new mentor of the school, with its own clock if given; a new tablet unless `db` is given. */
+    async tablet(mentor: string, now?: () => Date, db = new WaymarkDB(`in-process-${process.pid}-${++tablets}`)): Promise<InProcessTablet> {
       const { id } = store.addMentor(schoolId, mentor);
       const clock = now ? { now } : {};
       await enrolTablet(db, 'http://school.test', issueEnrolmentCode(store, id, now?.()), `${mentor}'s iPad`, {

@@ -77,7 +77,7 @@ describe('two tablets and the school', () => {
       await editPupil(b.db, id, { form: '9T' });
       await b.sync();
       await a.sync();
-      await editPupil(a.db, id, patch, { seen: opened?.clocks });
+      await editPupil(a.db, id, patch, { base: opened?.clocks });
       await a.sync();
       await b.sync();
 
@@ -344,7 +344,7 @@ describe('the concern list on a tablet that pulls the changes', () => {
     await a.sync();
     await b.sync();
     expect(await concerns(b.db)).toEqual([]);
-    expect(await b.db.concernIndex.count()).toBe(0);
+    expect(await b.db.pupilSessions.where('[concern+occurredAt]').between([1, ''], [1, '\uffff']).count()).toBe(0);
   });
 });
 
@@ -370,5 +370,34 @@ describe('long notes', () => {
     expect((await outboxSummary(a.db)).waiting).toBe(0);
     await b.sync();
     expect(await b.db.sessions.count()).toBe(300);
+  });
+});
+
+describe('what one push carries', () => {
+  it('501 changes go as a push of 500 and a push of 1, all delivered', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    const b = await s.tablet('Alex Jones');
+    const names = Array.from({ length: 501 }, (_, i) => `Pupil ${i + 1}`);
+    await commit(
+      a.db,
+      names.map((name) => ({ op: 'create' as const, table: 'pupils' as const, record: { ...pupil({ name }), status: 'active' as const } })),
+    );
+    expect((await outboxSummary(a.db)).waiting).toBe(501);
+    // The endpoint takes at most 500 changes in one push: one more, and it refuses the whole push.
+    expect(await a.sync()).toMatchObject({ status: 'done', pushed: 501 });
+    expect((await outboxSummary(a.db)).waiting).toBe(0);
+    await b.sync();
+    expect(await b.db.pupils.count()).toBe(501);
+  });
+});
+
+describe('a sync that cannot run', () => {
+  it('answers why, never throws, when the tablet’s own database is closed under it', async () => {
+    const s = school();
+    const a = await s.tablet('Sam Patel');
+    a.db.close({ disableAutoOpen: true });
+    const result = await a.sync();
+    expect(result).toMatchObject({ status: 'stopped', problem: { code: 'failed', message: expect.stringMatching(/closed/i) } });
   });
 });

@@ -64,7 +64,9 @@ describe('bench data generator', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(tablet));
     const other = generateMentor({ ...options, seed: 8 });
     expect(other.pupils[0]?.id).not.toBe(tablet.pupils[0]?.id);
-  });
+    // Two more three-year tablets: seconds of work on a busy 2-core machine. The limit is there to
+    // stop a hang, not to time anything.
+  }, 60_000);
 
   it('turns the records into pushable creates, in order, with clocks that never go back', () => {
     const changes = asChanges(tablet);

@@ -71,7 +71,7 @@ describe('every write lands with its outbox entry, in one transaction', () => {
     await expect(failing).rejects.toBeInstanceOf(SaveError);
     expect((await allPupils(db)).map((p) => p.name)).toEqual(['Jacob Smith']);
     expect(await db.outbox.count()).toBe(1);
-    expect((await db.device.get('device'))?.lastSeq).toBe(1);
+    expect((await db.device.get('device'))?.lastIssuedSeq).toBe(1);
     // The next change still gets the next number: no gap, no reuse.
     await editPupil(db, id, { form: '10R' });
     expect((await db.outbox.toArray()).map((e) => e.seq)).toEqual([1, 2, 3]);

@@ -1,8 +1,8 @@
 /** Where two mentors changed the same thing at the same time: the value that lost, kept in view. */
-import type { Conflict } from '../../data/db.ts';
-import { conflictsOf, EDITED_AFTER_REMOVAL } from '../../data/index.ts';
+import { conflictsOf, type KeptConflict } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
-import { decodeHlc } from '../../shared/hlc.ts';
+import { isShownField } from '../../shared/fields.ts';
+import { momentOf } from '../../shared/hlc.ts';
 import { useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -29,8 +29,8 @@ export function ConflictNotes({ recordId }: { recordId: string }) {
 }
 
 /** Kept values the screen has already read (a screen showing many records reads them together). */
-export function ConflictList({ conflicts }: { conflicts: readonly Conflict[] }) {
-  const visible = conflicts.filter((c) => !['updatedAt', 'deviceId', 'mentorId', 'deletedAt', EDITED_AFTER_REMOVAL].includes(c.field));
+export function ConflictList({ conflicts }: { conflicts: readonly KeptConflict[] }) {
+  const visible = conflicts.filter((c) => isShownField(c.field));
   if (visible.length === 0) return null;
   const now = new Date();
   return (
@@ -41,9 +41,8 @@ export function ConflictList({ conflicts }: { conflicts: readonly Conflict[] }) 
       <ul class="plain">
         {visible.map((c) => (
           <li key={c.id}>
-            {FIELD_NAMES[c.field] ?? c.field}: {shown(c.value)}, written{' '}
-            {relativeMoment(new Date(decodeHlc(c.hlc).wall).toISOString(), now)}, was replaced by an edit made at the same time, without
-            seeing it.
+            {FIELD_NAMES[c.field] ?? c.field}: {shown(c.value)}, written {relativeMoment(momentOf(c.hlc), now)}, was replaced by an edit
+            made at the same time, without seeing it.
           </li>
         ))}
       </ul>

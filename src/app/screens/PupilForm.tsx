@@ -50,7 +50,7 @@ function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilI
   const set = draft.update;
   const { save, saving, error } = useSave(draft, async () => {
     // Only what the mentor changed from what the form opened on: not what another tablet changed since.
-    if (id) await editPupil(db, id, changedFields(draft.opened?.fields ?? initial, f), { clearDraft: key, seen: draft.opened?.clocks });
+    if (id) await editPupil(db, id, changedFields(draft.opened?.fields ?? initial, f), { clearDraft: key, base: draft.opened?.clocks });
     route(`/pupils/${id ?? (await addPupil(db, f, { clearDraft: key }))}`);
   });
   useTitle(id ? `Edit ${initial.name}` : 'Add a pupil');

@@ -118,7 +118,7 @@ function SessionFormFields({
     if (sessionId) {
       // Only what the mentor changed from what the form opened on: not what another tablet changed since.
       const opened = draft.opened?.fields ?? initial;
-      await editSession(db, sessionId, changedFields(sessionOf(opened), sessionOf(f)), { clearDraft: key, seen: draft.opened?.clocks });
+      await editSession(db, sessionId, changedFields(sessionOf(opened), sessionOf(f)), { clearDraft: key, base: draft.opened?.clocks });
       route(`/sessions/${sessionId}`);
       return;
     }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Device, exportEverything, outboxSummary, thisDevice } from '../../data/index.ts';
+import { exportEverything, outboxSummary, type ThisTablet, thisDevice } from '../../data/index.ts';
 import { HomeScreenSteps } from '../components/install.tsx';
 import { SchoolLink } from '../components/school-link.tsx';
 import { useLive, useTitle } from '../hooks.ts';
@@ -13,7 +13,7 @@ export function Settings() {
   const app = useStore(pwa);
   const space = useStore(storage);
   const pending = useLive(async () => (await outboxSummary(db)).waiting, []);
-  const [device, setDevice] = useState<Device>();
+  const [device, setDevice] = useState<ThisTablet>();
   // Read once, not watched: the tablet's id never changes, and making it loads the write path,
   // which cannot happen inside a live query.
   useEffect(() => {

@@ -116,7 +116,7 @@ function TargetFormFields({
   const { save, saving, error } = useSave(draft, async () => {
     const input = targetInput(pupilId, draft.value);
     // Only what the mentor changed from what the form opened on: not what another tablet changed since.
-    if (targetId) await reviseTarget(db, targetId, changedFields(opened, input), { clearDraft: key, seen: draft.opened?.clocks });
+    if (targetId) await reviseTarget(db, targetId, changedFields(opened, input), { clearDraft: key, base: draft.opened?.clocks });
     else await setTarget(db, input, { clearDraft: key });
     route(`/pupils/${pupilId}`);
   });

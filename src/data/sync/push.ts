@@ -1,0 +1,104 @@
+/**
+ * Delivering the outbox: the tablet's queued changes, oldest first, in batches the endpoint takes,
+ * each answered change by change. A change leaves the outbox only once the endpoint has it.
+ */
+import { encodeHlc } from '../../shared/hlc.ts';
+import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
+import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
+import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
+
+/** An outbox entry as the protocol sends it. */
+export const toPushChange = (e: OutboxEntry): PushChange => ({
+  changeId: e.changeId,
+  seq: e.seq,
+  table: e.table,
+  recordId: e.recordId,
+  op: e.op,
+  values: e.values,
+  // Entries queued before clock readings existed date from when they were made.
+  hlc: e.hlc ?? encodeHlc({ wall: Date.parse(e.at), count: 0, node: e.deviceId }),
+  ...(e.base ? { base: e.base } : {}),
+});
+
+/** A push's body stays well under the endpoint's 5 MB limit, however long the notes. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The next changes to send, in order: at most LIMITS.pushChanges, and at most BATCH_BYTES of JSON.
+ * The first always goes, whatever its size, so that a tablet never stops sending.
+ */
+export function takeBatch(waiting: readonly OutboxEntry[]): OutboxEntry[] {
+  const batch: OutboxEntry[] = [];
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  for (const entry of waiting) {
+    const size = encoder.encode(JSON.stringify(toPushChange(entry))).length;
+    if (batch.length > 0 && (bytes + size > BATCH_BYTES || batch.length === LIMITS.pushChanges)) break;
+    batch.push(entry);
+    bytes += size;
+  }
+  return batch;
+}
+
+/** Sends the outbox in order; returns how many changes the endpoint took (applied or already had). */
+export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
+  let sent = 0;
+  for (let round = 0; round < 1000; round++) {
+    const waiting = await db.outbox
+      .orderBy('seq')
+      .filter((e) => !e.rejected)
+      .toArray();
+    // An empty push still tells the endpoint the tablet's clock and what it holds; once is enough.
+    if (waiting.length === 0 && round > 0) return sent;
+    const batch = takeBatch(waiting);
+    const now = clockOf(options)();
+    const answer = await call<PushResponse>(
+      state,
+      '/push',
+      {
+        protocol: PROTOCOL,
+        changes: batch.map(toPushChange),
+        unsent: waiting.length,
+        deviceTime: now.toISOString(),
+        resumeFrom: batch[0]?.seq,
+      },
+      options,
+    );
+    const outOfOrder = await recordResults(db, answer.results, now);
+    await db.sync.update('sync', { clockSkewMs: answer.clockSkewMs });
+    sent += answer.results.filter((r) => r.status !== 'rejected').length;
+    if (outOfOrder) throw new SyncProblem('out_of_order', outOfOrder);
+  }
+  return sent;
+}
+
+/** Removes delivered changes and marks refused ones, in one transaction; returns an out-of-order message if any. */
+async function recordResults(db: WaymarkDB, results: readonly ChangeResult[], now: Date): Promise<string | undefined> {
+  let outOfOrder: string | undefined;
+  await db.transaction('rw', db.outbox, db.recordClocks, async () => {
+    for (const result of results) {
+      if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
+      else if (result.status === 'rejected')
+        await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
+      else {
+        if (result.hlc) await adoptRedatedClock(db, result.seq, result.hlc);
+        await db.outbox.delete(result.seq);
+      }
+    }
+  });
+  return outOfOrder;
+}
+
+/**
+ * The endpoint re-dated a change because this tablet's clock runs fast: the fields it set take the
+ * endpoint's reading here too, so this tablet merges later changes exactly as the endpoint does.
+ */
+async function adoptRedatedClock(db: WaymarkDB, seq: number, hlc: string): Promise<void> {
+  const entry = await db.outbox.get(seq);
+  if (!entry?.hlc) return;
+  const stamped = await db.recordClocks.get(`${entry.table}:${entry.recordId}`);
+  if (!stamped) return;
+  for (const [field, clock] of Object.entries(stamped.clocks)) if (clock === entry.hlc) stamped.clocks[field] = hlc;
+  if (stamped.deleted === entry.hlc) stamped.deleted = hlc;
+  await db.recordClocks.put(stamped);
+}
