@@ -2,6 +2,7 @@ import pino from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
+import { encodeHlc } from '../../src/shared/hlc.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
 import { newPupil, openSchool } from './school.ts';
 
@@ -434,6 +435,35 @@ describe('clock readings', () => {
       expect.objectContaining({ status: 'duplicate', hlc: stamps[0] }),
       expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
     ]);
+  });
+});
+
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('a change the endpoint refuses leaves the tablet’s clock as it was (%s)', (_, overHttp) => {
+  it.each([
+    // A tablet that is not Waymark, or whose reading was corrupted: the refused change reads later than the next.
+    ['read half a minute after the next change', 0.5, 0, { storedAt: 0, redated: false }],
+    // Two hours fast: both are brought back to a minute ahead, the next one first in that minute.
+    ['read on a clock two hours fast', 120, 121, { storedAt: 1, redated: true }],
+  ])('a refused change %s: the next change is stored as if the refused one never came', async (_, refusedAt, nextAt, expected) => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const nameless = newPupil(a, '');
+    const refused = await a.push([a.change('pupils', nameless.id, 'create', nameless.values, later(school.clock.now, refusedAt))]);
+    expect(refused.body.results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record', message: 'Name is required.' });
+    expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBeUndefined();
+
+    const p = newPupil(a);
+    const next = await a.push([a.change('pupils', p.id, 'create', p.values, later(school.clock.now, nextAt))]);
+    const stored = encodeHlc({ wall: later(school.clock.now, expected.storedAt).getTime(), count: 0, node: a.deviceId });
+    expect(next.body.results).toEqual([
+      { seq: 2, changeId: expect.any(String), status: 'applied', ...(expected.redated ? { hlc: stored } : {}) },
+    ]);
+    expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBe(stored);
   });
 });
 
