@@ -252,17 +252,34 @@ describe('tablets that are not allowed', () => {
     expect(body.error.code).toBe('unauthorised');
   });
 
-  it('a change to another school’s record is refused, and nothing is written', async () => {
+  it.each([
+    ['create a record under its id', 'create', (id: string, values: Record<string, unknown>) => ({ ...values, id, form: 'hijacked' })],
+    ['update it', 'update', () => ({ form: 'hijacked' })],
+    ['remove it', 'delete', () => ({ deletedAt: '2026-11-24T15:30:00.000Z', updatedAt: '2026-11-24T15:30:00.000Z' })],
+  ] as const)('a tablet of another school cannot %s: the record, its log and both schools’ pulls are untouched', async (_, op, values) => {
     const school = openSchool();
     const other = school.store.addSchool('Riverside Primary');
     const a = await school.enrolTablet('Sam Patel');
+    const colleague = await school.enrolTablet('Alex Jones');
     const intruder = await school.enrolTablet('Pat Other', other.id);
+    const intruderColleague = await school.enrolTablet('Jo Other', other.id);
     const p = newPupil(a);
     await a.push([a.change('pupils', p.id, 'create', p.values)]);
-    const { body } = await intruder.push([intruder.change('pupils', p.id, 'update', { form: 'hijacked' })]);
-    expect(body.results[0]).toMatchObject({ status: 'rejected', code: 'not_your_school' });
-    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9R');
+    const before = school.store.batch((w) => w.getRecord('pupils', p.id));
+
+    const { body } = await intruder.push([intruder.change('pupils', p.id, op, values(p.id, newPupil(intruder, 'Someone Else').values))]);
+    expect(body.results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'not_your_school',
+      message: 'That record belongs to another school.',
+    });
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))).toEqual(before);
+    expect(school.store.lastChangeSeq()).toBe(1);
+    const pulled = (await colleague.pull()).body.changes;
+    expect(pulled).toEqual([expect.objectContaining({ recordId: p.id, op: 'create', deviceId: a.deviceId })]);
+    expect(pulled[0].values.form).toBe('9R');
     expect((await intruder.pull()).body.changes).toEqual([]);
+    expect((await intruderColleague.pull()).body.changes).toEqual([]);
   });
 });
 
