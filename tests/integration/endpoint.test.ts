@@ -132,7 +132,7 @@ describe('pushing and pulling', () => {
     expect((await b.pull()).body.changes).toHaveLength(5);
   });
 
-  it('a batch whose answer never reached the tablet is sent again and recorded once', async () => {
+  it('a batch whose answer never reached the tablet is sent again, with a change made since: each is recorded once', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const b = await school.enrolTablet('Alex Jones');
@@ -142,9 +142,17 @@ describe('pushing and pulling', () => {
       a.change('pupils', p.id, 'update', { form: '9S', updatedAt: '2026-11-24T10:00:00.000Z' }),
     ];
     await a.push(batch); // the connection drops here: the tablet never hears the answer
-    const retry = await a.push(batch);
-    expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
-    expect((await b.pull()).body.changes).toHaveLength(2);
+    const since = a.change('pupils', p.id, 'update', { whatHelps: 'short sessions', updatedAt: '2026-11-24T11:00:00.000Z' });
+    const retry = await a.push([...batch, since]);
+    expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate', 'applied']);
+    const pulled = (await b.pull()).body.changes;
+    expect(pulled.map((c: { op: string; values: Record<string, unknown> }) => [c.op, c.values.form ?? c.values.whatHelps ?? null])).toEqual(
+      [
+        ['create', '9R'],
+        ['update', '9S'],
+        ['update', 'short sessions'],
+      ],
+    );
   });
 
   it('change 3 of 10 is refused with a reason while the other nine apply', async () => {
