@@ -75,7 +75,7 @@ const toDevice = (r: DeviceRow): Device => ({
   revokedAt: r.revoked_at,
   wipedAt: r.wiped_at,
   lastSeenAt: r.last_seen_at,
-  lastSeq: r.last_seq,
+  lastAppliedSeq: r.last_seq,
   unsent: r.unsent,
   clockSkewMs: r.clock_skew_ms,
 });
@@ -153,8 +153,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    setLastSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
-    lastSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
+    setLastAppliedSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
+    lastAppliedSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
     lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
     stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
@@ -177,7 +177,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   // A batch's last sequence number and clock reading for each tablet (see writeDeviceMarks).
   const deviceMarks = { seq: new Map<string, number>(), hlc: new Map<string, string>() };
   const writer: BatchWriter = {
-    lastSeq: (deviceId) => deviceMarks.seq.get(deviceId) ?? (q.lastSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
+    lastAppliedSeq: (deviceId) =>
+      deviceMarks.seq.get(deviceId) ?? (q.lastAppliedSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
     lastHlc: (deviceId) =>
       deviceMarks.hlc.get(deviceId) ?? (q.lastHlc.get(deviceId) as { last_hlc: string | null } | undefined)?.last_hlc ?? undefined,
     setLastHlc(deviceId, hlc) {
@@ -201,13 +202,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
     },
-    setLastSeq(deviceId, seq) {
+    setLastAppliedSeq(deviceId, seq) {
       deviceMarks.seq.set(deviceId, Math.max(seq, deviceMarks.seq.get(deviceId) ?? 0));
     },
   };
   /** Written once at the end of the batch, still inside its transaction, rather than once per change. */
   const writeDeviceMarks = () => {
-    for (const [deviceId, seq] of deviceMarks.seq) q.setLastSeq.run(seq, deviceId, seq);
+    for (const [deviceId, seq] of deviceMarks.seq) q.setLastAppliedSeq.run(seq, deviceId, seq);
     for (const [deviceId, hlc] of deviceMarks.hlc) q.setLastHlc.run(hlc, deviceId);
   };
 

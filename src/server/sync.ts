@@ -148,11 +148,11 @@ export function push(
   const skew = Date.parse(request.deviceTime) - now.getTime();
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
   const results = store.batch((writer) => {
-    let last = writer.lastSeq(device.id);
+    let last = writer.lastAppliedSeq(device.id);
     if (request.resumeFrom && request.resumeFrom - 1 > last) {
       onLostRange?.({ deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 });
       last = request.resumeFrom - 1;
-      writer.setLastSeq(device.id, last);
+      writer.setLastAppliedSeq(device.id, last);
     }
     const results = request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
@@ -170,7 +170,7 @@ export function push(
         };
       }
       last = change.seq;
-      writer.setLastSeq(device.id, change.seq);
+      writer.setLastAppliedSeq(device.id, change.seq);
       return { ...ids, ...apply(writer, device, change, now) };
     });
     // What the tablet still holds once this push is through (the school sees tablets holding

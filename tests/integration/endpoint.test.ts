@@ -115,7 +115,7 @@ describe('pushing and pulling', () => {
       if (!pulled.body.more) break;
     }
     expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `Pupil ${i + 1}`));
-    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastSeq: 300, unsent: 0 });
+    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastAppliedSeq: 300, unsent: 0 });
   });
 
   it('the same batch sent twice at once (two tabs, or the service worker and a page) applies once', async () => {
