@@ -38,8 +38,8 @@ export const MIGRATIONS = [
   // Which tablet change each logged change came from: a retried change is told the reading it was stored with.
   `ALTER TABLE changes ADD COLUMN change_id TEXT; CREATE INDEX changes_by_change_id ON changes (change_id);`,
   // Each change stored as the JSON a pull sends (a PulledChange), made once when it is logged rather
-  // than on every pull of it: with 50 tablets pulling a day's changes, making it per pull was a
-  // quarter of the endpoint's time. Its values and base clocks live only there.
+  // than on every pull of it: at the end of a school day every tablet pulls the same changes. Its
+  // values and base clocks live only there.
   `ALTER TABLE changes ADD COLUMN wire TEXT;
   UPDATE changes SET wire = CASE WHEN base IS NULL
     THEN json_object('table', table_name, 'recordId', record_id, 'op', op, 'values', json(change_values), 'hlc', hlc,
@@ -109,8 +109,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   db.pragma('journal_mode = WAL');
   // Each commit is on the disk before the push is answered: a tablet drops a change from its
   // outbox once the endpoint says it has it, so a power cut must not take back what was answered
-  // (NORMAL, with WAL, can lose the last commits that way). It did not move the endpoint's p99
-  // under 50 tablets syncing at once (163, 185 and 196 ms in three scratch runs, within the spread of runs with NORMAL).
+  // (NORMAL, with WAL, can lose the last commits that way).
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -159,10 +158,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
-    // into one text (about 400 KB) rather than a thousand strings for JavaScript to join, and
-    // returns it as bytes, handed to the socket as they are. As a string it was decoded from UTF-8
-    // here, scanned again for its length and encoded back for the socket: a third of the
-    // endpoint's time under load.
+    // into one text rather than a thousand strings for JavaScript to join, and returns it as
+    // bytes, handed to the socket as they are. A string would be decoded from UTF-8 here, scanned
+    // again for its length and encoded back for the socket.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
         SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
