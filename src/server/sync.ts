@@ -130,7 +130,6 @@ export function authenticate(store: Store, authorization: string | undefined): D
   return device;
 }
 
-/** Applies a batch in one transaction: each change once, in order, with a result for every one. */
 /** Changes a tablet had delivered that this endpoint no longer has (it was restored from a backup). */
 export interface LostRange {
   deviceId: string;
@@ -138,6 +137,7 @@ export interface LostRange {
   to: number;
 }
 
+/** Applies a batch in one transaction: each change once, in order, with a result for every one. */
 export function push(
   store: Store,
   device: Device,
