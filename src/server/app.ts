@@ -106,8 +106,8 @@ export function createApp(options: ServerOptions): Hono {
     // then read on the Node server's fast path; Node's parser reads exactly that many bytes and
     // refuses a request with a malformed length, or with both a length and a transfer encoding.
     // Hono's bodyLimit would first look at the body as a stream, which makes the Node server build
-    // a full web Request for each request: an eighth of a busy endpoint's time. Any other body
-    // (sent in chunks, or its length in another form) is counted as it arrives.
+    // a full web Request for each request, on every push and pull. Any other body (sent in chunks,
+    // or its length in another form) is counted as it arrives.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && /^\d+$/.test(declared) && c.req.header('transfer-encoding') === undefined) {
@@ -148,9 +148,9 @@ export function createApp(options: ServerOptions): Hono {
     app.post(`${API}/pull`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
       const parts = pull(store, device, await readBody(c.req.raw, PullRequestSchema));
-      // Sent piece by piece, as stored: a page joined into one buffer first was another copy of
-      // every byte sent, a twelfth of a busy endpoint's time. The pieces may be slices of the
-      // change log's in-memory tail, which a slow tablet then keeps alive until its answer is sent.
+      // Sent piece by piece, as stored: joining a page into one buffer first would copy every byte
+      // sent once more. The pieces may be slices of the change log's in-memory tail, which a slow
+      // tablet then keeps alive until its answer is sent.
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
           for (const part of parts) controller.enqueue(part);

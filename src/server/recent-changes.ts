@@ -1,8 +1,7 @@
 /**
  * The tail of the change log, kept in memory. At the end of a school day every tablet pulls the
  * day's changes, the same few thousand rows over and over; served from here, a pull page is a few
- * slices of bytes already made instead of a thousand rows read from SQLite (about 1 ms a page,
- * most of a busy endpoint's time).
+ * slices of bytes already made instead of a thousand rows read from SQLite for every tablet.
  *
  * It holds only changes this process logged and saw committed, and only an unbroken run of log
  * positions. A page is served from here only when that run reaches back to the cursor and forward
@@ -34,7 +33,7 @@ export class RecentChanges {
   private held: Held[] = [];
   /**
    * Every held change's JSON, each followed by a comma, one after another: a run of changes a
-   * page sends is then one slice, where a page of separate strings took 2,000 copies to send.
+   * page sends is then one slice, not a thousand strings and the commas between them.
    * Slices already handed out stay valid: bytes are only ever added after them, or a new buffer
    * is made.
    */

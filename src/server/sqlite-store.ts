@@ -38,8 +38,8 @@ export const MIGRATIONS = [
   // Which tablet change each logged change came from: a retried change is told the reading it was stored with.
   `ALTER TABLE changes ADD COLUMN change_id TEXT; CREATE INDEX changes_by_change_id ON changes (change_id);`,
   // Each change stored as the JSON a pull sends (a PulledChange), made once when it is logged rather
-  // than on every pull of it: with 50 tablets pulling a day's changes, making it per pull was a
-  // quarter of the endpoint's time. Its values and base clocks live only there.
+  // than on every pull of it: at the end of a school day every tablet pulls the same changes. Its
+  // values and base clocks live only there.
   `ALTER TABLE changes ADD COLUMN wire TEXT;
   UPDATE changes SET wire = CASE WHEN base IS NULL
     THEN json_object('table', table_name, 'recordId', record_id, 'op', op, 'values', json(change_values), 'hlc', hlc,
@@ -75,7 +75,7 @@ const toDevice = (r: DeviceRow): Device => ({
   revokedAt: r.revoked_at,
   wipedAt: r.wiped_at,
   lastSeenAt: r.last_seen_at,
-  lastSeq: r.last_seq,
+  lastAppliedSeq: r.last_seq,
   unsent: r.unsent,
   clockSkewMs: r.clock_skew_ms,
 });
@@ -109,8 +109,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   db.pragma('journal_mode = WAL');
   // Each commit is on the disk before the push is answered: a tablet drops a change from its
   // outbox once the endpoint says it has it, so a power cut must not take back what was answered
-  // (NORMAL, with WAL, can lose the last commits that way). It did not move the endpoint's p99
-  // under 50 tablets syncing at once (163, 185 and 196 ms in three scratch runs, within the spread of runs with NORMAL).
+  // (NORMAL, with WAL, can lose the last commits that way).
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -153,16 +152,15 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    setLastSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
-    lastSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
+    setLastAppliedSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
+    lastAppliedSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
     lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
     stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
-    // into one text (about 400 KB) rather than a thousand strings for JavaScript to join, and
-    // returns it as bytes, handed to the socket as they are. As a string it was decoded from UTF-8
-    // here, scanned again for its length and encoded back for the socket: a third of the
-    // endpoint's time under load.
+    // into one text rather than a thousand strings for JavaScript to join, and returns it as
+    // bytes, handed to the socket as they are. A string would be decoded from UTF-8 here, scanned
+    // again for its length and encoded back for the socket.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
         SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
@@ -177,7 +175,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   // A batch's last sequence number and clock reading for each tablet (see writeDeviceMarks).
   const deviceMarks = { seq: new Map<string, number>(), hlc: new Map<string, string>() };
   const writer: BatchWriter = {
-    lastSeq: (deviceId) => deviceMarks.seq.get(deviceId) ?? (q.lastSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
+    lastAppliedSeq: (deviceId) =>
+      deviceMarks.seq.get(deviceId) ?? (q.lastAppliedSeq.get(deviceId) as { last_seq: number } | undefined)?.last_seq ?? 0,
     lastHlc: (deviceId) =>
       deviceMarks.hlc.get(deviceId) ?? (q.lastHlc.get(deviceId) as { last_hlc: string | null } | undefined)?.last_hlc ?? undefined,
     setLastHlc(deviceId, hlc) {
@@ -201,13 +200,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
     },
-    setLastSeq(deviceId, seq) {
+    setLastAppliedSeq(deviceId, seq) {
       deviceMarks.seq.set(deviceId, Math.max(seq, deviceMarks.seq.get(deviceId) ?? 0));
     },
   };
   /** Written once at the end of the batch, still inside its transaction, rather than once per change. */
   const writeDeviceMarks = () => {
-    for (const [deviceId, seq] of deviceMarks.seq) q.setLastSeq.run(seq, deviceId, seq);
+    for (const [deviceId, seq] of deviceMarks.seq) q.setLastAppliedSeq.run(seq, deviceId, seq);
     for (const [deviceId, hlc] of deviceMarks.hlc) q.setLastHlc.run(hlc, deviceId);
   };
 

@@ -29,8 +29,12 @@ export interface Device {
   /** When a new enrolment from the same browser showed this tablet's storage had been wiped. */
   wipedAt: string | null;
   lastSeenAt: string | null;
-  /** The last change sequence number applied from this device: kept for good, so a retry applies once. */
-  lastSeq: number;
+  /**
+   * The last change sequence number applied from this device (a refused change uses its number up
+   * too): kept for good, so a retry applies once. The tablet keeps the last number it handed out,
+   * which runs ahead of this one by the changes it has not sent yet.
+   */
+  lastAppliedSeq: number;
   /** How many changes the tablet said it still held at its last sync. */
   unsent: number;
   clockSkewMs: number | null;
@@ -55,7 +59,7 @@ export interface LostRecordValue {
 /** Everything one pushed batch writes, inside the batch's one transaction. */
 export interface BatchWriter {
   /** The device's last applied sequence number, read inside the batch's transaction. */
-  lastSeq(deviceId: string): number;
+  lastAppliedSeq(deviceId: string): number;
   /** The last clock reading applied from the device, as stored (possibly re-dated). */
   lastHlc(deviceId: string): string | undefined;
   setLastHlc(deviceId: string, hlc: string): void;
@@ -66,7 +70,7 @@ export interface BatchWriter {
   stampOf(changeId: string): string | undefined;
   keepLost(schoolId: string, lost: LostRecordValue): void;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
-  setLastSeq(deviceId: string, seq: number): void;
+  setLastAppliedSeq(deviceId: string, seq: number): void;
 }
 
 export interface Store {

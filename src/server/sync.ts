@@ -130,7 +130,6 @@ export function authenticate(store: Store, authorization: string | undefined): D
   return device;
 }
 
-/** Applies a batch in one transaction: each change once, in order, with a result for every one. */
 /** Changes a tablet had delivered that this endpoint no longer has (it was restored from a backup). */
 export interface LostRange {
   deviceId: string;
@@ -138,6 +137,7 @@ export interface LostRange {
   to: number;
 }
 
+/** Applies a batch in one transaction: each change once, in order, with a result for every one. */
 export function push(
   store: Store,
   device: Device,
@@ -148,11 +148,11 @@ export function push(
   const skew = Date.parse(request.deviceTime) - now.getTime();
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
   const results = store.batch((writer) => {
-    let last = writer.lastSeq(device.id);
+    let last = writer.lastAppliedSeq(device.id);
     if (request.resumeFrom && request.resumeFrom - 1 > last) {
       onLostRange?.({ deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 });
       last = request.resumeFrom - 1;
-      writer.setLastSeq(device.id, last);
+      writer.setLastAppliedSeq(device.id, last);
     }
     const results = request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
@@ -170,7 +170,7 @@ export function push(
         };
       }
       last = change.seq;
-      writer.setLastSeq(device.id, change.seq);
+      writer.setLastAppliedSeq(device.id, change.seq);
       return { ...ids, ...apply(writer, device, change, now) };
     });
     // What the tablet still holds once this push is through (the school sees tablets holding
@@ -210,7 +210,9 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   if (change.op !== 'create' && ('id' in change.values || 'createdAt' in change.values)) {
     return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id or when it was created.' };
   }
-  const hlc = stampFor(writer, device, reading, now);
+  // The merge needs the reading the change will be stored with; the tablet's last reading moves
+  // only once the change is stored, so a refused change re-dates none of its later ones.
+  const hlc = stampFor(writer.lastHlc(device.id), reading, now);
   // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
   const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
@@ -226,6 +228,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
     if (error instanceof ValidationError) return { status: 'rejected', code: 'invalid_record', message: error.issues.join(' ') };
     throw error;
   }
+  writer.setLastHlc(device.id, hlc);
   writer.putRecord({ schoolId: device.schoolId, table: change.table, id: change.recordId, state: merged.state });
   writer.appendChange(
     device.schoolId,
@@ -248,17 +251,14 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
 /**
  * The clock reading a change is stored with. A reading further ahead of the endpoint's clock than
  * FUTURE_TOLERANCE_MS is brought back to that limit (a fast tablet must not win every later
- * edit), and a tablet's readings never fall below the last one applied from it, so its own
+ * edit), and a tablet's readings never fall below `last`, the last one stored from it, so its own
  * changes keep their order.
  */
-function stampFor(writer: BatchWriter, device: Device, reading: Hlc, now: Date): string {
+function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
   const ceiling = now.getTime() + FUTURE_TOLERANCE_MS;
   let stamp = reading.wall > ceiling ? { ...reading, wall: ceiling, count: 0 } : reading;
-  const last = writer.lastHlc(device.id);
   if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = { ...decodeHlc(last), count: decodeHlc(last).count + 1, node: reading.node };
-  const encoded = encodeHlc(stamp);
-  writer.setLastHlc(device.id, encoded);
-  return encoded;
+  return encodeHlc(stamp);
 }
 
 /**

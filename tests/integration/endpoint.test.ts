@@ -2,6 +2,7 @@ import pino from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
+import { decodeHlc, encodeHlc } from '../../src/shared/hlc.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
 import { newPupil, openSchool } from './school.ts';
 
@@ -114,7 +115,7 @@ describe('pushing and pulling', () => {
       if (!pulled.body.more) break;
     }
     expect(names).toEqual(Array.from({ length: 300 }, (_, i) => `Pupil ${i + 1}`));
-    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastSeq: 300, unsent: 0 });
+    expect(school.store.devices().find((d) => d.id === a.deviceId)).toMatchObject({ lastAppliedSeq: 300, unsent: 0 });
   });
 
   it('the same batch sent twice at once (two tabs, or the service worker and a page) applies once', async () => {
@@ -131,7 +132,7 @@ describe('pushing and pulling', () => {
     expect((await b.pull()).body.changes).toHaveLength(5);
   });
 
-  it('a batch whose answer never reached the tablet is sent again and recorded once', async () => {
+  it('a batch whose answer never reached the tablet is sent again, with a change made since: each is recorded once', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const b = await school.enrolTablet('Alex Jones');
@@ -141,9 +142,17 @@ describe('pushing and pulling', () => {
       a.change('pupils', p.id, 'update', { form: '9S', updatedAt: '2026-11-24T10:00:00.000Z' }),
     ];
     await a.push(batch); // the connection drops here: the tablet never hears the answer
-    const retry = await a.push(batch);
-    expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
-    expect((await b.pull()).body.changes).toHaveLength(2);
+    const since = a.change('pupils', p.id, 'update', { whatHelps: 'short sessions', updatedAt: '2026-11-24T11:00:00.000Z' });
+    const retry = await a.push([...batch, since]);
+    expect(retry.body.results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate', 'applied']);
+    const pulled = (await b.pull()).body.changes;
+    expect(pulled.map((c: { op: string; values: Record<string, unknown> }) => [c.op, c.values.form ?? c.values.whatHelps ?? null])).toEqual(
+      [
+        ['create', '9R'],
+        ['update', '9S'],
+        ['update', 'short sessions'],
+      ],
+    );
   });
 
   it('change 3 of 10 is refused with a reason while the other nine apply', async () => {
@@ -251,17 +260,34 @@ describe('tablets that are not allowed', () => {
     expect(body.error.code).toBe('unauthorised');
   });
 
-  it('a change to another school’s record is refused, and nothing is written', async () => {
+  it.each([
+    ['create a record under its id', 'create', (id: string, values: Record<string, unknown>) => ({ ...values, id, form: 'hijacked' })],
+    ['update it', 'update', () => ({ form: 'hijacked' })],
+    ['remove it', 'delete', () => ({ deletedAt: '2026-11-24T15:30:00.000Z', updatedAt: '2026-11-24T15:30:00.000Z' })],
+  ] as const)('a tablet of another school cannot %s: the record, its log and both schools’ pulls are untouched', async (_, op, values) => {
     const school = openSchool();
     const other = school.store.addSchool('Riverside Primary');
     const a = await school.enrolTablet('Sam Patel');
+    const colleague = await school.enrolTablet('Alex Jones');
     const intruder = await school.enrolTablet('Pat Other', other.id);
+    const intruderColleague = await school.enrolTablet('Jo Other', other.id);
     const p = newPupil(a);
     await a.push([a.change('pupils', p.id, 'create', p.values)]);
-    const { body } = await intruder.push([intruder.change('pupils', p.id, 'update', { form: 'hijacked' })]);
-    expect(body.results[0]).toMatchObject({ status: 'rejected', code: 'not_your_school' });
-    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9R');
+    const before = school.store.batch((w) => w.getRecord('pupils', p.id));
+
+    const { body } = await intruder.push([intruder.change('pupils', p.id, op, values(p.id, newPupil(intruder, 'Someone Else').values))]);
+    expect(body.results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'not_your_school',
+      message: 'That record belongs to another school.',
+    });
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))).toEqual(before);
+    expect(school.store.lastChangeSeq()).toBe(1);
+    const pulled = (await colleague.pull()).body.changes;
+    expect(pulled).toEqual([expect.objectContaining({ recordId: p.id, op: 'create', deviceId: a.deviceId })]);
+    expect(pulled[0].values.form).toBe('9R');
     expect((await intruder.pull()).body.changes).toEqual([]);
+    expect((await intruderColleague.pull()).body.changes).toEqual([]);
   });
 });
 
@@ -428,12 +454,41 @@ describe('clock readings', () => {
     const stamps = first.body.results.map((r: { hlc?: string }) => r.hlc);
     expect(stamps.every(Boolean)).toBe(true);
     expect(stamps[0] < stamps[1]).toBe(true);
-    expect(Date.parse(stamps[0].slice(0, 24))).toBe(later(school.clock.now, 1).getTime());
+    expect(decodeHlc(stamps[0]).wall).toBe(later(school.clock.now, 1).getTime());
     const retry = await a.push(batch);
     expect(retry.body.results).toEqual([
       expect.objectContaining({ status: 'duplicate', hlc: stamps[0] }),
       expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
     ]);
+  });
+});
+
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('a change the endpoint refuses leaves the tablet’s clock as it was (%s)', (_, overHttp) => {
+  it.each([
+    // A tablet that is not Waymark, or whose reading was corrupted: the refused change reads later than the next.
+    ['read half a minute after the next change', 0.5, 0, { storedAt: 0, redated: false }],
+    // Two hours fast: both are brought back to a minute ahead, the next one first in that minute.
+    ['read on a clock two hours fast', 120, 121, { storedAt: 1, redated: true }],
+  ])('a refused change %s: the next change is stored as if the refused one never came', async (_, refusedAt, nextAt, expected) => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const nameless = newPupil(a, '');
+    const refused = await a.push([a.change('pupils', nameless.id, 'create', nameless.values, later(school.clock.now, refusedAt))]);
+    expect(refused.body.results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record', message: 'Name is required.' });
+    expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBeUndefined();
+
+    const p = newPupil(a);
+    const next = await a.push([a.change('pupils', p.id, 'create', p.values, later(school.clock.now, nextAt))]);
+    const stored = encodeHlc({ wall: later(school.clock.now, expected.storedAt).getTime(), count: 0, node: a.deviceId });
+    expect(next.body.results).toEqual([
+      { seq: 2, changeId: expect.any(String), status: 'applied', ...(expected.redated ? { hlc: stored } : {}) },
+    ]);
+    expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBe(stored);
   });
 });
 
