@@ -18,7 +18,7 @@ export type { SyncOptions, SyncResult } from './sync.ts';
 export * from './sync-state.ts';
 export * from './targets.ts';
 export * from './today.ts';
-export { preloadWritePath, thisDevice } from './write-path.ts';
+export { preloadWritePath, thisDevice } from './load-commit.ts';
 
 // The sync engine (and the protocol it speaks) loads when the page first syncs or enrols: a tablet
 // whose service worker syncs for it, or that is not linked to a school, never needs it.

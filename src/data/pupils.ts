@@ -2,7 +2,7 @@
 import { type CLOSE_REASONS, displayName, type OUTCOMES, type Pupil } from '../shared/model.ts';
 import type { CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
-import { commit } from './write-path.ts';
+import { commit } from './load-commit.ts';
 
 export type PupilInput = Omit<NewRecord<'pupils'>, 'status' | 'closedOn' | 'closeReason' | 'outcome' | 'exitSummary'>;
 export type PupilEdit = Partial<PupilInput>;

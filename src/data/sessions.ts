@@ -6,7 +6,7 @@ import type { WaymarkDB } from './db.ts';
 import { pupilSessionRange } from './pupil-sessions.ts';
 import { SaveError } from './save-error.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
-import { commit, newId } from './write-path.ts';
+import { commit, newId } from './load-commit.ts';
 
 export type SessionInput = Omit<NewRecord<'sessions'>, 'withdrawnAt' | 'withdrawnReason'>;
 export type SessionEdit = Partial<Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern'>>;

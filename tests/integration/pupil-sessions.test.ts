@@ -6,7 +6,7 @@ import { pupilPage } from '../../src/data/pupil-page.ts';
 import { lastSeen, pupilSessionChanges, sessionCountOf, standingConcernsOf } from '../../src/data/pupil-sessions.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession, sessionsOf, withdrawSession } from '../../src/data/sessions.ts';
-import { commit } from '../../src/data/write-path.ts';
+import { commit } from '../../src/data/load-commit.ts';
 import type { Session } from '../../src/shared/model.ts';
 import { freshDb, pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';

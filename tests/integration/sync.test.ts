@@ -9,7 +9,7 @@ import { forEditing } from '../../src/data/history.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
-import { commit } from '../../src/data/write-path.ts';
+import { commit } from '../../src/data/load-commit.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 

@@ -1,7 +1,9 @@
 /**
- * The write path: commit.ts with the records' rules (valibot) and record ids (uuidv7). Showing a
- * screen needs none of it, so it is not in the first download: `preloadWritePath` fetches it once
- * the first screen is up, and the first save waits for it only if it comes sooner than that.
+ * Loads the write path (commit.ts, with the records' rules in valibot and record ids in uuidv7)
+ * when it is first needed, and forwards to it. Showing a screen needs none of it, so it is not in
+ * the first download: `preloadWritePath` fetches it once the first screen is up, and the first
+ * save waits for it only if it comes sooner than that. Everything in src/data that saves calls
+ * `commit` through here; only tests and the sync engine import commit.ts itself.
  */
 import type * as Commit from './commit.ts';
 
