@@ -9,6 +9,7 @@ export { type KeptConflict, type OutboxEntry, type ThisTablet, WaymarkDB } from 
 export * from './drafts.ts';
 export * from './export.ts';
 export * from './history.ts';
+export { preloadWritePath, thisDevice } from './load-commit.ts';
 export { SYNC_LOCK, SYNC_TAG } from './locks.ts';
 export * from './pupil-page.ts';
 export * from './pupils.ts';
@@ -18,7 +19,6 @@ export type { SyncOptions, SyncResult } from './sync.ts';
 export * from './sync-state.ts';
 export * from './targets.ts';
 export * from './today.ts';
-export { preloadWritePath, thisDevice } from './load-commit.ts';
 
 // The sync engine (and the protocol it speaks) loads when the page first syncs or enrols: a tablet
 // whose service worker syncs for it, or that is not linked to a school, never needs it.
