@@ -3,10 +3,10 @@ import type { Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import type { Change, CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { commit, newId } from './load-commit.ts';
 import { pupilSessionRange } from './pupil-sessions.ts';
 import { SaveError } from './save-error.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
-import { commit, newId } from './load-commit.ts';
 
 export type SessionInput = Omit<NewRecord<'sessions'>, 'withdrawnAt' | 'withdrawnReason'>;
 export type SessionEdit = Partial<Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern'>>;

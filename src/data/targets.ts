@@ -3,8 +3,8 @@ import type { CheckIn, CheckInResult, Target } from '../shared/model.ts';
 import type { Day } from '../shared/schedule.ts';
 import type { Change, CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
-import { SaveError } from './save-error.ts';
 import { commit } from './load-commit.ts';
+import { SaveError } from './save-error.ts';
 
 export type TargetInput = Omit<NewRecord<'targets'>, 'status' | 'endedOn'>;
 export type TargetEdit = Partial<Pick<Target, 'wording' | 'howWeKnow' | 'rhythm' | 'weekdays' | 'startOn' | 'reviewOn'>>;

@@ -4,7 +4,9 @@
  *
  * - daily: every school day, Monday to Friday.
  * - weekdays: the chosen ISO weekdays (1 = Monday … 7 = Sunday).
- * - weekly: once in each week, weeks starting on Monday; due from Monday until checked in.
+ * - weekly: once in each week, due from Monday until checked in. A week runs Monday to Sunday
+ *   (`weekOf`): a check-in on the Sunday counts for the week that Sunday ends. Whether a target
+ *   is due and the strip's weekly cells both ask `weekOf`, so they always agree.
  */
 import { addDays, getISODay, startOfISOWeek } from 'date-fns';
 import type { CheckIn, Target } from './model.ts';
@@ -30,7 +32,14 @@ export function fromDay(day: Day): Date {
   return date.getMonth() === m - 1 && date.getDate() === d ? date : new Date(Number.NaN);
 }
 export const addDaysTo = (day: Day, n: number): Day => toDay(addDays(fromDay(day), n));
-export const weekStartOf = (day: Day): Day => toDay(startOfISOWeek(fromDay(day)));
+
+/** The week a day falls in, as its first and last day: Monday to Sunday, both included. */
+export function weekOf(day: Day): { from: Day; to: Day } {
+  const from = toDay(startOfISOWeek(fromDay(day)));
+  return { from, to: addDaysTo(from, 6) };
+}
+/** The Monday of the week a day falls in. */
+export const weekStartOf = (day: Day): Day => weekOf(day).from;
 
 type Scheduled = Pick<Target, 'rhythm' | 'weekdays' | 'startOn' | 'status' | 'deletedAt'>;
 
@@ -56,8 +65,7 @@ export function isDue(target: Scheduled, day: Day, checkIns: readonly Pick<Check
   if (!isCheckInDay(target, day)) return false;
   const live = checkIns.filter((c) => !c.deletedAt);
   if (target.rhythm === 'weekly') {
-    const from = weekStartOf(day);
-    const to = addDaysTo(from, 6);
+    const { from, to } = weekOf(day);
     return !live.some((c) => c.on >= from && c.on <= to);
   }
   return !live.some((c) => c.on === day);
@@ -89,8 +97,7 @@ export function checkInStrip(
   const firstMonday = addDaysTo(weekStartOf(today), -7 * (weeks - 1));
   if (target.rhythm === 'weekly') {
     for (let w = 0; w < weeks; w++) {
-      const from = addDaysTo(firstMonday, 7 * w);
-      const to = addDaysTo(from, 6);
+      const { from, to } = weekOf(addDaysTo(firstMonday, 7 * w));
       const last = live.filter((c) => c.on >= from && c.on <= to).at(-1);
       cells.push({ day: from, expected: to >= target.startOn, result: last?.result, word: last?.word || undefined });
     }

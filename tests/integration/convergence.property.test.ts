@@ -3,6 +3,12 @@
  * interleave, once the network is back and every tablet has synced twice, the three tablets and
  * the school hold the same records, no value a mentor typed has vanished, and no change is left
  * waiting. Real engine (src/data/sync.ts) on fake-indexeddb, real server code over SQLite in memory.
+ *
+ * Each run draws a new seed and prints it ("convergence seed: 123 …"). A failure's report from
+ * fast-check names the seed too, with the path to the smallest failing case; the same runs, and the
+ * same failure, come back with:
+ *
+ *   WAYMARK_SEED=123 npx vitest run tests/integration/convergence.property.test.ts
  */
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
@@ -90,8 +96,13 @@ const scenario = fc.record({
   steps: fc.array(stepArb, { minLength: 5, maxLength: 25 }),
 });
 
-/** Replay a run with FC_SEED=<seed from the failure report>. */
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+/** The seed of this run: WAYMARK_SEED replays an earlier one, otherwise a new one is drawn. */
+function seedOfRun(given = process.env.WAYMARK_SEED): number {
+  if (given === undefined || given === '') return Date.now() % 2 ** 31;
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed)) throw new Error(`WAYMARK_SEED must be a whole number, as printed by an earlier run; it is "${given}".`);
+  return seed;
+}
 
 /** Without nulls: the server keeps a cleared field as null, a tablet leaves it out. */
 const withoutNulls = (o: Record<string, unknown> | undefined) => o && Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
@@ -259,6 +270,8 @@ async function run({ skews, steps }: { skews: [number, number, number]; steps: S
 
 describe('three tablets and the school, in any interleaving', () => {
   it('converge after two full rounds of syncing, lose no typed value, and leave nothing waiting', async () => {
+    const seed = seedOfRun();
+    console.log(`convergence seed: ${seed} (replay: WAYMARK_SEED=${seed} npx vitest run tests/integration/convergence.property.test.ts)`);
     await fc.assert(
       fc.asyncProperty(scenario, (s) => run(s)),
       { numRuns: 40, seed },

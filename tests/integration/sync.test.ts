@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { concerns } from '../../src/data/concerns.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
 import { forEditing } from '../../src/data/history.ts';
+import { commit } from '../../src/data/load-commit.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
-import { commit } from '../../src/data/load-commit.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 

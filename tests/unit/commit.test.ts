@@ -70,11 +70,64 @@ describe('every write lands with its outbox entry, in one transaction', () => {
     ]);
     await expect(failing).rejects.toBeInstanceOf(SaveError);
     expect((await allPupils(db)).map((p) => p.name)).toEqual(['Jacob Smith']);
-    expect(await db.outbox.count()).toBe(1);
+    // Only the first pupil's entry: none for the pupil whose save failed.
+    expect((await db.outbox.toArray()).map((e) => [e.seq, e.recordId])).toEqual([[1, id]]);
     expect((await db.device.get('device'))?.lastIssuedSeq).toBe(1);
     // The next change still gets the next number: no gap, no reuse.
     await editPupil(db, id, { form: '10R' });
     expect((await db.outbox.toArray()).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('a save refused at its second change keeps nothing of the first: no row, no outbox entry, no clocks', async () => {
+    const db = freshDb();
+    const id = await addPupil(db, pupil());
+    const before = { outbox: await db.outbox.toArray(), clocks: await db.recordClocks.toArray(), device: await db.device.get('device') };
+    // The first change is fine; the second clears the existing pupil's name, which is refused.
+    const failing = commit(db, [
+      { op: 'create', table: 'pupils', record: { ...pupil({ name: 'New Pupil' }), status: 'active' } },
+      { op: 'update', table: 'pupils', id, patch: { name: ' ' } },
+    ]);
+    await expect(failing).rejects.toBeInstanceOf(ValidationError);
+    expect((await db.pupils.toArray()).map((p) => p.name)).toEqual(['Jacob Smith']);
+    expect(await db.outbox.toArray(), 'the outbox is as it was').toEqual(before.outbox);
+    expect(await db.recordClocks.toArray(), 'the clocks are as they were').toEqual(before.clocks);
+    expect(await db.device.get('device')).toEqual(before.device);
+    expect(await db.revisions.count()).toBe(0);
+  });
+
+  it('a save whose outbox entry cannot be written keeps none of its rows', async () => {
+    const db = freshDb();
+    // The second outbox entry of the save fails (as a full disk would fail it), after the first was written.
+    let entries = 0;
+    db.outbox.hook('creating', () => {
+      entries += 1;
+      if (entries === 2) throw new DOMException('Quota exceeded', 'QuotaExceededError');
+    });
+    const failing = commit(db, [
+      { op: 'create', table: 'pupils', record: { ...pupil({ name: 'First Pupil' }), status: 'active' } },
+      { op: 'create', table: 'pupils', record: { ...pupil({ name: 'Second Pupil' }), status: 'active' } },
+    ]);
+    await expect(failing).rejects.toBeInstanceOf(SaveError);
+    expect(await db.pupils.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.recordClocks.count()).toBe(0);
+  });
+
+  it('ten records saved in the same millisecond carry ten clock readings, each after the one before', async () => {
+    const db = freshDb();
+    const now = new Date('2026-11-24T09:00:00.000Z');
+    const names = Array.from({ length: 10 }, (_, i) => `Pupil ${i + 1}`);
+    await commit(
+      db,
+      names.map((name) => ({ op: 'create', table: 'pupils', record: { ...pupil({ name }), status: 'active' } }) as const),
+      { now },
+    );
+    // A second save in that same millisecond goes on counting from where the first stopped.
+    await addPupil(db, pupil({ name: 'Pupil 11' }), { now });
+    const readings = (await db.outbox.toArray()).sort((a, b) => a.seq - b.seq).map((e) => e.hlc ?? '');
+    expect(readings).toHaveLength(11);
+    for (const [i, reading] of readings.entries()) if (i > 0) expect(reading > (readings[i - 1] as string), `change ${i + 1}`).toBe(true);
+    expect(new Set(readings).size).toBe(11);
   });
 
   it('an invalid record is refused with plain words and nothing is written', async () => {

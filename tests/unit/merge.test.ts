@@ -151,3 +151,35 @@ describe('applying a change again', () => {
     expect(lost).toEqual([{ field: 'form', value: '9R', hlc: h(0), lostTo: h(5, 'tablet-b') }]);
   });
 });
+
+// The later delete's clock is the record's removal clock, whatever order the two deletes arrive
+// in: an edit made between them is then covered by the later delete, as on every other copy.
+describe('two deletes of the same record', () => {
+  const earlier = del(h(5, 'tablet-a'));
+  const later = del(h(7, 'tablet-b'));
+  it.each([
+    { name: 'the earlier arrives first, then the later', first: earlier, second: later, deleted: later.hlc, again: false },
+    { name: 'the later arrives first, then the earlier', first: later, second: earlier, deleted: later.hlc, again: false },
+    { name: 'the same delete arrives twice', first: earlier, second: earlier, deleted: earlier.hlc, again: true },
+  ])('$name: the later delete’s clock is kept; already applied only for the same delete', ({ first, second, deleted, again }) => {
+    const once = mergeChange(created, first);
+    expect(once.alreadyApplied).toBe(false);
+    const twice = mergeChange(once.state, second);
+    expect(twice.state.deleted).toBe(deleted);
+    expect(twice.alreadyApplied).toBe(again);
+  });
+
+  const between = edit(h(6, 'tablet-c'), { whatHelps: 'Quiet room' }, { whatHelps: h(0) });
+  const afterBoth = edit(h(8, 'tablet-c'), { whatHelps: 'Quiet room' }, { whatHelps: h(0) });
+  it.each([
+    { name: 'an edit made between the two deletes is covered by the later one', changes: [earlier, between, later], flagged: false },
+    { name: 'an edit made after both deletes is flagged', changes: [earlier, afterBoth, later], flagged: true },
+  ])('$name, in every order of arrival', ({ changes, flagged }) => {
+    for (const order of permutations(changes)) {
+      const { state } = mergeAll(order, created);
+      const arrival = order.map((c) => c.hlc.slice(11, 16)).join(' then ');
+      expect(state?.deleted, `removal clock, in the order ${arrival}`).toBe(later.hlc);
+      expect(editedAfterDelete(state as SyncedState), `flag, in the order ${arrival}`).toBe(flagged);
+    }
+  });
+});

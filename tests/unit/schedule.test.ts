@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CheckIn } from '../../src/shared/model.ts';
-import { checkInStrip, isDue } from '../../src/shared/schedule.ts';
+import { CHECK_IN_RESULTS, type CheckIn } from '../../src/shared/model.ts';
+import { addDaysTo, checkInStrip, isDue, weekOf } from '../../src/shared/schedule.ts';
 
 // 2026-11-23 is a Monday. The week runs Monday 23 to Sunday 29 November.
 const MON = '2026-11-23';
@@ -10,6 +11,7 @@ const FRI = '2026-11-27';
 const SAT = '2026-11-28';
 const SUN = '2026-11-29';
 const NEXT_MON = '2026-11-30';
+const LAST_SUN = '2026-11-22';
 
 const target = (rhythm: 'daily' | 'weekly' | 'weekdays', weekdays: number[] = [], startOn = '2026-11-02') => ({
   rhythm,
@@ -103,5 +105,83 @@ describe('checkInStrip', () => {
       [TUE, true],
       [WED, true],
     ]);
+  });
+});
+
+describe('the week a day falls in', () => {
+  it.each([
+    // day, Monday, Sunday
+    [MON, MON, SUN],
+    [WED, MON, SUN],
+    [SUN, MON, SUN],
+    [LAST_SUN, '2026-11-16', LAST_SUN],
+    [NEXT_MON, NEXT_MON, '2026-12-06'],
+    // Across a year's end, and across the Sunday the clocks go back (25 October 2026 in London).
+    ['2027-01-01', '2026-12-28', '2027-01-03'],
+    ['2026-10-25', '2026-10-19', '2026-10-25'],
+    ['2026-10-26', '2026-10-26', '2026-11-01'],
+  ])('%s is in the week from Monday %s to Sunday %s', (day, from, to) => {
+    expect(weekOf(day)).toEqual({ from, to });
+  });
+});
+
+describe('a weekly target: a check-in counts for the week it was made in, Monday to Sunday', () => {
+  it.each([
+    // checked in on, due on this week's Monday, Wednesday and Sunday?
+    ['this week’s Monday', MON, false],
+    ['this week’s Sunday', SUN, false],
+    ['last week’s Sunday', LAST_SUN, true],
+    ['next week’s Monday', NEXT_MON, true],
+  ])('checked in on %s: due this week %s', (_, checkedIn, due) => {
+    for (const day of [MON, WED, SUN]) expect(isDue(target('weekly'), day, [on(checkedIn)]), `on ${day}`).toBe(due);
+    const strip = checkInStrip(
+      target('weekly'),
+      [{ ...on(checkedIn), result: 'met', word: '', updatedAt: `${checkedIn}T12:00:00.000Z` } as CheckIn],
+      SUN,
+      1,
+    );
+    expect(strip.map((c) => [c.day, c.result])).toEqual([[MON, due ? undefined : 'met']]);
+  });
+
+  // The strip beside a target and the Today list must never tell a mentor different things.
+  it('the strip’s cell for a week and whether the target is due agree, on every day of three weeks', () => {
+    const first = '2026-11-09'; // a Monday; the three weeks end on Sunday 29 November
+    const days = Array.from({ length: 21 }, (_, i) => addDaysTo(first, i));
+    // Check-ins from the Sunday before the three weeks to the Monday after, some taken back.
+    const checkInArb = fc.record({
+      on: fc.integer({ min: -1, max: 21 }).map((i) => addDaysTo(first, i)),
+      result: fc.constantFrom(...CHECK_IN_RESULTS),
+      takenBack: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(checkInArb, { maxLength: 5 }),
+        fc.integer({ min: 0, max: 20 }).map((i) => addDaysTo(first, i)),
+        fc.integer({ min: 14, max: 20 }).map((i) => addDaysTo(first, i)),
+        (made, startOn, today) => {
+          const checkIns = made.map(
+            (c, i) =>
+              ({
+                on: c.on,
+                result: c.result,
+                word: '',
+                updatedAt: `${c.on}T12:00:0${i}.000Z`,
+                deletedAt: c.takenBack ? `${c.on}T13:00:00.000Z` : undefined,
+              }) as CheckIn,
+          );
+          const weekly = target('weekly', [], startOn);
+          const strip = checkInStrip(weekly, checkIns, today, 3);
+          expect(strip.map((c) => c.day)).toEqual([first, addDaysTo(first, 7), addDaysTo(first, 14)]);
+          for (const day of days.filter((d) => d >= startOn)) {
+            const cell = strip.findLast((c) => c.day <= day);
+            const due = isDue(weekly, day, checkIns);
+            expect(due, `due on ${day} while the strip shows ${cell?.result ?? 'nothing'} for the week of ${cell?.day}`).toBe(
+              cell?.result === undefined,
+            );
+            expect(cell?.expected, `the strip expects a check-in in the week of ${day}`).toBe(true);
+          }
+        },
+      ),
+    );
   });
 });
