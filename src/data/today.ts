@@ -1,6 +1,6 @@
 /** The Today screen: what wants doing now, from index ranges rather than scans of every record. */
 import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
-import { addDaysTo, type Day, isDue, weekStartOf } from '../shared/schedule.ts';
+import { addDaysTo, type Day, isDue, weekOf } from '../shared/schedule.ts';
 import type { WaymarkDB } from './db.ts';
 import { lastSeen } from './pupil-sessions.ts';
 import { activePupils } from './pupils.ts';
@@ -27,11 +27,14 @@ export async function caseloadNow(db: WaymarkDB): Promise<CaseloadNow> {
 }
 
 /**
- * This week's check-ins: only they can make a target not due today (weekly targets look back to
- * Monday). Kept apart from the caseload, so that a check-in tap re-reads this and nothing else.
+ * This week's check-ins, Monday to Sunday: only they can make a target not due today, and the
+ * week is the one `isDue` counts (a check-in dated later this week counts too). Kept apart from
+ * the caseload, so that a check-in tap re-reads this and nothing else.
  */
-export const checkInsThisWeek = (db: WaymarkDB, day: Day): Promise<CheckIn[]> =>
-  db.checkIns.where('on').between(weekStartOf(day), day, true, true).toArray();
+export function checkInsThisWeek(db: WaymarkDB, day: Day): Promise<CheckIn[]> {
+  const week = weekOf(day);
+  return db.checkIns.where('on').between(week.from, week.to, true, true).toArray();
+}
 
 /** What deciding whether a target is due needs of a check-in (a tap not yet saved has no more). */
 export type DayCheckIn = Pick<CheckIn, 'targetId' | 'on' | 'deletedAt'>;

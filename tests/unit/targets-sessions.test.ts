@@ -195,6 +195,18 @@ describe('drafts', () => {
 });
 
 describe('Today', () => {
+  it.each([
+    ['on Monday', '2026-11-23', false],
+    ['later this week, on Sunday', '2026-11-29', false],
+    ['last Sunday', '2026-11-22', true],
+  ])('a weekly target checked in %s (%s): due on Wednesday 25 November, as its strip says, %s', async (_, on, due) => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    const weekly = await setTarget(db, target(p, { rhythm: 'weekly', startOn: '2026-11-02' }));
+    await checkIn(db, { targetId: weekly, pupilId: p, on, result: 'met' });
+    expect((await dueTargets(db, '2026-11-25')).map((d) => d.target.id)).toEqual(due ? [weekly] : []);
+  });
+
   it("shows due targets of pupils on the caseload, reviews that have come, today's sessions and pupils not seen lately", async () => {
     const db = freshDb();
     const seen = await addPupil(db, pupil({ name: 'Amelia Jacobs', startOn: '2026-09-07' }));
