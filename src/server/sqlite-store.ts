@@ -155,7 +155,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     setLastAppliedSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
     lastAppliedSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
     lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
-    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
+    // Only the sending tablet's own change: a change id alone would tell any tablet that knew one
+    // when another school's change was made.
+    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ? AND device_id = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
     // into one text rather than a thousand strings for JavaScript to join, and returns it as
@@ -189,7 +191,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     putRecord(r: StoredRecord) {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
-    stampOf: (changeId) => (q.stampOf.get(changeId) as { hlc: string } | undefined)?.hlc,
+    stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
     appendChange(schoolId, c: PulledChange, changeId: string) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.

@@ -66,8 +66,8 @@ export interface BatchWriter {
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   putRecord(record: StoredRecord): void;
   appendChange(schoolId: string, change: PulledChange, changeId: string): void;
-  /** The clock reading a tablet's change was stored with, if it was. */
-  stampOf(changeId: string): string | undefined;
+  /** The clock reading one of this tablet's changes was stored with, if it was. */
+  stampOf(deviceId: string, changeId: string): string | undefined;
   keepLost(schoolId: string, lost: LostRecordValue): void;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
   setLastAppliedSeq(deviceId: string, seq: number): void;

@@ -158,7 +158,7 @@ export function push(
       const ids = { seq: change.seq, changeId: change.changeId };
       if (change.seq <= last) {
         // Applied before, its answer lost: say again how it was stored if it was re-dated.
-        const stored = writer.stampOf(change.changeId);
+        const stored = writer.stampOf(device.id, change.changeId);
         return stored && stored !== change.hlc ? { ...ids, status: 'duplicate', hlc: stored } : { ...ids, status: 'duplicate' };
       }
       if (change.seq > last + 1) {

@@ -522,6 +522,24 @@ describe('what one mentor’s tablet cannot do to another’s', () => {
     const stored = school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields;
     expect(stored).toMatchObject({ id: p.id, whatHelps: 'written as Sam', mentorId: eve.mentorId, deviceId: eve.deviceId });
   });
+
+  it('cannot learn when another school’s change was made by resending its change id', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const other = school.store.addSchool('Riverside Primary');
+    const eve = await school.enrolTablet('Eve Other', other.id);
+    const p = newPupil(a);
+    // Sam's tablet runs an hour fast: the endpoint stores the change with a reading of its own.
+    const sams = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, 60));
+    const stored = (await a.push([sams])).body.results[0].hlc;
+    expect(stored).toEqual(expect.any(String));
+    const q = newPupil(eve);
+    const first = eve.change('pupils', q.id, 'create', q.values);
+    await eve.push([first]);
+    // Eve resends her own first change under the id of Sam's.
+    const probe = await eve.push([{ ...first, changeId: sams.changeId }]);
+    expect(probe.body.results).toEqual([{ seq: 1, changeId: sams.changeId, status: 'duplicate' }]);
+  });
 });
 
 describe('edits from two tablets that clash across fields', () => {
