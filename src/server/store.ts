@@ -5,7 +5,7 @@
 
 import type { SyncedState } from '../shared/merge.ts';
 import type { SyncedTable } from '../shared/model.ts';
-import type { PulledChange } from '../shared/protocol.ts';
+import type { PulledChange, RejectCode } from '../shared/protocol.ts';
 
 export interface School {
   id: string;
@@ -56,6 +56,18 @@ export interface LostRecordValue {
   lostTo: string;
 }
 
+/**
+ * Why the endpoint refused one of a tablet's changes, kept for good: a tablet that never heard the
+ * answer sends the change again, and must hear the refusal again, or it would drop the change as
+ * delivered. `out_of_order` is no refusal of the change itself and is never kept.
+ */
+export interface Refusal {
+  seq: number;
+  changeId: string;
+  code: Exclude<RejectCode, 'out_of_order'>;
+  message: string;
+}
+
 /** Everything one pushed batch writes, inside the batch's one transaction. */
 export interface BatchWriter {
   /** The device's last applied sequence number, read inside the batch's transaction. */
@@ -69,6 +81,9 @@ export interface BatchWriter {
   /** The clock reading one of this tablet's changes was stored with, if it was. */
   stampOf(deviceId: string, changeId: string): string | undefined;
   keepLost(schoolId: string, lost: LostRecordValue): void;
+  keepRefusal(deviceId: string, refusal: Refusal): void;
+  /** Why the device's change with this sequence number was refused, if it was. */
+  refusalOf(deviceId: string, seq: number): Refusal | undefined;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
   setLastAppliedSeq(deviceId: string, seq: number): void;
 }

@@ -21,7 +21,7 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
-import type { BatchWriter, Device, Store } from './store.ts';
+import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
 function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
@@ -157,7 +157,10 @@ export function push(
     const results = request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
       if (change.seq <= last) {
-        // Applied before, its answer lost: say again how it was stored if it was re-dated.
+        // Taken before, its answer lost. Refused: refused again for the same reason, so the tablet
+        // keeps it for its mentor. Applied: a duplicate, told how it was stored if it was re-dated.
+        const refusal = writer.refusalOf(device.id, change.seq);
+        if (refusal) return { ...ids, status: 'rejected', code: refusal.code, message: refusal.message };
         const stored = writer.stampOf(device.id, change.changeId);
         return stored && stored !== change.hlc ? { ...ids, status: 'duplicate', hlc: stored } : { ...ids, status: 'duplicate' };
       }
@@ -171,7 +174,9 @@ export function push(
       }
       last = change.seq;
       writer.setLastAppliedSeq(device.id, change.seq);
-      return { ...ids, ...apply(writer, device, change, now) };
+      const outcome = apply(writer, device, change, now);
+      if (outcome.status === 'rejected') writer.keepRefusal(device.id, { ...ids, code: outcome.code, message: outcome.message });
+      return { ...ids, ...outcome };
     });
     // What the tablet still holds once this push is through (the school sees tablets holding
     // unsent work), in the same transaction: one commit a push, not two.
@@ -182,9 +187,7 @@ export function push(
   return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 
-type Outcome =
-  | { status: 'applied'; hlc?: string }
-  | { status: 'rejected'; code: 'invalid_record' | 'not_your_school' | 'record_not_found'; message: string };
+type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
 
 function apply(writer: BatchWriter, device: Device, change: PushChange, now: Date): Outcome {
   const existing = writer.getRecord(change.table, change.recordId);

@@ -1,9 +1,14 @@
 import pino from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { WaymarkDB } from '../../src/data/db.ts';
+import { addPupil } from '../../src/data/pupils.ts';
+import { enrolTablet, outboxSummary, syncNow } from '../../src/data/sync.ts';
 import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { decodeHlc, encodeHlc } from '../../src/shared/hlc.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
+import { pupil } from '../unit/helpers.ts';
 import { newPupil, openSchool } from './school.ts';
 
 const later = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
@@ -489,6 +494,64 @@ describe.each([
       { seq: 2, changeId: expect.any(String), status: 'applied', ...(expected.redated ? { hlc: stored } : {}) },
     ]);
     expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBe(stored);
+  });
+});
+
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('a change the endpoint refused, sent again because its answer was lost (%s)', (_, overHttp) => {
+  it('is refused again for the same reason, never counted as delivered', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const nameless = newPupil(a, '');
+    const refused = a.change('pupils', nameless.id, 'create', nameless.values);
+    const first = (await a.push([refused])).body.results; // the tablet never hears this answer
+    expect(first).toEqual([
+      { seq: 1, changeId: refused.changeId, status: 'rejected', code: 'invalid_record', message: 'Name is required.' },
+    ]);
+    const p = newPupil(a);
+    const since = a.change('pupils', p.id, 'create', p.values);
+    const retry = await a.push([refused, since]);
+    expect(retry.body.results).toEqual([...first, { seq: 2, changeId: since.changeId, status: 'applied' }]);
+    expect((await a.push([refused])).body.results).toEqual(first);
+    // Only the pupil with a name reached the school.
+    expect(school.store.lastChangeSeq()).toBe(1);
+    // Another tablet's change of the same number, sent again, is its own: delivered before.
+    const b = await school.enrolTablet('Alex Jones');
+    const q = newPupil(b);
+    const theirs = b.change('pupils', q.id, 'create', q.values);
+    await b.push([theirs]);
+    expect((await b.push([theirs])).body.results).toEqual([{ seq: 1, changeId: theirs.changeId, status: 'duplicate' }]);
+  });
+
+  it('is under “needs attention” on the tablet after the next sync, in the endpoint’s words', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const db = new WaymarkDB(`endpoint-${newId()}`);
+    const options = { fetch: school.tabletFetch, now: () => school.clock.now };
+    await enrolTablet(db, 'http://school.test', school.addMentor('Sam Patel').code, 'Sam’s iPad', options);
+    await addPupil(db, pupil({ name: 'Amira Khan' }), { now: school.clock.now });
+    const refused = await addPupil(db, pupil({ name: 'Leo Brown' }), { now: school.clock.now });
+    // An older version of the app queued a change the school now refuses.
+    await db.outbox
+      .filter((e) => e.recordId === refused)
+      .modify((e) => {
+        e.values = { ...e.values, yearGroup: 'Year 14' };
+      });
+    school.network.answersLost = true;
+    expect(await syncNow(db, options)).toMatchObject({ status: 'stopped', problem: { code: 'unreachable' } });
+    expect((await outboxSummary(db)).waiting).toBe(2);
+    school.network.answersLost = false;
+    expect(await syncNow(db, options)).toMatchObject({ status: 'done' });
+    const { waiting, needsAttention } = await outboxSummary(db);
+    expect(waiting).toBe(0);
+    expect(needsAttention.map((e) => [e.recordId, e.rejected])).toEqual([
+      [refused, { code: 'invalid_record', message: 'Choose a year group.', at: expect.any(String) }],
+    ]);
+    expect(school.store.batch((w) => [w.getRecord('pupils', refused), school.store.lastChangeSeq()])).toEqual([undefined, 1]);
   });
 });
 
