@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
-import { compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
+import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
 import type {
@@ -260,7 +260,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
 function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
   const ceiling = now.getTime() + FUTURE_TOLERANCE_MS;
   let stamp = reading.wall > ceiling ? { ...reading, wall: ceiling, count: 0 } : reading;
-  if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = { ...decodeHlc(last), count: decodeHlc(last).count + 1, node: reading.node };
+  if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = after(decodeHlc(last), reading.node);
   return encodeHlc(stamp);
 }
 

@@ -466,6 +466,25 @@ describe('clock readings', () => {
       expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
     ]);
   });
+
+  it('a tablet’s later edit still wins when its last reading used the last count of its millisecond', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const minuteAgo = later(school.clock.now, -1).getTime();
+    const created = {
+      ...a.change('pupils', p.id, 'create', p.values),
+      hlc: encodeHlc({ wall: minuteAgo, count: 36 ** 4 - 1, node: a.deviceId }),
+    };
+    // The edit reads a second earlier (the tablet's clock was set back): it is stored just after the create.
+    const edited = a.change('pupils', p.id, 'update', { form: '9S' }, new Date(minuteAgo - 1000));
+    const { body } = await a.push([created, edited]);
+    expect(body.results).toEqual([
+      { seq: 1, changeId: created.changeId, status: 'applied' },
+      { seq: 2, changeId: edited.changeId, status: 'applied', hlc: encodeHlc({ wall: minuteAgo + 1, count: 0, node: a.deviceId }) },
+    ]);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9S');
+  });
 });
 
 // In process, and over a real connection.
