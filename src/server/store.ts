@@ -3,7 +3,7 @@
  * or local authority can sit beside the embedded SQLite one without touching the sync code.
  */
 
-import type { SyncedState } from '../shared/merge.ts';
+import type { Conflict, SyncedState } from '../shared/merge.ts';
 import type { SyncedTable } from '../shared/model.ts';
 import type { PulledChange, RejectCode } from '../shared/protocol.ts';
 
@@ -47,15 +47,6 @@ export interface StoredRecord {
   state: SyncedState;
 }
 
-export interface LostRecordValue {
-  table: SyncedTable;
-  recordId: string;
-  field: string;
-  value: unknown;
-  hlc: string;
-  lostTo: string;
-}
-
 /**
  * Why the endpoint refused one of a tablet's changes, kept for good: a tablet that never heard the
  * answer sends the change again, and must hear the refusal again, or it would drop the change as
@@ -80,7 +71,7 @@ export interface BatchWriter {
   appendChange(schoolId: string, change: PulledChange, changeId: string): void;
   /** The clock reading one of this tablet's changes was stored with, if it was. */
   stampOf(deviceId: string, changeId: string): string | undefined;
-  keepLost(schoolId: string, lost: LostRecordValue): void;
+  keepLost(schoolId: string, lost: Conflict): void;
   keepRefusal(deviceId: string, refusal: Refusal): void;
   /** Why the device's change with this sequence number was refused, if it was. */
   refusalOf(deviceId: string, seq: number): Refusal | undefined;

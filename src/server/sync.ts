@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
+import { fromWire } from '../shared/fields.ts';
 import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
@@ -34,6 +35,9 @@ const FIELDS = Object.fromEntries(
   // A piped object schema keeps its object's entries.
   Object.entries(SCHEMAS).map(([table, schema]) => [table, new Set(Object.keys(schema.entries))]),
 ) as Record<SyncedTable, Set<string>>;
+
+/** A record's identity, set by the change that creates it: no later change may alter it. */
+const SET_AT_CREATION = ['id', 'createdAt'] as const;
 
 /** A tablet whose clock is further than this from the endpoint's is told so. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -210,7 +214,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   if (change.op === 'create' && change.values.id !== change.recordId) {
     return { status: 'rejected', code: 'invalid_record', message: 'The record’s id does not match the change’s record id.' };
   }
-  if (change.op !== 'create' && ('id' in change.values || 'createdAt' in change.values)) {
+  if (change.op !== 'create' && SET_AT_CREATION.some((field) => field in change.values)) {
     return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id or when it was created.' };
   }
   // The merge needs the reading the change will be stored with; the tablet's last reading moves
@@ -220,7 +224,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
   try {
-    const record = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
+    const record = fromWire(merged.state.fields);
     // A new record must make sense as a whole. A merged one is checked field by field: two tablets'
     // edits that clash across fields (a closing date before a start date moved elsewhere) are
     // kept on every copy alike, and the mentor is asked to fix them at the next edit, rather than

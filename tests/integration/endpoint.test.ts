@@ -174,6 +174,25 @@ describe('pushing and pulling', () => {
     expect((await b.pull()).body.changes).toHaveLength(9);
   });
 
+  it('support reopened on a tablet is reopened at the school: the closure it clears is not refused', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const closure = { status: 'closed', closedOn: '2026-11-20', closeReason: 'targets met', outcome: 'improved', exitSummary: 'Settled.' };
+    await a.push([a.change('pupils', p.id, 'create', { ...p.values, ...closure }, later(school.clock.now, -60))]);
+    // A cleared field travels as null (section 2 of the protocol).
+    const reopened = a.change('pupils', p.id, 'update', {
+      status: 'active',
+      closedOn: null,
+      closeReason: null,
+      outcome: null,
+      exitSummary: null,
+      updatedAt: '2026-11-24T10:00:00.000Z',
+    });
+    expect((await a.push([reopened])).body.results).toEqual([{ seq: 2, changeId: reopened.changeId, status: 'applied' }]);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields).toMatchObject({ status: 'active', closedOn: null });
+  });
+
   it('a change that skips ahead is refused as out of order, and nothing after it applies out of turn', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
