@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PulledChange } from '../shared/protocol.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
-import type { BatchWriter, ChangePage, Device, Mentor, School, Store, StoredRecord } from './store.ts';
+import type { BatchWriter, ChangePage, Device, Mentor, Refusal, School, Store, StoredRecord } from './store.ts';
 
 export const MIGRATIONS = [
   `
@@ -49,6 +49,10 @@ export const MIGRATIONS = [
     END;
   ALTER TABLE changes DROP COLUMN change_values;
   ALTER TABLE changes DROP COLUMN base;`,
+  // Why each refused change was refused (see Refusal in store.ts): a tablet that sends one again
+  // because the answer never reached it is refused again, and keeps the change for its mentor.
+  `CREATE TABLE refused_changes (device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, change_id TEXT NOT NULL,
+    code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;`,
 ];
 
 interface DeviceRow {
@@ -152,10 +156,14 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
+    keepRefusal: db.prepare('INSERT INTO refused_changes (device_id, seq, change_id, code, message) VALUES (?, ?, ?, ?, ?)'),
+    refusalOf: db.prepare('SELECT seq, change_id AS changeId, code, message FROM refused_changes WHERE device_id = ? AND seq = ?'),
     setLastAppliedSeq: db.prepare('UPDATE devices SET last_seq = ? WHERE id = ? AND last_seq < ?'),
     lastAppliedSeq: db.prepare('SELECT last_seq FROM devices WHERE id = ?'),
     lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
-    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ?'),
+    // Only the sending tablet's own change: a change id alone would tell any tablet that knew one
+    // when another school's change was made.
+    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ? AND device_id = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
     // into one text rather than a thousand strings for JavaScript to join, and returns it as
@@ -189,7 +197,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     putRecord(r: StoredRecord) {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
-    stampOf: (changeId) => (q.stampOf.get(changeId) as { hlc: string } | undefined)?.hlc,
+    stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
     appendChange(schoolId, c: PulledChange, changeId: string) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.
@@ -200,6 +208,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
     },
+    keepRefusal(deviceId, r) {
+      q.keepRefusal.run(deviceId, r.seq, r.changeId, r.code, r.message);
+    },
+    refusalOf: (deviceId, seq) => q.refusalOf.get(deviceId, seq) as Refusal | undefined,
     setLastAppliedSeq(deviceId, seq) {
       deviceMarks.seq.set(deviceId, Math.max(seq, deviceMarks.seq.get(deviceId) ?? 0));
     },

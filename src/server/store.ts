@@ -3,9 +3,9 @@
  * or local authority can sit beside the embedded SQLite one without touching the sync code.
  */
 
-import type { SyncedState } from '../shared/merge.ts';
+import type { Conflict, SyncedState } from '../shared/merge.ts';
 import type { SyncedTable } from '../shared/model.ts';
-import type { PulledChange } from '../shared/protocol.ts';
+import type { PulledChange, RejectCode } from '../shared/protocol.ts';
 
 export interface School {
   id: string;
@@ -47,13 +47,16 @@ export interface StoredRecord {
   state: SyncedState;
 }
 
-export interface LostRecordValue {
-  table: SyncedTable;
-  recordId: string;
-  field: string;
-  value: unknown;
-  hlc: string;
-  lostTo: string;
+/**
+ * Why the endpoint refused one of a tablet's changes, kept for good: a tablet that never heard the
+ * answer sends the change again, and must hear the refusal again, or it would drop the change as
+ * delivered. `out_of_order` is no refusal of the change itself and is never kept.
+ */
+export interface Refusal {
+  seq: number;
+  changeId: string;
+  code: Exclude<RejectCode, 'out_of_order'>;
+  message: string;
 }
 
 /** Everything one pushed batch writes, inside the batch's one transaction. */
@@ -66,9 +69,12 @@ export interface BatchWriter {
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   putRecord(record: StoredRecord): void;
   appendChange(schoolId: string, change: PulledChange, changeId: string): void;
-  /** The clock reading a tablet's change was stored with, if it was. */
-  stampOf(changeId: string): string | undefined;
-  keepLost(schoolId: string, lost: LostRecordValue): void;
+  /** The clock reading one of this tablet's changes was stored with, if it was. */
+  stampOf(deviceId: string, changeId: string): string | undefined;
+  keepLost(schoolId: string, lost: Conflict): void;
+  keepRefusal(deviceId: string, refusal: Refusal): void;
+  /** Why the device's change with this sequence number was refused, if it was. */
+  refusalOf(deviceId: string, seq: number): Refusal | undefined;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
   setLastAppliedSeq(deviceId: string, seq: number): void;
 }

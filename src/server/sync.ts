@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
-import { compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
+import { fromWire } from '../shared/fields.ts';
+import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
 import type {
@@ -21,7 +22,7 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
-import type { BatchWriter, Device, Store } from './store.ts';
+import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
 function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
@@ -34,6 +35,9 @@ const FIELDS = Object.fromEntries(
   // A piped object schema keeps its object's entries.
   Object.entries(SCHEMAS).map(([table, schema]) => [table, new Set(Object.keys(schema.entries))]),
 ) as Record<SyncedTable, Set<string>>;
+
+/** A record's identity, set by the change that creates it: no later change may alter it. */
+const SET_AT_CREATION = ['id', 'createdAt'] as const;
 
 /** A tablet whose clock is further than this from the endpoint's is told so. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -157,8 +161,11 @@ export function push(
     const results = request.changes.map((change): ChangeResult => {
       const ids = { seq: change.seq, changeId: change.changeId };
       if (change.seq <= last) {
-        // Applied before, its answer lost: say again how it was stored if it was re-dated.
-        const stored = writer.stampOf(change.changeId);
+        // Taken before, its answer lost. Refused: refused again for the same reason, so the tablet
+        // keeps it for its mentor. Applied: a duplicate, told how it was stored if it was re-dated.
+        const refusal = writer.refusalOf(device.id, change.seq);
+        if (refusal) return { ...ids, status: 'rejected', code: refusal.code, message: refusal.message };
+        const stored = writer.stampOf(device.id, change.changeId);
         return stored && stored !== change.hlc ? { ...ids, status: 'duplicate', hlc: stored } : { ...ids, status: 'duplicate' };
       }
       if (change.seq > last + 1) {
@@ -171,7 +178,9 @@ export function push(
       }
       last = change.seq;
       writer.setLastAppliedSeq(device.id, change.seq);
-      return { ...ids, ...apply(writer, device, change, now) };
+      const outcome = apply(writer, device, change, now);
+      if (outcome.status === 'rejected') writer.keepRefusal(device.id, { ...ids, code: outcome.code, message: outcome.message });
+      return { ...ids, ...outcome };
     });
     // What the tablet still holds once this push is through (the school sees tablets holding
     // unsent work), in the same transaction: one commit a push, not two.
@@ -182,9 +191,7 @@ export function push(
   return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 
-type Outcome =
-  | { status: 'applied'; hlc?: string }
-  | { status: 'rejected'; code: 'invalid_record' | 'not_your_school' | 'record_not_found'; message: string };
+type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
 
 function apply(writer: BatchWriter, device: Device, change: PushChange, now: Date): Outcome {
   const existing = writer.getRecord(change.table, change.recordId);
@@ -207,7 +214,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   if (change.op === 'create' && change.values.id !== change.recordId) {
     return { status: 'rejected', code: 'invalid_record', message: 'The record’s id does not match the change’s record id.' };
   }
-  if (change.op !== 'create' && ('id' in change.values || 'createdAt' in change.values)) {
+  if (change.op !== 'create' && SET_AT_CREATION.some((field) => field in change.values)) {
     return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id or when it was created.' };
   }
   // The merge needs the reading the change will be stored with; the tablet's last reading moves
@@ -217,7 +224,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
   try {
-    const record = Object.fromEntries(Object.entries(merged.state.fields).filter(([, v]) => v !== null));
+    const record = fromWire(merged.state.fields);
     // A new record must make sense as a whole. A merged one is checked field by field: two tablets'
     // edits that clash across fields (a closing date before a start date moved elsewhere) are
     // kept on every copy alike, and the mentor is asked to fix them at the next edit, rather than
@@ -257,7 +264,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
 function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
   const ceiling = now.getTime() + FUTURE_TOLERANCE_MS;
   let stamp = reading.wall > ceiling ? { ...reading, wall: ceiling, count: 0 } : reading;
-  if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = { ...decodeHlc(last), count: decodeHlc(last).count + 1, node: reading.node };
+  if (last && compareHlc(encodeHlc(stamp), last) <= 0) stamp = after(decodeHlc(last), reading.node);
   return encodeHlc(stamp);
 }
 

@@ -41,6 +41,14 @@ export function receive(last: Hlc | undefined, remote: Hlc, now: number, node: s
   return bump(wall, count, node);
 }
 
+/**
+ * The first reading after `reading`, issued by `node`: the next count in the same millisecond, or
+ * the next millisecond past its last count. For placing a change just after another one.
+ */
+export function after(reading: Hlc, node: string): Hlc {
+  return bump(reading.wall, reading.count + 1, node);
+}
+
 /** Past the last count of a millisecond, move to the next millisecond rather than overflow. */
 const bump = (wall: number, count: number, node: string): Hlc =>
   count > MAX_COUNT ? { wall: wall + 1, count: 0, node } : { wall, count, node };

@@ -1,9 +1,14 @@
 import pino from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { WaymarkDB } from '../../src/data/db.ts';
+import { addPupil } from '../../src/data/pupils.ts';
+import { enrolTablet, outboxSummary, syncNow } from '../../src/data/sync.ts';
 import { createApp } from '../../src/server/app.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { decodeHlc, encodeHlc } from '../../src/shared/hlc.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
+import { pupil } from '../unit/helpers.ts';
 import { newPupil, openSchool } from './school.ts';
 
 const later = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
@@ -167,6 +172,25 @@ describe('pushing and pulling', () => {
     expect(body.results[2]).toMatchObject({ seq: 3, code: 'invalid_record', message: 'Name is required.' });
     const b = await school.enrolTablet('Alex Jones');
     expect((await b.pull()).body.changes).toHaveLength(9);
+  });
+
+  it('support reopened on a tablet is reopened at the school: the closure it clears is not refused', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const closure = { status: 'closed', closedOn: '2026-11-20', closeReason: 'targets met', outcome: 'improved', exitSummary: 'Settled.' };
+    await a.push([a.change('pupils', p.id, 'create', { ...p.values, ...closure }, later(school.clock.now, -60))]);
+    // A cleared field travels as null (section 2 of the protocol).
+    const reopened = a.change('pupils', p.id, 'update', {
+      status: 'active',
+      closedOn: null,
+      closeReason: null,
+      outcome: null,
+      exitSummary: null,
+      updatedAt: '2026-11-24T10:00:00.000Z',
+    });
+    expect((await a.push([reopened])).body.results).toEqual([{ seq: 2, changeId: reopened.changeId, status: 'applied' }]);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields).toMatchObject({ status: 'active', closedOn: null });
   });
 
   it('a change that skips ahead is refused as out of order, and nothing after it applies out of turn', async () => {
@@ -461,6 +485,25 @@ describe('clock readings', () => {
       expect.objectContaining({ status: 'duplicate', hlc: stamps[1] }),
     ]);
   });
+
+  it('a tablet’s later edit still wins when its last reading used the last count of its millisecond', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const minuteAgo = later(school.clock.now, -1).getTime();
+    const created = {
+      ...a.change('pupils', p.id, 'create', p.values),
+      hlc: encodeHlc({ wall: minuteAgo, count: 36 ** 4 - 1, node: a.deviceId }),
+    };
+    // The edit reads a second earlier (the tablet's clock was set back): it is stored just after the create.
+    const edited = a.change('pupils', p.id, 'update', { form: '9S' }, new Date(minuteAgo - 1000));
+    const { body } = await a.push([created, edited]);
+    expect(body.results).toEqual([
+      { seq: 1, changeId: created.changeId, status: 'applied' },
+      { seq: 2, changeId: edited.changeId, status: 'applied', hlc: encodeHlc({ wall: minuteAgo + 1, count: 0, node: a.deviceId }) },
+    ]);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9S');
+  });
 });
 
 // In process, and over a real connection.
@@ -489,6 +532,64 @@ describe.each([
       { seq: 2, changeId: expect.any(String), status: 'applied', ...(expected.redated ? { hlc: stored } : {}) },
     ]);
     expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBe(stored);
+  });
+});
+
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('a change the endpoint refused, sent again because its answer was lost (%s)', (_, overHttp) => {
+  it('is refused again for the same reason, never counted as delivered', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const nameless = newPupil(a, '');
+    const refused = a.change('pupils', nameless.id, 'create', nameless.values);
+    const first = (await a.push([refused])).body.results; // the tablet never hears this answer
+    expect(first).toEqual([
+      { seq: 1, changeId: refused.changeId, status: 'rejected', code: 'invalid_record', message: 'Name is required.' },
+    ]);
+    const p = newPupil(a);
+    const since = a.change('pupils', p.id, 'create', p.values);
+    const retry = await a.push([refused, since]);
+    expect(retry.body.results).toEqual([...first, { seq: 2, changeId: since.changeId, status: 'applied' }]);
+    expect((await a.push([refused])).body.results).toEqual(first);
+    // Only the pupil with a name reached the school.
+    expect(school.store.lastChangeSeq()).toBe(1);
+    // Another tablet's change of the same number, sent again, is its own: delivered before.
+    const b = await school.enrolTablet('Alex Jones');
+    const q = newPupil(b);
+    const theirs = b.change('pupils', q.id, 'create', q.values);
+    await b.push([theirs]);
+    expect((await b.push([theirs])).body.results).toEqual([{ seq: 1, changeId: theirs.changeId, status: 'duplicate' }]);
+  });
+
+  it('is under “needs attention” on the tablet after the next sync, in the endpoint’s words', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const db = new WaymarkDB(`endpoint-${newId()}`);
+    const options = { fetch: school.tabletFetch, now: () => school.clock.now };
+    await enrolTablet(db, 'http://school.test', school.addMentor('Sam Patel').code, 'Sam’s iPad', options);
+    await addPupil(db, pupil({ name: 'Amira Khan' }), { now: school.clock.now });
+    const refused = await addPupil(db, pupil({ name: 'Leo Brown' }), { now: school.clock.now });
+    // An older version of the app queued a change the school now refuses.
+    await db.outbox
+      .filter((e) => e.recordId === refused)
+      .modify((e) => {
+        e.values = { ...e.values, yearGroup: 'Year 14' };
+      });
+    school.network.answersLost = true;
+    expect(await syncNow(db, options)).toMatchObject({ status: 'stopped', problem: { code: 'unreachable' } });
+    expect((await outboxSummary(db)).waiting).toBe(2);
+    school.network.answersLost = false;
+    expect(await syncNow(db, options)).toMatchObject({ status: 'done' });
+    const { waiting, needsAttention } = await outboxSummary(db);
+    expect(waiting).toBe(0);
+    expect(needsAttention.map((e) => [e.recordId, e.rejected])).toEqual([
+      [refused, { code: 'invalid_record', message: 'Choose a year group.', at: expect.any(String) }],
+    ]);
+    expect(school.store.batch((w) => [w.getRecord('pupils', refused), school.store.lastChangeSeq()])).toEqual([undefined, 1]);
   });
 });
 
@@ -521,6 +622,24 @@ describe('what one mentor’s tablet cannot do to another’s', () => {
     expect(forged.body.results[0].message).toBe('A change cannot alter a record’s id or when it was created.');
     const stored = school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields;
     expect(stored).toMatchObject({ id: p.id, whatHelps: 'written as Sam', mentorId: eve.mentorId, deviceId: eve.deviceId });
+  });
+
+  it('cannot learn when another school’s change was made by resending its change id', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const other = school.store.addSchool('Riverside Primary');
+    const eve = await school.enrolTablet('Eve Other', other.id);
+    const p = newPupil(a);
+    // Sam's tablet runs an hour fast: the endpoint stores the change with a reading of its own.
+    const sams = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, 60));
+    const stored = (await a.push([sams])).body.results[0].hlc;
+    expect(stored).toEqual(expect.any(String));
+    const q = newPupil(eve);
+    const first = eve.change('pupils', q.id, 'create', q.values);
+    await eve.push([first]);
+    // Eve resends her own first change under the id of Sam's.
+    const probe = await eve.push([{ ...first, changeId: sams.changeId }]);
+    expect(probe.body.results).toEqual([{ seq: 1, changeId: sams.changeId, status: 'duplicate' }]);
   });
 });
 

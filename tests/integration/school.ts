@@ -35,6 +35,13 @@ export interface TestSchool {
       cookie?: string;
     },
   ) => Answer;
+  /**
+   * The endpoint as a tablet's sync engine reaches it, whatever address the tablet was given: in
+   * process, or over HTTP with `overHttp`.
+   */
+  tabletFetch: typeof fetch;
+  /** With `answersLost`, the endpoint does its work and its answer never reaches the tablet (the Wi-Fi dropped). */
+  network: { answersLost: boolean };
   addMentor: (name: string, schoolId?: string) => { mentorId: string; code: string };
   enrolTablet: (mentorName: string, schoolId?: string) => Promise<Tablet>;
   schoolId: string;
@@ -78,6 +85,16 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
     if (!options.overHttp) return app.request(path, init);
     const { port } = (await listening()).address() as AddressInfo;
     return fetch(`http://127.0.0.1:${port}${path}`, init);
+  };
+
+  const network = { answersLost: false };
+  const tabletFetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const response = await send(`${url.pathname}${url.search}`, init ?? {});
+    if (!network.answersLost) return response;
+    // Read to its end first: over HTTP the endpoint has then sent all of it.
+    await response.arrayBuffer();
+    throw new TypeError('Failed to fetch');
   };
 
   const request: TestSchool['request'] = async (path, init = {}) => {
@@ -153,7 +170,7 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
     }
     store.close();
   };
-  return { store, clock, request, addMentor, enrolTablet, schoolId: school.id, close };
+  return { store, clock, request, tabletFetch, network, addMentor, enrolTablet, schoolId: school.id, close };
 }
 
 /** A whole pupil record as a tablet creates it. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openSqliteStore, type Upgrade } from '../../src/server/sqlite-store.ts';
+import { push } from '../../src/server/sync.ts';
+import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -98,6 +100,60 @@ describe('an endpoint upgraded in place', () => {
       ]);
     } finally {
       kept.close();
+    }
+  });
+
+  it('keeps, from the upgrade on, why it refused a change: a tablet sending it again hears the refusal again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    // The database as the release before left it: a tablet that had delivered two changes.
+    const old = new Database(join(dir, 'waymark.sqlite'));
+    for (const sql of MIGRATIONS.slice(0, 5)) old.exec(sql);
+    old.pragma('user_version = 5');
+    const at = '2026-11-20T09:00:00.000Z';
+    old.prepare('INSERT INTO schools VALUES (?, ?, ?)').run('school-1', 'Brookfield', at);
+    old.prepare('INSERT INTO mentors (id, school_id, name, created_at) VALUES (?, ?, ?, ?)').run('mentor-1', 'school-1', 'Sam', at);
+    old
+      .prepare('INSERT INTO devices (id, mentor_id, school_id, name, token_hash, enrolled_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run('01a20000-0000-7000-8000-0000000000d1', 'mentor-1', 'school-1', 'Sam’s iPad', 'hash-1', at, 2);
+    old.close();
+
+    const upgrades: Upgrade[] = [];
+    const store = openSqliteStore(dir, (upgrade) => upgrades.push(upgrade));
+    try {
+      expect(upgrades).toEqual([{ from: 5, to: MIGRATIONS.length, copy: join(dir, 'waymark.before-upgrade-from-5.sqlite') }]);
+      const device = store.device('01a20000-0000-7000-8000-0000000000d1');
+      if (!device) throw new Error('The tablet did not survive the upgrade.');
+      expect(device.lastAppliedSeq).toBe(2);
+      // Change 3 updates a pupil this endpoint never had.
+      const change: PushChange = {
+        changeId: '01a20000-0000-7000-8000-0000000000c3',
+        seq: 3,
+        table: 'pupils',
+        recordId: '01a20000-0000-7000-8000-0000000000a1',
+        op: 'update',
+        values: { form: '9S' },
+        hlc: '2026-11-24T10:00:00.000Z_0000_01a20000-0000-7000-8000-0000000000d1',
+      };
+      const send = () =>
+        push(
+          store,
+          device,
+          { protocol: PROTOCOL, changes: [change], unsent: 1, deviceTime: '2026-11-24T10:00:00.000Z' },
+          new Date('2026-11-24T10:00:00.000Z'),
+        ).results;
+      const refused = {
+        seq: 3,
+        changeId: change.changeId,
+        status: 'rejected',
+        code: 'record_not_found',
+        message: 'The record this change is for never reached the school.',
+      };
+      expect(send()).toEqual([refused]);
+      // The answer never reached the tablet, which sends the change again.
+      expect(send()).toEqual([refused]);
+    } finally {
+      store.close();
     }
   });
 
