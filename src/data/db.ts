@@ -7,7 +7,7 @@
  * indexed: they are sensitive, a caseload fits in memory for searching, and keeping them out of
  * indexes lets a later release encrypt those fields at rest without touching a screen.
  */
-import Dexie, { type EntityTable, type Table } from 'dexie';
+import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { encodeHlc, momentOf } from '../shared/hlc.ts';
 import type { Conflict } from '../shared/merge.ts';
 import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
@@ -103,6 +103,19 @@ export interface SyncState {
   failures: number;
 }
 
+/** Builds the pupils-in-sessions index afresh from the sessions the tablet holds, in an upgrade. */
+async function rebuildPupilSessions(tx: Transaction): Promise<void> {
+  const rows: PupilSession[] = [];
+  await tx
+    .table('sessions')
+    .toCollection()
+    .each((s: Session) => {
+      rows.push(...pupilSessionRows(s));
+    });
+  await tx.table('pupilSessions').clear();
+  await tx.table('pupilSessions').bulkPut(rows);
+}
+
 /** How versions before 5 marked a record changed after its removal, in the conflicts table. */
 const OLD_CHANGED_AFTER_REMOVAL = '(changed after removal)';
 
@@ -170,16 +183,7 @@ export class WaymarkDB extends Dexie {
     // latest notes, not three years of them.
     this.version(4)
       .stores({ pupilSessions: '[pupilId+sessionId], [pupilId+occurredAt], [pupilId+standingConcern]' })
-      .upgrade(async (tx) => {
-        const rows: PupilSession[] = [];
-        await tx
-          .table('sessions')
-          .toCollection()
-          .each((s: Session) => {
-            rows.push(...pupilSessionRows(s));
-          });
-        await tx.table('pupilSessions').bulkPut(rows);
-      });
+      .upgrade((tx) => rebuildPupilSessions(tx));
     // Version 5: one meaning for each word and index.
     // - The concern list and each pupil's concern count read one index (pupilSessions' `concern`),
     //   not two that counted withdrawn notes differently; the sessions' `pupilIds` index had no reader.
@@ -198,15 +202,7 @@ export class WaymarkDB extends Dexie {
           const { lastSeq, ...rest } = device;
           await tx.table('device').put({ ...rest, lastIssuedSeq: lastSeq ?? 0 });
         }
-        const rows: PupilSession[] = [];
-        await tx
-          .table('sessions')
-          .toCollection()
-          .each((s: Session) => {
-            rows.push(...pupilSessionRows(s));
-          });
-        await tx.table('pupilSessions').clear();
-        await tx.table('pupilSessions').bulkPut(rows);
+        await rebuildPupilSessions(tx);
         const flagged: KeptConflict[] = await tx
           .table('conflicts')
           .filter((c: KeptConflict) => c.field === OLD_CHANGED_AFTER_REMOVAL)

@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { commit } from '../../src/data/load-commit.ts';
@@ -8,6 +7,7 @@ import { lastSeen, pupilSessionChanges, sessionCountOf, standingConcernsOf } fro
 import { addPupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession, sessionsOf, withdrawSession } from '../../src/data/sessions.ts';
 import type { Session } from '../../src/shared/model.ts';
+import { earlierRelease } from '../unit/earlier-schemas.ts';
 import { freshDb, pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -135,21 +135,7 @@ describe('a pupil’s sessions, read through the index', () => {
 
   it('a tablet upgraded from the previous version builds the index from the sessions it holds', async () => {
     const name = `waymark-upgrade-${Date.now()}`;
-    const old = new Dexie(name);
-    old.version(3).stores({
-      pupils: 'id, status',
-      targets: 'id, pupilId, status',
-      checkIns: 'id, [targetId+on], on, pupilId, sessionId',
-      sessions: 'id, occurredAt, *pupilIds',
-      revisions: 'id, recordId',
-      outbox: 'seq',
-      drafts: 'key',
-      device: 'key',
-      recordClocks: 'key',
-      conflicts: '++id, recordId',
-      sync: 'key',
-      concernIndex: 'sessionId, occurredAt',
-    });
+    const old = earlierRelease(name, 3);
     const stamp = { createdAt: at('2026-11-01'), updatedAt: at('2026-11-01'), deviceId: 'd', mentorId: 'm' };
     await old.table('sessions').bulkAdd([
       { id: 's1', ...note(['a', 'b'], at('2026-11-10')), ...stamp },

@@ -4,7 +4,6 @@
  * school, with sequence numbers that go on from where they were.
  */
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { concerns } from '../../src/data/concerns.ts';
 import { WaymarkDB } from '../../src/data/db.ts';
@@ -13,29 +12,9 @@ import { editPupil, getPupil } from '../../src/data/pupils.ts';
 import { changedAfterRemoval, outboxSummary } from '../../src/data/sync.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
+import { earlierRelease } from '../unit/earlier-schemas.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
-
-/** The previous release's database, as it declared it. */
-function previousRelease(name: string): Dexie {
-  const old = new Dexie(name);
-  old.version(4).stores({
-    pupils: 'id, status',
-    targets: 'id, pupilId, status',
-    checkIns: 'id, [targetId+on], on, pupilId, sessionId',
-    sessions: 'id, occurredAt, *pupilIds',
-    revisions: 'id, recordId',
-    outbox: 'seq',
-    drafts: 'key',
-    device: 'key',
-    recordClocks: 'key',
-    conflicts: '++id, recordId',
-    sync: 'key',
-    concernIndex: 'sessionId, occurredAt',
-    pupilSessions: '[pupilId+sessionId], [pupilId+occurredAt], [pupilId+standingConcern]',
-  });
-  return old;
-}
 
 describe('a tablet upgraded from the previous release', () => {
   it('keeps its records, issues the next sequence number, and delivers every unsent change', async () => {
@@ -57,7 +36,7 @@ describe('a tablet upgraded from the previous release', () => {
       concern: true,
       ...stamp,
     };
-    const old = previousRelease(name);
+    const old = earlierRelease(name, 4);
     await old.table('device').put({ key: 'device', deviceId, mentorId: null, createdAt: made, lastSeq: 3, lastHlc: at(made, 3) });
     await old.table('pupils').bulkPut([{ ...jacob, form: '9S' }, removed]);
     await old.table('sessions').put(session);
