@@ -131,11 +131,15 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     onUpgrade?.({ from: version, to: MIGRATIONS.length, ...(copy ? { copy } : {}) });
     if (copy && !existsSync(copy)) db.prepare('VACUUM INTO ?').run(copy);
   }
+  // Another process (a second server, the admin command) may be starting on the same folder: the
+  // version is read again under the write lock, so only one of them migrates, and the others find
+  // it done.
   db.transaction(() => {
-    for (const [i, sql] of MIGRATIONS.entries()) if (i >= version) db.exec(sql);
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
-  })();
+  }).immediate();
 
   const now = () => new Date().toISOString();
   const q = {
@@ -249,13 +253,14 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       db.prepare('INSERT INTO enrolment_codes (code_hash, mentor_id, expires_at) VALUES (?, ?, ?)').run(codeHash, mentorId, expiresAt);
     },
     useEnrolmentCode(codeHash, at) {
+      // Immediate, as a batch is: it reads, then writes.
       return db.transaction(() => {
         const used = db
           .prepare('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING mentor_id')
           .get(at, codeHash, at) as { mentor_id: string } | undefined;
         const row = used && (q.mentor.get(used.mentor_id) as Parameters<typeof toMentor>[0] | undefined);
         return row ? toMentor(row) : undefined;
-      })();
+      }).immediate();
     },
     enrolDevice(device, tokenHash) {
       db.prepare(
@@ -301,11 +306,14 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       // A batch inside a batch would hand the tail the inner one's changes before the outer commits.
       if (db.inTransaction) throw new Error('A store batch cannot run inside another transaction.');
       try {
+        // Immediate: the write lock is taken (waiting up to busy_timeout for another process to
+        // finish) before the batch reads anything. A deferred transaction that read first would be
+        // refused at once when it came to write after another process had written.
         const result = db.transaction(() => {
           const done = work(writer);
           writeDeviceMarks();
           return done;
-        })();
+        }).immediate();
         try {
           recent.add(logged);
         } catch {
