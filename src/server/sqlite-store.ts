@@ -254,13 +254,17 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     useEnrolmentCode(codeHash, at) {
       // Immediate, as a batch is: it reads, then writes.
-      return db.transaction(() => {
-        const used = db
-          .prepare('UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING mentor_id')
-          .get(at, codeHash, at) as { mentor_id: string } | undefined;
-        const row = used && (q.mentor.get(used.mentor_id) as Parameters<typeof toMentor>[0] | undefined);
-        return row ? toMentor(row) : undefined;
-      }).immediate();
+      return db
+        .transaction(() => {
+          const used = db
+            .prepare(
+              'UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING mentor_id',
+            )
+            .get(at, codeHash, at) as { mentor_id: string } | undefined;
+          const row = used && (q.mentor.get(used.mentor_id) as Parameters<typeof toMentor>[0] | undefined);
+          return row ? toMentor(row) : undefined;
+        })
+        .immediate();
     },
     enrolDevice(device, tokenHash) {
       db.prepare(
@@ -309,11 +313,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         // Immediate: the write lock is taken (waiting up to busy_timeout for another process to
         // finish) before the batch reads anything. A deferred transaction that read first would be
         // refused at once when it came to write after another process had written.
-        const result = db.transaction(() => {
-          const done = work(writer);
-          writeDeviceMarks();
-          return done;
-        }).immediate();
+        const result = db
+          .transaction(() => {
+            const done = work(writer);
+            writeDeviceMarks();
+            return done;
+          })
+          .immediate();
         try {
           recent.add(logged);
         } catch {
