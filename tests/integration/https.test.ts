@@ -1,15 +1,16 @@
 /**
  * HTTPS as `npm start` serves it: the certificate authority and server certificate it makes, the
  * real HTTPS and plain-HTTP servers over them, what plain HTTP from another machine gets, /setup's
- * downloads, and the address the admin command prints.
+ * downloads, the compressed static files, and the address the admin command prints.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -270,6 +271,66 @@ describe('the school server over HTTPS and plain HTTP', () => {
     expect(new X509Certificate(Buffer.from(data, 'base64')).fingerprint256).toBe(authority.fingerprint256);
     // The setup page shows the fingerprint a tablet shows, to compare.
     expect(await (await fromTheNetwork('/setup')).text()).toContain(authority.fingerprint256);
+  });
+
+  describe('static files, compressed at build', () => {
+    const vendor = readdirSync('dist/assets').find((f) => /^vendor-.*\.js$/.test(f));
+
+    it.each([
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const)(
+      'asked with Accept-Encoding %s, a script comes compressed so, with Vary, and decodes to the file',
+      async (encoding, decode) => {
+        const answer = await overHttps(`/assets/${vendor}`, { 'accept-encoding': `${encoding === 'br' ? 'gzip, deflate, br' : 'gzip'}` });
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-encoding']).toBe(encoding);
+        expect(answer.headers.vary).toMatch(/accept-encoding/i);
+        expect(answer.headers['content-type']).toMatch(/javascript/);
+        const original = readFileSync(`dist/assets/${vendor}`);
+        expect(answer.body.byteLength).toBeLessThan(original.byteLength / 2);
+        expect(decode(answer.body).equals(original)).toBe(true);
+      },
+    );
+
+    it('asked with no Accept-Encoding, the file comes as it is', async () => {
+      const answer = await overHttps(`/assets/${vendor}`);
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.headers.vary).toMatch(/accept-encoding/i);
+      expect(answer.body.equals(readFileSync(`dist/assets/${vendor}`))).toBe(true);
+    });
+
+    it('the app shell at a deep link and the service worker come compressed too', async () => {
+      for (const path of ['/pupils/0190', '/sw.js']) {
+        const answer = await overHttps(path, { 'accept-encoding': 'br' });
+        expect(answer.headers['content-encoding'], path).toBe('br');
+        const file = path === '/sw.js' ? 'dist/sw.js' : 'dist/index.html';
+        expect(brotliDecompressSync(answer.body).equals(readFileSync(file)), path).toBe(true);
+      }
+    });
+  });
+});
+
+describe('a compressed copy older than its file', () => {
+  it('is never sent: the file replaced after the build is', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'waymark-static-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const script = (words: string) => `console.log(${JSON.stringify(words.repeat(200))});\n`;
+    writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div>');
+    writeFileSync(join(root, 'sw.js'), script('the built one '));
+    writeFileSync(join(root, 'sw.js.br'), brotliCompressSync(script('the built one ')));
+    const built = new Date('2026-11-01T09:00:00Z');
+    utimesSync(join(root, 'sw.js.br'), built, built);
+    utimesSync(join(root, 'sw.js'), built, built);
+    const app = createApp({ staticDir: root, logger: pino({ level: 'silent' }) });
+
+    const current = await app.request('/sw.js', { headers: { 'accept-encoding': 'br' } });
+    expect(current.headers.get('content-encoding')).toBe('br');
+
+    writeFileSync(join(root, 'sw.js'), script('replaced afterwards '));
+    const replaced = await app.request('/sw.js', { headers: { 'accept-encoding': 'br' } });
+    expect(replaced.headers.get('content-encoding')).toBeNull();
+    expect(await replaced.text()).toContain('replaced afterwards');
   });
 });
 
