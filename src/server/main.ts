@@ -63,16 +63,30 @@ const https = serve({
   createServer: createHttpsServer,
   serverOptions: { key: current.key, cert: current.cert },
 }) as HttpsServer;
+for (const [server, setting] of [
+  [http, 'PORT'],
+  [https, 'HTTPS_PORT'],
+] as const) {
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const inUse = error.code === 'EADDRINUSE';
+    log.fatal(
+      { err: error },
+      inUse ? `another program is listening on ${setting}'s port: stop it, or set ${setting} to another` : error.message,
+    );
+    process.exit(1);
+  });
+}
+
+/** Where the IT person's page is for a tablet that does not trust the certificate yet: plain HTTP, at the tablets' host. */
+function setupAddress(): string {
+  const url = new URL('/setup', site.originFor(undefined));
+  if (settings.publicUrl) return url.href;
+  url.protocol = 'http:';
+  url.port = String(port);
+  return url.href;
+}
 https.once('listening', () =>
-  log.info(
-    {
-      tablets: site.originFor(undefined),
-      setup: `http://<this machine’s address>:${port}/setup`,
-      here: `http://localhost:${port}`,
-      dataDir,
-    },
-    'Waymark is running',
-  ),
+  log.info({ tablets: site.originFor(undefined), setup: setupAddress(), here: `http://localhost:${port}`, dataDir }, 'Waymark is running'),
 );
 
 // A new address from the school's DHCP, or a certificate near its end: the next connection gets a
