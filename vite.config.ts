@@ -1,5 +1,8 @@
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { ChunkingContext } from 'rolldown';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
@@ -24,6 +27,46 @@ function inFirstLoad(id: string, ctx: ChunkingContext): boolean {
     firstLoads.set(page, found);
   }
   return found.has(id);
+}
+
+/**
+ * Writes a brotli (.br) and a gzip (.gz) copy beside each text file of the build, once, at the
+ * strongest settings, so the server sends a tablet the smaller one its browser accepts without
+ * compressing on every request (src/server/static.ts). Runs after the service worker is built, so
+ * sw.js has its copies too and the precache list names only the originals.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'waymark:precompress',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle: {
+      sequential: true,
+      order: 'post',
+      handler() {
+        for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+          if (!entry.isFile() || !/\.(js|mjs|css|html|svg|webmanifest|json|txt|ico)$/.test(entry.name)) continue;
+          const path = join(entry.parentPath, entry.name);
+          const original = readFileSync(path);
+          // Below a packet's size a compressed copy saves nothing worth the header.
+          if (original.byteLength < 1024) continue;
+          const brotli = brotliCompressSync(original, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_SIZE_HINT]: original.byteLength,
+            },
+          });
+          const gzip = gzipSync(original, { level: constants.Z_BEST_COMPRESSION });
+          if (brotli.byteLength < original.byteLength) writeFileSync(`${path}.br`, brotli);
+          if (gzip.byteLength < original.byteLength) writeFileSync(`${path}.gz`, gzip);
+        }
+      },
+    },
+  };
 }
 
 export default defineConfig({
@@ -102,6 +145,7 @@ export default defineConfig({
         ],
       },
     }),
+    precompress(),
   ],
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],

@@ -4,11 +4,11 @@
  * (DATA_DIR, default ./data); SQLite's locking lets both run at once, so the server can stay up.
  */
 import { realpathSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
+import { tabletAddress } from './address.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Device, Mentor, School, Store } from './store.ts';
 import { CODE_LIFETIME_MS, issueEnrolmentCode } from './sync.ts';
@@ -92,21 +92,15 @@ function schoolForMentor(store: Store, wanted: string | undefined, print: Print)
 
 const schoolName = (store: Store, id: string) => store.schools().find((s) => s.id === id)?.name ?? id;
 
-/** Where the tablets reach this server: the machine's LAN address if it has one, as `npm start` listens on all. */
-function serverAddress(): string {
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i?.family === 'IPv4' && !i.internal);
-  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : lan?.address;
-  return `http://${host ?? '<this machine’s address>'}:${process.env.PORT ?? 8080}`;
-}
+/** The same DATA_DIR as the server's, whose certificate names the address tablets open. */
+const dataDir = () => resolve(process.env.DATA_DIR ?? 'data');
 
 // The code goes last and alone, so a script can take it with `tail -n 1`.
 function printCode(store: Store, mentor: Mentor, print: Print) {
   const code = issueEnrolmentCode(store, mentor.id);
   print(`Enrolment code for ${mentor.name} (${schoolName(store, mentor.schoolId)}).`);
   print(`It works once, and expires in ${CODE_LIFETIME_MS / 3_600_000} hours.`);
-  print(`On the tablet, open Waymark and type this server's address (${serverAddress()}) and the code:`);
+  print(`On the tablet, open Waymark at ${tabletAddress(dataDir())} and type the code:`);
   print(code);
 }
 

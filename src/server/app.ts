@@ -10,6 +10,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
 import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
+import { type HttpsSite, httpsOnly } from './https-only.ts';
+import { serveSetup } from './setup.ts';
 import { serveApp } from './static.ts';
 import type { Store } from './store.ts';
 import { authenticate, enrol, type LostRange, pull, push, SyncError } from './sync.ts';
@@ -24,6 +26,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** The endpoint's clock (tests move it). */
   now?: () => Date;
+  /** Where it is served over HTTPS (`npm start`): plain HTTP from another machine is then sent there, or refused, and /setup is served. */
+  https?: HttpsSite;
 }
 
 /** Names the tablet enrolled from this browser (see sync.ts `enrol`). */
@@ -91,7 +95,10 @@ export function createApp(options: ServerOptions): Hono {
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const now = options.now ?? (() => new Date());
 
-  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
+  // Strict-Transport-Security is said by httpsOnly, and only over HTTPS.
+  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, strictTransportSecurity: false }));
+  app.use('*', httpsOnly(options.https));
+  if (options.https) serveSetup(app, options.https);
 
   app.use(`${API}/*`, async (c, next) => {
     const started = performance.now();

@@ -156,6 +156,8 @@ export type ErrorCode =
   /** The endpoint was restored from a backup or replaced: pull again from scratch, keeping unsent changes. */
   | 'resync'
   | 'not_found'
+  /** Asked over plain HTTP from another machine: records travel only over HTTPS. */
+  | 'https_required'
   | 'server_error';
 
 /** Every error answer: an HTTP status, a code for programs and a message for people. */

@@ -63,7 +63,10 @@ export const TABLET_CONTEXT = {
 } as const;
 
 /** A tablet: a persistent Chromium profile of its own, so storage behaves as on a device. */
-export async function launchTablet(baseURL: string, options: { userAgent?: string } = {}): Promise<Tablet> {
+export async function launchTablet(
+  baseURL: string,
+  options: { userAgent?: string; env?: Record<string, string>; args?: string[] } = {},
+): Promise<Tablet> {
   const profile = await mkdtemp(join(tmpdir(), 'waymark-tablet-'));
   const context = await chromium.launchPersistentContext(profile, {
     ...TABLET_CONTEXT,

@@ -21,17 +21,35 @@ export const freePort = (): Promise<number> =>
   });
 
 export interface SchoolServer {
+  /** Plain HTTP on loopback: open to this machine, as on the school's server itself. */
   url: string;
+  /** Its HTTPS address, at the first of `names` (mapped to 127.0.0.1 in the browser), when started with `https`. */
+  httpsUrl: string;
+  /** Its plain-HTTP port, for another name mapped to it. */
+  port: number;
   dataDir: string;
   /** `npm run admin -- …` against this server's data: returns the output's lines. */
   admin: (...args: string[]) => string[];
   stop: () => Promise<void>;
 }
 
-export async function startSchoolServer(): Promise<SchoolServer> {
+/**
+ * The server, with `names` (TLS_NAMES) for the certificate it makes: its HTTPS port is always one
+ * of the test's, so no test needs 8443 free.
+ */
+export async function startSchoolServer(options: { names?: string[] } = {}): Promise<SchoolServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'waymark-school-'));
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const httpsPort = await freePort();
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HTTPS_PORT: String(httpsPort),
+    TLS_NAMES: (options.names ?? []).join(','),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
   const child: ChildProcess = spawn(process.execPath, ['build/server/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -45,6 +63,8 @@ export async function startSchoolServer(): Promise<SchoolServer> {
   }
   return {
     url,
+    httpsUrl: `https://${options.names?.[0] ?? 'localhost'}:${httpsPort}`,
+    port,
     dataDir,
     admin: (...args) =>
       execFileSync(process.execPath, ['build/server/admin.js', ...args], { env, encoding: 'utf8' })

@@ -53,7 +53,7 @@ describe('adding mentors and handing out codes', () => {
     expect(before).toContain('Sam Patel');
     expect(before).toMatch(/works once/);
     expect(before).toMatch(/expires in 24 hours/);
-    expect(before).toMatch(/Waymark.*address \(http:\/\/.+:\d+\)/);
+    expect(before).toMatch(/open Waymark at https:\/\/\S+ and type the code/);
 
     const enrolled = enrolWith(store, lastLine(out));
     expect(enrolled.mentor).toMatchObject({ name: 'Sam Patel', dsl: false });

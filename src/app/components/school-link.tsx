@@ -7,6 +7,7 @@ import { db } from '../notebook.ts';
 import { useStore } from '../store.ts';
 import { requestSync, syncActivity } from '../sync.ts';
 import { SaveProblem, TextField } from './forms.tsx';
+import { refuseInsecureEnrolment } from './insecure-context.tsx';
 import { useSyncView } from './sync-status.tsx';
 
 const originOf = (address: string): string | undefined => {
@@ -26,6 +27,7 @@ export function SchoolLink() {
   const [code, setCode] = useState('');
   const [tabletName, setTabletName] = useState('');
   const enrolment = useSave(undefined, async () => {
+    refuseInsecureEnrolment();
     // The server lets this page talk only to the address it was opened from (its
     // Content-Security-Policy): another address, even the same server's by another name, would
     // only fail as "could not be reached".

@@ -1,0 +1,82 @@
+/**
+ * Records about children cross the school's Wi-Fi only encrypted. A request that arrived over
+ * plain HTTP from another machine is never answered with the app or the API: a page is sent to the
+ * same path at the HTTPS address (308), the API refuses in words, and only /setup (how to trust the
+ * school's certificate, nothing behind it) is served. Plain HTTP from this machine itself stays
+ * open, for a demo on the server (http://localhost:8080) and a reverse proxy beside it.
+ *
+ * Only answers over HTTPS say Strict-Transport-Security: a browser that saw it once never tries
+ * the school's address over plain HTTP again.
+ */
+import { BlockList, isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Context, MiddlewareHandler } from 'hono';
+import { API, type ErrorBody } from '../shared/protocol.ts';
+import type { Authority } from './tls.ts';
+
+/** One year: browsers keep it at least that long once seen over HTTPS. */
+export const HSTS = 'max-age=31536000';
+
+export const HTTPS_REQUIRED: ErrorBody = {
+  error: {
+    code: 'https_required',
+    message:
+      'Waymark sends records only over a secure (https) connection. Open Waymark at the school’s https address: the school’s IT person finds it, and how to set up the tablets, at /setup on the server.',
+  },
+};
+
+/** Where this server is reached over HTTPS, and what a tablet must trust to reach it. */
+export interface HttpsSite {
+  /**
+   * The HTTPS origin for a host a browser asked for: that host, when the certificate holds it,
+   * else (and for no host) the address tablets are given. Never a name the certificate does not hold.
+   */
+  originFor: (host: string | undefined) => string;
+  /** The certificate authority made on this server, which tablets must trust; none with the school's own certificate. */
+  authority: () => Authority | undefined;
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Whether an address is this machine's own: 127.0.0.0/8 and ::1, also written as IPv4 within IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  const family = address ? isIP(address) : 0;
+  return family !== 0 && LOOPBACK.check(address as string, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * How a request reached this server, read from the connection itself (never from a header a client
+ * could write). An answer made without a connection (a test's `app.request`) counts as neither
+ * encrypted nor from this machine.
+ */
+export function connectionOf(c: Context): { encrypted: boolean; remoteAddress: string | undefined } {
+  const socket = (c.env as { incoming?: { socket?: Partial<TLSSocket> } } | undefined)?.incoming?.socket;
+  return { encrypted: socket?.encrypted === true, remoteAddress: socket?.remoteAddress };
+}
+
+/** The host a browser asked for, without its port: "10.0.0.5", "waymark.local", "[fe80::1]" as "fe80::1". */
+export function hostOf(hostHeader: string | undefined): string | undefined {
+  if (!hostHeader) return undefined;
+  const bracketed = /^\[([^\]]+)\]/.exec(hostHeader);
+  if (bracketed) return bracketed[1]?.toLowerCase();
+  return hostHeader.replace(/:\d+$/, '').toLowerCase();
+}
+
+/** HSTS on every HTTPS answer; with a site, plain HTTP from another machine is sent there or refused. */
+export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    const { encrypted, remoteAddress } = connectionOf(c);
+    if (encrypted) {
+      await next();
+      c.header('Strict-Transport-Security', HSTS);
+      return;
+    }
+    if (!site || isLoopback(remoteAddress) || c.req.path === '/setup' || c.req.path.startsWith('/setup/')) return next();
+    if (c.req.path === API || c.req.path.startsWith(`${API}/`)) return c.json(HTTPS_REQUIRED, 403);
+    const url = new URL(c.req.url);
+    // 308 keeps the method: a form posted over plain HTTP is not turned into a GET.
+    return c.redirect(`${site.originFor(hostOf(c.req.header('host')))}${url.pathname}${url.search}`, 308);
+  };
+}

@@ -1,0 +1,370 @@
+/**
+ * HTTPS as `npm start` serves it: the certificate authority and server certificate it makes, the
+ * real HTTPS and plain-HTTP servers over them, what plain HTTP from another machine gets, /setup's
+ * downloads, the compressed static files, and the address the admin command prints.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { httpsSite } from '../../src/server/address.ts';
+import { run } from '../../src/server/admin.ts';
+import { createApp } from '../../src/server/app.ts';
+import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import { type Certificates, generatedCertificates, type Names, SERVER_DAYS } from '../../src/server/tls.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SCHOOL_NAMES: Names = {
+  dns: ['waymark.hillside.test', 'school-srv', 'school-srv.local', 'localhost'],
+  ip: ['10.1.2.3', 'fd00::2'],
+};
+const START = new Date('2026-11-24T08:00:00.000Z');
+
+const temporaryDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'waymark-https-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
+const make = (dir: string, names = SCHOOL_NAMES, now = START) => generatedCertificates(dir, names, { hostname: 'school-srv', now });
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('the certificates `npm start` makes when the school has none', () => {
+  it('are made on first start and reused on the next: the same authority, the same server certificate; keys readable by the server only', async () => {
+    const dir = temporaryDir();
+    const first = await make(dir);
+    expect(first.renewed).toBe(true);
+    expect(mode(join(dir, 'tls/ca.key'))).toBe(0o600);
+    expect(mode(join(dir, 'tls/server.key'))).toBe(0o600);
+    expect(mode(join(dir, 'tls'))).toBe(0o700);
+
+    const restarted = await make(dir, SCHOOL_NAMES, new Date(START.getTime() + 3 * DAY_MS));
+    expect(restarted.renewed).toBe(false);
+    expect(restarted.authority?.pem).toBe(first.authority?.pem);
+    expect(restarted.cert).toBe(first.cert);
+    expect(restarted.key).toBe(first.key);
+  });
+
+  it('the server certificate holds every configured name and address, is signed by the authority, and lasts what browsers accept', async () => {
+    const made = await make(temporaryDir());
+    const [server, authority] = chain(made);
+    expect(server.subjectAltName?.split(', ').sort()).toEqual(
+      [
+        'DNS:waymark.hillside.test',
+        'DNS:school-srv',
+        'DNS:school-srv.local',
+        'DNS:localhost',
+        'IP Address:10.1.2.3',
+        // Node spells IPv6 in a certificate in full.
+        'IP Address:FD00:0:0:0:0:0:0:2',
+      ].sort(),
+    );
+    expect(server.checkIssued(authority)).toBe(true);
+    expect(server.verify(authority.publicKey)).toBe(true);
+    expect(server.ca).toBe(false);
+    expect(server.keyUsage).toContain('1.3.6.1.5.5.7.3.1'); // serverAuth
+    expect(authority.ca).toBe(true);
+    const days = (c: X509Certificate) => (Date.parse(c.validTo) - Date.parse(c.validFrom)) / DAY_MS;
+    expect(days(server)).toBeLessThanOrEqual(397);
+    expect(days(authority)).toBeGreaterThan(5 * 365);
+    // It is valid now, on a tablet whose clock is a little slow too.
+    expect(Date.parse(server.validFrom)).toBeLessThan(START.getTime() - 60 * 60 * 1000);
+  });
+
+  it.each([
+    { case: 'a new address from the school’s DHCP', names: { ...SCHOOL_NAMES, ip: ['10.1.2.44', 'fd00::2'] }, after: 1 },
+    { case: 'a name added to TLS_NAMES', names: { ...SCHOOL_NAMES, dns: ['waymark.hillside.sch.uk', ...SCHOOL_NAMES.dns] }, after: 1 },
+    { case: 'its end less than 30 days away', names: SCHOOL_NAMES, after: SERVER_DAYS - 29 },
+  ])('$case gives a new server certificate under the same authority, so the tablets need trust nothing new', async ({ names, after }) => {
+    const dir = temporaryDir();
+    const first = await make(dir);
+    const later = await make(dir, names, new Date(START.getTime() + after * DAY_MS));
+    expect(later.renewed).toBe(true);
+    expect(later.cert).not.toBe(first.cert);
+    expect(later.authority?.pem).toBe(first.authority?.pem);
+    const [server, authority] = chain(later);
+    expect(server.checkIssued(authority) && server.verify(authority.publicKey)).toBe(true);
+    expect(later.names).toEqual(names);
+    expect(Date.parse(server.validTo)).toBeGreaterThan(START.getTime() + (after + 300) * DAY_MS);
+  });
+});
+
+/** The server certificate and the authority's, as Node reads them. */
+function chain(made: Certificates): [X509Certificate, X509Certificate] {
+  const [server] = made.cert.split(/(?<=-----END CERTIFICATE-----)\n/);
+  return [new X509Certificate(server ?? ''), new X509Certificate(made.authority?.pem ?? '')];
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+/** One request with Node's own client, which leaves the body as sent (no decompressing). */
+function send(
+  url: string,
+  options: { headers?: Record<string, string>; ca?: string; servername?: string; method?: string; body?: string } = {},
+): Promise<Answer> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      target,
+      { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, servername: options.servername, agent: false },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(options.body);
+  });
+}
+
+describe('the school server over HTTPS and plain HTTP', () => {
+  let dataDir: string;
+  let made: Certificates;
+  let app: ReturnType<typeof createApp>;
+  let store: ReturnType<typeof openSqliteStore>;
+  const servers: Server[] = [];
+  let httpsUrl: string;
+  let httpUrl: string;
+  const HTTPS_PORT = 8443;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'waymark-https-'));
+    made = await generatedCertificates(dataDir, SCHOOL_NAMES, { hostname: 'school-srv' });
+    store = openSqliteStore(':memory:');
+    store.addSchool('Hillside Academy');
+    const site = httpsSite({ httpsPort: HTTPS_PORT, preferred: ['waymark.hillside.test'] }, () => made);
+    app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), https: site });
+    const listen = (server: Server) =>
+      new Promise<string>((resolve) => {
+        servers.push(server);
+        server.once('listening', () => resolve(String((server.address() as AddressInfo).port)));
+      });
+    const secure = serve({
+      fetch: app.fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+      createServer: createHttpsServer,
+      serverOptions: { key: made.key, cert: made.cert },
+    }) as unknown as Server;
+    httpsUrl = `https://127.0.0.1:${await listen(secure)}`;
+    httpUrl = `http://127.0.0.1:${await listen(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as unknown as Server)}`;
+  });
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Over HTTPS, as a tablet that trusts the authority and asked for the school's name. */
+  const overHttps = (path: string, headers: Record<string, string> = {}) =>
+    send(`${httpsUrl}${path}`, { ca: made.authority?.pem ?? '', servername: 'waymark.hillside.test', headers });
+
+  it('over HTTPS, a tablet that trusts the authority gets the app and the API, with Strict-Transport-Security', async () => {
+    const page = await overHttps('/');
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain('<div id="app">');
+    expect(page.headers['strict-transport-security']).toBe('max-age=31536000');
+    const health = await overHttps('/api/v1/health');
+    expect(health.status).toBe(200);
+    expect(health.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('a tablet that does not trust the authority is refused by its own TLS check', async () => {
+    await expect(send(`${httpsUrl}/`, { servername: 'waymark.hillside.test' })).rejects.toThrow(/certificate/i);
+  });
+
+  it('plain HTTP from this machine itself is fully open (a demo on the server), without Strict-Transport-Security', async () => {
+    const page = await send(`${httpUrl}/pupils`);
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain('<div id="app">');
+    expect(page.headers['strict-transport-security']).toBeUndefined();
+    const health = await send(`${httpUrl}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  /**
+   * A request over plain HTTP from another machine on the school network. The server decides by
+   * the connection's remote address, which only another machine can give a real socket here; so
+   * the request is handed to the app as the Node server hands it, with its socket's address.
+   */
+  const fromTheNetwork = (path: string, init: RequestInit & { host?: string } = {}) =>
+    app.fetch(new Request(`http://${init.host ?? '10.1.2.3:8080'}${path}`, { ...init, headers: { host: init.host ?? '10.1.2.3:8080' } }), {
+      incoming: { socket: { remoteAddress: '10.1.2.50', remotePort: 50123, encrypted: undefined } },
+    });
+
+  it.each([
+    { case: 'by its address', host: '10.1.2.3:8080', path: '/pupils/0190?tab=notes', to: 'https://10.1.2.3:8443/pupils/0190?tab=notes' },
+    { case: 'by its .local name', host: 'school-srv.local:8080', path: '/', to: 'https://school-srv.local:8443/' },
+    {
+      case: 'by a name the certificate does not hold',
+      host: 'intranet-alias:8080',
+      path: '/settings',
+      to: 'https://waymark.hillside.test:8443/settings',
+    },
+  ])('plain HTTP from another machine, $case: a page is sent (308) to the same path at the https address', async ({ host, path, to }) => {
+    const answer = await fromTheNetwork(path, { host });
+    expect(answer.status).toBe(308);
+    expect(answer.headers.get('location')).toBe(to);
+    expect(answer.headers.get('strict-transport-security')).toBeNull();
+    expect(await answer.text()).not.toContain('<div id="app">');
+  });
+
+  it('plain HTTP from another machine: the API refuses, in words, and takes nothing', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/api/v1/health', undefined],
+      ['POST', '/api/v1/enrol', JSON.stringify({ protocol: 1, deviceId: 'x', code: 'ABCD-EFGH', deviceName: 'iPad' })],
+      ['POST', '/api/v1/pull', JSON.stringify({ protocol: 1, cursor: null })],
+    ] as const) {
+      const answer = await fromTheNetwork(path, { method, ...(body ? { body } : {}) });
+      expect(answer.status, path).toBe(403);
+      const { error } = await answer.json();
+      expect(error.code).toBe('https_required');
+      expect(error.message).toMatch(/only over a secure \(https\) connection.*\/setup/);
+    }
+    expect(store.devices()).toEqual([]);
+  });
+
+  it('plain HTTP from another machine still gets /setup: the address to open and the steps, with nothing behind it', async () => {
+    const answer = await fromTheNetwork('/setup');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await answer.text();
+    expect(page).toContain('https://waymark.hillside.test:8443');
+    expect(page).toMatch(/iPad[\s\S]*Android[\s\S]*Chromebook/);
+    // No script and no inline style: the Content-Security-Policy (script-src and style-src 'self') allows the page as it is.
+    expect(page).not.toMatch(/<script|<style|\sstyle=|\son[a-z]+=/i);
+    expect(answer.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const style = await fromTheNetwork('/setup/setup.css');
+    expect(style.headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
+  it('/setup offers the authority as a certificate file (DER) and as an iPad configuration profile', async () => {
+    const authority = new X509Certificate(made.authority?.pem ?? '');
+    const crt = await fromTheNetwork('/setup/waymark-ca.crt');
+    expect(crt.headers.get('content-type')).toBe('application/x-x509-ca-cert');
+    const der = Buffer.from(await crt.arrayBuffer());
+    expect(new X509Certificate(der).fingerprint256).toBe(authority.fingerprint256);
+    expect(der.subarray(0, 1)[0]).toBe(0x30); // DER, not PEM text
+
+    const profile = await fromTheNetwork('/setup/waymark.mobileconfig');
+    expect(profile.headers.get('content-type')).toBe('application/x-apple-aspen-config');
+    const plist = await profile.text();
+    expect(plist).toMatch(/^<\?xml[\s\S]*<plist version="1.0">/);
+    expect(plist).toMatch(/<key>PayloadType<\/key>\s*<string>com.apple.security.root<\/string>/);
+    expect(plist).toMatch(/<key>PayloadType<\/key>\s*<string>Configuration<\/string>/);
+    const data = /<data>([^<]+)<\/data>/.exec(plist)?.[1] ?? '';
+    expect(new X509Certificate(Buffer.from(data, 'base64')).fingerprint256).toBe(authority.fingerprint256);
+    // The setup page shows the fingerprint a tablet shows, to compare.
+    expect(await (await fromTheNetwork('/setup')).text()).toContain(authority.fingerprint256);
+  });
+
+  describe('static files, compressed at build', () => {
+    const vendor = readdirSync('dist/assets').find((f) => /^vendor-.*\.js$/.test(f));
+
+    it.each([
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const)(
+      'asked with Accept-Encoding %s, a script comes compressed so, with Vary, and decodes to the file',
+      async (encoding, decode) => {
+        const answer = await overHttps(`/assets/${vendor}`, { 'accept-encoding': `${encoding === 'br' ? 'gzip, deflate, br' : 'gzip'}` });
+        expect(answer.status).toBe(200);
+        expect(answer.headers['content-encoding']).toBe(encoding);
+        expect(answer.headers.vary).toMatch(/accept-encoding/i);
+        expect(answer.headers['content-type']).toMatch(/javascript/);
+        const original = readFileSync(`dist/assets/${vendor}`);
+        expect(answer.body.byteLength).toBeLessThan(original.byteLength / 2);
+        expect(decode(answer.body).equals(original)).toBe(true);
+      },
+    );
+
+    it('asked with no Accept-Encoding, the file comes as it is', async () => {
+      const answer = await overHttps(`/assets/${vendor}`);
+      expect(answer.headers['content-encoding']).toBeUndefined();
+      expect(answer.headers.vary).toMatch(/accept-encoding/i);
+      expect(answer.body.equals(readFileSync(`dist/assets/${vendor}`))).toBe(true);
+    });
+
+    it('the app shell at a deep link and the service worker come compressed too', async () => {
+      for (const path of ['/pupils/0190', '/sw.js']) {
+        const answer = await overHttps(path, { 'accept-encoding': 'br' });
+        expect(answer.headers['content-encoding'], path).toBe('br');
+        const file = path === '/sw.js' ? 'dist/sw.js' : 'dist/index.html';
+        expect(brotliDecompressSync(answer.body).equals(readFileSync(file)), path).toBe(true);
+      }
+    });
+  });
+});
+
+describe('a compressed copy older than its file', () => {
+  it('is never sent: the file replaced after the build is', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'waymark-static-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const script = (words: string) => `console.log(${JSON.stringify(words.repeat(200))});\n`;
+    writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div>');
+    writeFileSync(join(root, 'sw.js'), script('the built one '));
+    writeFileSync(join(root, 'sw.js.br'), brotliCompressSync(script('the built one ')));
+    const built = new Date('2026-11-01T09:00:00Z');
+    utimesSync(join(root, 'sw.js.br'), built, built);
+    utimesSync(join(root, 'sw.js'), built, built);
+    const app = createApp({ staticDir: root, logger: pino({ level: 'silent' }) });
+
+    const current = await app.request('/sw.js', { headers: { 'accept-encoding': 'br' } });
+    expect(current.headers.get('content-encoding')).toBe('br');
+
+    writeFileSync(join(root, 'sw.js'), script('replaced afterwards '));
+    const replaced = await app.request('/sw.js', { headers: { 'accept-encoding': 'br' } });
+    expect(replaced.headers.get('content-encoding')).toBeNull();
+    expect(await replaced.text()).toContain('replaced afterwards');
+  });
+});
+
+describe('the address `npm run admin -- add-mentor` prints', () => {
+  const printed = (env: Record<string, string>) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    const store = openSqliteStore(':memory:');
+    try {
+      const lines: string[] = [];
+      run(store, ['add-mentor', 'Sam Patel'], (line) => lines.push(line));
+      return /open Waymark at (\S+) and type the code/.exec(lines.join('\n'))?.[1];
+    } finally {
+      store.close();
+      for (const key of Object.keys(env)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  };
+
+  it('is the https address with the name from TLS_NAMES that the server’s certificate holds', async () => {
+    const dir = temporaryDir();
+    await make(dir);
+    expect(printed({ DATA_DIR: dir, TLS_NAMES: 'waymark.hillside.test', HTTPS_PORT: '8443' })).toBe('https://waymark.hillside.test:8443');
+  });
+
+  it('with the school’s own certificate (TLS_CERT), a name it holds: never a wildcard, nor an address this machine is not on', async () => {
+    const dir = temporaryDir();
+    const own = await make(dir, { dns: ['*.hillside.sch.uk', 'waymark.hillside.sch.uk'], ip: ['203.0.113.9'] });
+    const certFile = join(dir, 'own.crt');
+    writeFileSync(certFile, own.cert);
+    expect(printed({ DATA_DIR: temporaryDir(), TLS_CERT: certFile, HTTPS_PORT: '443' })).toBe('https://waymark.hillside.sch.uk');
+  });
+
+  it('behind the school’s reverse proxy (PUBLIC_URL), the proxy’s address', () => {
+    expect(printed({ DATA_DIR: temporaryDir(), PUBLIC_URL: 'https://waymark.hillside.sch.uk/' })).toBe('https://waymark.hillside.sch.uk');
+  });
+});
