@@ -138,6 +138,8 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
   /** The draft as kept: the form's fields, and what it opened on. */
   const asKept = () => (start.current === undefined ? latest.current : { ...latest.current, [OPENED]: start.current });
   const dirty = useRef(false);
+  /** Draft saves started and not yet written: what they hold is not safe on the tablet until they are. */
+  const writing = useRef(0);
   const held = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -145,20 +147,26 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
     clearTimeout(timer.current);
     if (!dirty.current || held.current) return;
     dirty.current = false;
+    writing.current++;
     try {
       await saveDraft(db, key, asKept());
-      localStorage.removeItem(STASH_PREFIX + key);
+      // A stash written meanwhile holds nothing newer than this save, unless the mentor typed since.
+      if (!dirty.current) localStorage.removeItem(STASH_PREFIX + key);
       setKeptAt(new Date());
     } catch (error) {
       dirty.current = true;
       console.error('Waymark: draft not saved', error);
+    } finally {
+      writing.current--;
     }
   }, [key]);
 
   useEffect(() => {
     let cancelled = false;
     const stash = () => {
-      if (!dirty.current || held.current) return;
+      // Keys not yet saved, and keys in a save still being written: a page going away, or a
+      // database closed under it, can cut that write off.
+      if ((!dirty.current && writing.current === 0) || held.current) return;
       try {
         localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
       } catch {

@@ -36,3 +36,36 @@ export async function simulateFullDisk(page: Page, full: boolean): Promise<void>
     proto.put = full ? refuse : proto.realPut;
   }, full);
 }
+
+/**
+ * Holds the tablet's drafts from another window, as slow storage can: a draft save the app starts
+ * meanwhile waits, unwritten, until `release` (or a newer version asking for the database, which
+ * this window makes way for at once).
+ */
+export async function holdDrafts(other: Page): Promise<{ release: () => Promise<void> }> {
+  await other.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('waymark');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const connection = request.result;
+          const drafts = connection.transaction('drafts', 'readwrite').objectStore('drafts');
+          let held = true;
+          const release = () => {
+            held = false;
+          };
+          (window as unknown as { releaseDrafts: () => void }).releaseDrafts = release;
+          connection.onversionchange = release;
+          // A transaction lasts while it has requests to answer: one after another until released.
+          const keepHolding = () => {
+            if (held) drafts.get('nothing').onsuccess = keepHolding;
+            else connection.close();
+          };
+          keepHolding();
+          resolve();
+        };
+      }),
+  );
+  return { release: () => other.evaluate(() => (window as unknown as { releaseDrafts: () => void }).releaseDrafts()) };
+}
