@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { discardDraft, findDraft, live, saveDraft } from '../data/index.ts';
+import { discardDraft, draftToRestore, findDraft, keptDraft, live, type Opened, openDraft, readStash, saveDraft } from '../data/index.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import { db } from './notebook.ts';
 
@@ -83,19 +83,13 @@ export function stashAllDrafts(): void {
   for (const f of openForms.values()) f.stash();
 }
 
-function takeStash(key: string): { value: unknown; savedAt: string } | undefined {
+function findStash(key: string): string | null {
   try {
-    const raw = localStorage.getItem(STASH_PREFIX + key);
-    return raw ? JSON.parse(raw) : undefined;
+    return localStorage.getItem(STASH_PREFIX + key);
   } catch {
-    return undefined;
+    // Storage disabled: there is no stash.
+    return null;
   }
-}
-
-/** What an edit form opened on: the record's fields as the form shows them, and their clocks. */
-export interface Opened<T> {
-  fields: T;
-  clocks: Record<string, string>;
 }
 
 export interface DraftState<T> {
@@ -116,9 +110,6 @@ export interface DraftState<T> {
   discard: () => Promise<void>;
 }
 
-/** Where a draft keeps what its form opened on, beside the form's own fields. */
-const OPENED = '~opened';
-
 /**
  * Form state that survives the tablet sleeping, the app closing, a reload, an update or a crash:
  * saved as the mentor types (a quarter of a second after the last key) and at once when the page
@@ -136,7 +127,7 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
   const [keptAt, setKeptAt] = useState<Date | undefined>();
   const latest = useRef(value);
   /** The draft as kept: the form's fields, and what it opened on. */
-  const asKept = () => (start.current === undefined ? latest.current : { ...latest.current, [OPENED]: start.current });
+  const asKept = () => keptDraft(latest.current, start.current);
   const dirty = useRef(false);
   /** Draft saves started and not yet written: what they hold is not safe on the tablet until they are. */
   const writing = useRef(0);
@@ -176,20 +167,17 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
     openForms.set(key, { flush, stash });
     const restore = async () => {
       const stored = await findDraft(db, key);
-      const stashed = takeStash(key);
-      const draft = stashed && (!stored || stashed.savedAt > stored.savedAt) ? stashed : stored;
-      if (stashed) {
-        if (draft === stashed) await saveDraft(db, key, stashed.value, new Date(stashed.savedAt));
-        localStorage.removeItem(STASH_PREFIX + key);
-      }
+      const stashed = findStash(key);
+      const { draft, fromStash } = draftToRestore(stored, readStash(stashed));
+      if (fromStash && draft) await saveDraft(db, key, draft.value, new Date(draft.savedAt));
+      if (stashed !== null) localStorage.removeItem(STASH_PREFIX + key);
       if (cancelled || !draft) return;
-      // A draft from before drafts kept what their form opened on starts from the record as it is now.
-      const { [OPENED]: was, ...fields } = draft.value as T & { [OPENED]?: Opened<T> };
+      const { fields, opened: was } = openDraft(draft.value, initial());
       if (was !== undefined) {
         start.current = was;
         setOpened(was);
       }
-      latest.current = { ...initial(), ...(fields as T) };
+      latest.current = fields;
       setValue(latest.current);
       setRestoredAt(draft.savedAt);
     };
@@ -293,10 +281,4 @@ export function useSave(draft: Pick<DraftState<object>, 'hold' | 'resume'> | und
     }
   };
   return { save, saving, error };
-}
-
-/** The fields of `current` that differ from `initial`: an edit sends only what the mentor changed. */
-export function changedFields<T extends object>(initial: T, current: T): Partial<T> {
-  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
-  return Object.fromEntries(Object.entries(current).filter(([k, v]) => !same(v, initial[k as keyof T]))) as Partial<T>;
 }

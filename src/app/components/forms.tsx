@@ -1,7 +1,7 @@
 /** Labelled form controls: every control has a visible label, and errors are read out. */
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
-import { changedFields } from '../hooks.ts';
+import { changedFields } from '../../data/index.ts';
 
 interface FieldProps {
   label: string;

@@ -1,10 +1,10 @@
 import { useLocation } from 'preact-iso';
-import { endTarget, forEditing, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
+import { changedFields, endTarget, forEditing, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
 import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
