@@ -1,5 +1,5 @@
 /** A short message at the foot of the screen, with an optional action such as "Undo". */
-import { store, useStore } from './store.ts';
+import { observable, useObservable } from './observable.ts';
 
 export interface Toast {
   message: string;
@@ -11,7 +11,7 @@ export interface Toast {
 }
 
 const TOAST_MS = 8000;
-const current = store<Toast | undefined>(undefined);
+const current = observable<Toast | undefined>(undefined);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 export function showToast(toast: Toast): void {
@@ -44,4 +44,4 @@ export async function runFromToast(action: () => void | Promise<void>): Promise<
   }
 }
 
-export const useToast = (): Toast | undefined => useStore(current);
+export const useToast = (): Toast | undefined => useObservable(current);

@@ -4,7 +4,7 @@ import { changedAfterRemoval, discardRefused, enrolTablet, NEEDS_MENTOR } from '
 import { ago, relativeMoment } from '../../shared/dates.ts';
 import { useLive, useSave } from '../hooks.ts';
 import { db } from '../notebook.ts';
-import { useStore } from '../store.ts';
+import { useObservable } from '../observable.ts';
 import { requestSync, syncActivity } from '../sync.ts';
 import { SaveProblem, TextField } from './forms.tsx';
 import { useSyncView } from './sync-status.tsx';
@@ -21,7 +21,7 @@ export function SchoolLink() {
   const sync = useSyncView();
   const removedThenChanged = useLive(() => changedAfterRemoval(db), []);
   const view = sync && removedThenChanged ? { ...sync, removedThenChanged } : undefined;
-  const activity = useStore(syncActivity);
+  const activity = useObservable(syncActivity);
   const [serverUrl, setServerUrl] = useState(location.origin);
   const [code, setCode] = useState('');
   const [tabletName, setTabletName] = useState('');
