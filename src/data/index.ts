@@ -5,7 +5,7 @@
 export { liveQuery as live } from 'dexie';
 export type { CommitOptions, EditOptions } from './commit.ts';
 export * from './concerns.ts';
-export { type Device, type OutboxEntry, WaymarkDB } from './db.ts';
+export { type Conflict, type Device, type OutboxEntry, WaymarkDB } from './db.ts';
 export * from './drafts.ts';
 export * from './export.ts';
 export * from './history.ts';

@@ -1,6 +1,5 @@
 /** Where two mentors changed the same thing at the same time: the value that lost, kept in view. */
-import type { Conflict } from '../../data/db.ts';
-import { conflictsOf, EDITED_AFTER_REMOVAL } from '../../data/index.ts';
+import { type Conflict, conflictsOf, EDITED_AFTER_REMOVAL } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { decodeHlc } from '../../shared/hlc.ts';
 import { useLive } from '../hooks.ts';
