@@ -1,5 +1,6 @@
 /** A short message at the foot of the screen, with an optional action such as "Undo". */
 import { observable, useObservable } from './observable.ts';
+import { whyNotSaved } from './problems.ts';
 
 export interface Toast {
   message: string;
@@ -41,6 +42,20 @@ export async function runFromToast(action: () => void | Promise<void>): Promise<
     await action();
   } catch (error) {
     showToast({ message: (error as Error).message });
+  }
+}
+
+/**
+ * Runs a save started by a button that has no form to show a problem in (reopen support, discard a
+ * refused change, start a form again), and says on the toast bar when it did not happen: `didNot`
+ * says what, e.g. "Support was not reopened.", and the reason and what to do follow.
+ */
+export async function saveOrSay(didNot: string, save: () => Promise<unknown>): Promise<void> {
+  try {
+    await save();
+  } catch (error) {
+    console.error('Waymark: a save failed', error);
+    showToast({ message: `${didNot} ${whyNotSaved(error)}` });
   }
 }
 

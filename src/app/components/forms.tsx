@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { changedFields } from '../../data/index.ts';
+import { saveOrSay } from '../toast.ts';
 
 interface FieldProps {
   label: string;
@@ -179,12 +180,12 @@ export function SaveProblem({ error }: { error?: unknown }) {
 }
 
 /** Shown when a form came back from a draft. */
-export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; onDiscard: () => void }) {
+export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; onDiscard: () => Promise<void> }) {
   if (!restoredAt) return null;
   return (
     <div class="notice" role="status">
       Restored what you were typing ({new Date(restoredAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}).{' '}
-      <button type="button" class="link" onClick={onDiscard}>
+      <button type="button" class="link" onClick={() => void saveOrSay('The form was not started again.', onDiscard)}>
         Start again
       </button>
     </div>

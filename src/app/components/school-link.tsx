@@ -6,6 +6,7 @@ import { useLive, useSave } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { useObservable } from '../observable.ts';
 import { requestSync, syncActivity } from '../sync.ts';
+import { saveOrSay } from '../toast.ts';
 import { SaveProblem, TextField } from './forms.tsx';
 import { useSyncView } from './sync-status.tsx';
 
@@ -120,7 +121,11 @@ export function SchoolLink() {
               <li key={e.seq}>
                 {e.op === 'create' ? 'New' : e.op === 'delete' ? 'Removed' : 'Changed'}{' '}
                 {e.table.replace(/s$/, '').replace('checkIn', 'check-in')}, {relativeMoment(e.at, now)}: {e.rejected?.message}{' '}
-                <button type="button" class="secondary small" onClick={() => discardRefused(db, e.seq)}>
+                <button
+                  type="button"
+                  class="secondary small"
+                  onClick={() => void saveOrSay('The refused change was not discarded.', () => discardRefused(db, e.seq))}
+                >
                   Discard
                 </button>
               </li>

@@ -69,3 +69,29 @@ export async function holdDrafts(other: Page): Promise<{ release: () => Promise<
   );
   return { release: () => other.evaluate(() => (window as unknown as { releaseDrafts: () => void }).releaseDrafts()) };
 }
+
+/**
+ * Makes the tablet's storage breakable under the page, for `simulateBrokenStorage`: call before the
+ * page loads. Dexie keeps IndexedDB's transaction function from when it opens the database, so the
+ * failure is put in place from the start, switched off.
+ */
+export async function allowBrokenStorage(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const real = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if ((window as unknown as { storageBroken?: boolean }).storageBroken) throw new DOMException('Internal error.', 'UnknownError');
+      return real.apply(this, args);
+    };
+  });
+}
+
+/**
+ * The tablet's storage failing under the page (after `allowBrokenStorage`): every IndexedDB
+ * transaction it starts fails, as Chromium fails them when its database files break
+ * (UnknownError). Reading and saving both fail; what the page already shows stays.
+ */
+export async function simulateBrokenStorage(page: Page, broken: boolean): Promise<void> {
+  await page.evaluate((broken) => {
+    (window as unknown as { storageBroken?: boolean }).storageBroken = broken;
+  }, broken);
+}
