@@ -102,6 +102,10 @@ export interface DraftState<T> {
   restoredAt?: string;
   /** When what is on screen was last kept on the tablet as a draft. */
   keptAt?: Date;
+  /** The last change could not be kept on the tablet at all: neither its database nor the page's storage took it. */
+  notKept: boolean;
+  /** A draft of this form may be on the tablet, but reading it back failed. */
+  notRestored: boolean;
   update: (patch: Partial<T>) => void;
   /** Stop saving (just before the form is saved: the save removes the draft itself). */
   hold: () => void;
@@ -125,6 +129,8 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
   const [ready, setReady] = useState(false);
   const [restoredAt, setRestoredAt] = useState<string | undefined>();
   const [keptAt, setKeptAt] = useState<Date | undefined>();
+  const [notKept, setNotKept] = useState(false);
+  const [notRestored, setNotRestored] = useState(false);
   const latest = useRef(value);
   /** The draft as kept: the form's fields, and what it opened on. */
   const asKept = () => keptDraft(latest.current, start.current);
@@ -133,6 +139,20 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
   const writing = useRef(0);
   const held = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Writes the form to the page's own storage, synchronously, if it holds anything not yet safe. False if that failed. */
+  const stash = () => {
+    // Keys not yet saved, and keys in a save still being written: a page going away, or a
+    // database closed under it, can cut that write off.
+    if ((!dirty.current && writing.current === 0) || held.current) return true;
+    try {
+      localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
+      return true;
+    } catch {
+      // Storage full or disabled: the database draft from the last pause in typing still stands.
+      return false;
+    }
+  };
 
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
@@ -144,9 +164,14 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
       // A stash written meanwhile holds nothing newer than this save, unless the mentor typed since.
       if (!dirty.current) localStorage.removeItem(STASH_PREFIX + key);
       setKeptAt(new Date());
+      setNotKept(false);
     } catch (error) {
       dirty.current = true;
       console.error('Waymark: draft not saved', error);
+      // The page's own storage keeps it instead, until a later save or the next load moves it in.
+      const stashed = stash();
+      if (stashed) setKeptAt(new Date());
+      setNotKept(!stashed);
     } finally {
       writing.current--;
     }
@@ -154,16 +179,6 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
 
   useEffect(() => {
     let cancelled = false;
-    const stash = () => {
-      // Keys not yet saved, and keys in a save still being written: a page going away, or a
-      // database closed under it, can cut that write off.
-      if ((!dirty.current && writing.current === 0) || held.current) return;
-      try {
-        localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
-      } catch {
-        // Storage full or disabled: the IndexedDB draft from the last pause in typing still stands.
-      }
-    };
     openForms.set(key, { flush, stash });
     const restore = async () => {
       const stored = await findDraft(db, key);
@@ -183,7 +198,10 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
     };
     // Forms are not shown until this settles, so nothing typed can be overwritten by a late restore.
     restore()
-      .catch((error) => console.error('Waymark: draft not restored', error))
+      .catch((error) => {
+        console.error('Waymark: draft not restored', error);
+        if (!cancelled) setNotRestored(true);
+      })
       .finally(() => cancelled || setReady(true));
     const onHide = () => {
       if (document.visibilityState === 'hidden') void flush();
@@ -209,6 +227,8 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
     ready,
     restoredAt,
     keptAt,
+    notKept,
+    notRestored,
     update: (patch) => {
       latest.current = { ...latest.current, ...patch };
       setValue(latest.current);

@@ -1,6 +1,6 @@
 /** When the tablet's storage fails under Waymark: every failure is said on screen, with what to do. */
 import { expect, test } from './fixtures.ts';
-import { allowBrokenStorage, simulateBrokenStorage } from './pages/app-shell.ts';
+import { allowBrokenStorage, simulateBrokenStorage, simulateFullPageStorage } from './pages/app-shell.ts';
 
 test('reopening support when the tablet cannot save says so, and works once it can', async ({ tablet }) => {
   const { page, today, caseload, pupilPage } = tablet;
@@ -68,6 +68,46 @@ test('discarding a change the school refused, when the tablet cannot save, says 
   await simulateBrokenStorage(page, false);
   await refused.getByRole('button', { name: 'Discard' }).click();
   await expect(refused).toHaveCount(0);
+});
+
+test('typing the tablet cannot keep as a draft is kept in the page’s storage, and when neither can keep it the form says so', async ({
+  tablet,
+}) => {
+  const { page, today, caseload, sessionForm } = tablet;
+  await allowBrokenStorage(page);
+  await today.open();
+  await caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7' });
+  await sessionForm.start();
+
+  await simulateBrokenStorage(page, true);
+  await sessionForm.fill({ kind: 'One-to-one', pupils: ['Priya'], note: 'Said she had been anxious' });
+  await sessionForm.waitForDraftKept();
+
+  await simulateFullPageStorage(page, true);
+  await sessionForm.note.pressSequentially(' since the');
+  await expect(page.getByRole('alert').filter({ hasText: 'What you type here is not being kept on the tablet' })).toBeVisible();
+
+  await simulateFullPageStorage(page, false);
+  await simulateBrokenStorage(page, false);
+  await sessionForm.note.pressSequentially(' move.');
+  await sessionForm.waitForDraftKept();
+  await page.reload();
+  await expect(sessionForm.note).toHaveValue('Said she had been anxious since the move.');
+});
+
+test('a form whose earlier draft cannot be read back says so, and to reload before typing', async ({ tablet }) => {
+  const { page, today, caseload } = tablet;
+  await allowBrokenStorage(page);
+  await today.open();
+  await caseload.open();
+  await page.getByRole('link', { name: 'Add a pupil' }).click();
+  await page.getByRole('main').getByLabel('Full name').fill('Samira Haddad');
+  await page.getByText(/^Draft kept on this tablet at/).waitFor();
+  await caseload.open();
+
+  await simulateBrokenStorage(page, true);
+  await page.getByRole('link', { name: 'Add a pupil' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'What you typed in this form before could not be read back' })).toBeVisible();
 });
 
 test('“Start again” on a restored form, when the tablet cannot save, says so and keeps what was typed', async ({ tablet }) => {

@@ -135,7 +135,7 @@ function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilI
           </button>
         </fieldset>
 
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>

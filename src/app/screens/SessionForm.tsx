@@ -245,7 +245,7 @@ function SessionFormFields({
         )}
         {sessionId && <p class="hint">Check-ins made in this session are changed on each pupil’s page.</p>}
 
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions sticky">
           <button type="submit" class="primary" disabled={saving}>

@@ -132,7 +132,7 @@ function TargetFormFields({
       <ChangedElsewhere opened={draft.opened && opened} now={targetInput(pupilId, initial)} />
       <form onSubmit={save}>
         <TargetFieldset f={draft.value} set={draft.update} />
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>
@@ -200,7 +200,7 @@ export function EndTarget({ targetId }: { targetId: string }) {
             <TargetFieldset f={f.next} set={(patch) => draft.update({ next: { ...f.next, ...patch } })} />
           </fieldset>
         )}
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>

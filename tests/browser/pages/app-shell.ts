@@ -95,3 +95,15 @@ export async function simulateBrokenStorage(page: Page, broken: boolean): Promis
     (window as unknown as { storageBroken?: boolean }).storageBroken = broken;
   }, broken);
 }
+
+/** The page's own storage (localStorage) full, as well: nothing more can be written to it. */
+export async function simulateFullPageStorage(page: Page, full: boolean): Promise<void> {
+  await page.evaluate((full) => {
+    const proto = Storage.prototype as Storage & { realSetItem?: Storage['setItem'] };
+    proto.realSetItem ??= proto.setItem;
+    const refuse = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    proto.setItem = full ? refuse : proto.realSetItem;
+  }, full);
+}
