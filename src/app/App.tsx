@@ -1,6 +1,7 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
 import { syncState } from '../data/index.ts';
 import { Banners } from './components/banners.tsx';
+import { ReadProblem } from './components/read-problem.tsx';
 import { SyncStatus } from './components/sync-status.tsx';
 import { ToastBar } from './components/toast-bar.tsx';
 import { useLive, useTitle } from './hooks.ts';
@@ -120,26 +121,38 @@ function focusNewScreen() {
 export function App() {
   return (
     <LocationProvider>
+      <Screens />
+    </LocationProvider>
+  );
+}
+
+/** The header, banners and the screen at the address; a screen that cannot be read says so in its place. */
+function Screens() {
+  const { path } = useLocation();
+  return (
+    <ReadProblem path={path}>
       <Header />
       <Banners />
-      <Router onRouteChange={focusNewScreen}>
-        <Route path="/" component={Today} />
-        <Route path="/pupils" component={Caseload} />
-        <Route path="/pupils/new" component={PupilForm} />
-        <Route path="/pupils/:id" component={PupilPage} />
-        <Route path="/pupils/:id/edit" component={PupilForm} />
-        <Route path="/pupils/:id/close" component={CloseSupport} />
-        <Route path="/pupils/:id/targets/new" component={TargetForm} />
-        <Route path="/targets/:targetId/edit" component={TargetForm} />
-        <Route path="/targets/:targetId/end" component={EndTarget} />
-        <Route path="/sessions/new" component={SessionForm} />
-        <Route path="/sessions/:sessionId" component={SessionPage} />
-        <Route path="/sessions/:sessionId/edit" component={SessionForm} />
-        <Route path="/settings" component={Settings} />
-        <Route path="/concerns" component={Concerns} />
-        <Route default component={NotFound} />
-      </Router>
+      <ReadProblem path={path}>
+        <Router onRouteChange={focusNewScreen}>
+          <Route path="/" component={Today} />
+          <Route path="/pupils" component={Caseload} />
+          <Route path="/pupils/new" component={PupilForm} />
+          <Route path="/pupils/:id" component={PupilPage} />
+          <Route path="/pupils/:id/edit" component={PupilForm} />
+          <Route path="/pupils/:id/close" component={CloseSupport} />
+          <Route path="/pupils/:id/targets/new" component={TargetForm} />
+          <Route path="/targets/:targetId/edit" component={TargetForm} />
+          <Route path="/targets/:targetId/end" component={EndTarget} />
+          <Route path="/sessions/new" component={SessionForm} />
+          <Route path="/sessions/:sessionId" component={SessionPage} />
+          <Route path="/sessions/:sessionId/edit" component={SessionForm} />
+          <Route path="/settings" component={Settings} />
+          <Route path="/concerns" component={Concerns} />
+          <Route default component={NotFound} />
+        </Router>
+      </ReadProblem>
       <ToastBar />
-    </LocationProvider>
+    </ReadProblem>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import { discardDraft, draftToRestore, findDraft, keptDraft, live, type Opened, openDraft, readStash, saveDraft } from '../data/index.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import { db } from './notebook.ts';
+import { ReadFailed } from './problems.ts';
 
 /**
  * Watches a query on the tablet's database and re-renders when its answer changes, whether the
@@ -10,21 +11,32 @@ import { db } from './notebook.ts';
  * another record never shows, or starts a form from, the record it showed before. `keepPrevious`
  * keeps showing the last answer meanwhile instead, for a screen whose deps only widen or move what
  * it already shows (more notes, another day); one that also shows a record by id must still check
- * the answer is that record's.
+ * the answer is that record's. A query that fails throws `ReadFailed` as the screen is drawn: the
+ * screen's ReadProblem then says so, rather than the screen loading for good.
  */
 export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[], options: { keepPrevious?: boolean } = {}): T | undefined {
-  const [value, setValue] = useState<{ v: T; deps: readonly unknown[] } | undefined>(undefined);
+  const [value, setValue] = useState<{ v: T; deps: readonly unknown[] } | { failed: unknown; deps: readonly unknown[] } | undefined>(
+    undefined,
+  );
   // Subscribed as the screen is built, not after its first paint: on a cold start the queries
   // then run while the empty screen is laid out and painted, rather than after it.
   useLayoutEffect(() => {
     const subscription = live(query).subscribe({
       next: (v) => setValue({ v, deps }),
-      error: (error) => console.error('Waymark: a live query failed', error),
+      error: (error) => {
+        console.error('Waymark: a live query failed', error);
+        setValue({ failed: error, deps });
+      },
     });
     return () => subscription.unsubscribe();
   }, deps);
   if (!value) return undefined;
-  return options.keepPrevious || sameDeps(value.deps, deps) ? value.v : undefined;
+  const current = sameDeps(value.deps, deps);
+  if ('failed' in value) {
+    if (current) throw new ReadFailed(value.failed);
+    return undefined;
+  }
+  return options.keepPrevious || current ? value.v : undefined;
 }
 
 const sameDeps = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));

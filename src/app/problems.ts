@@ -1,4 +1,4 @@
-/** What the mentor is told when the tablet's storage lets the page down. */
+/** What the mentor is told when the tablet's storage lets the page down: a save refused, a screen unread. */
 import { SaveError } from '../data/index.ts';
 
 const names = (error: unknown): (string | undefined)[] => {
@@ -18,4 +18,15 @@ export function whyNotSaved(error: unknown): string {
   const isRule = (error instanceof SaveError && error.cause === undefined) || (error as Error | undefined)?.name === 'ValidationError';
   if (isRule) return (error as Error).message;
   return 'Waymark could not write to the tablet’s storage. Reload Waymark, then try again.';
+}
+
+/**
+ * A screen's live query failed (the tablet's storage closed or broke under the page). Thrown while
+ * the screen is drawn, so that the screen's ReadProblem says so instead of "Loading" for good.
+ */
+export class ReadFailed extends Error {
+  constructor(cause: unknown) {
+    super(`A screen's records could not be read: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'ReadFailed';
+  }
 }

@@ -70,6 +70,30 @@ test('discarding a change the school refused, when the tablet cannot save, says 
   await expect(refused).toHaveCount(0);
 });
 
+test('a screen whose records cannot be read says so, with a reload, rather than loading for good', async ({ tablet }) => {
+  const { page, today, caseload } = tablet;
+  await allowBrokenStorage(page);
+  await today.open();
+  await caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7' });
+  await today.open();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+
+  await simulateBrokenStorage(page, true);
+  await nav.getByRole('link', { name: 'Caseload' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Waymark could not read this from the tablet');
+  await expect(page.getByRole('alert').filter({ hasText: 'Reload Waymark to try again' })).toBeVisible();
+
+  // The rest of Waymark is still there: another screen tries again.
+  await simulateBrokenStorage(page, false);
+  await nav.getByRole('link', { name: 'Today' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Today/ })).toBeVisible();
+
+  await simulateBrokenStorage(page, true);
+  await nav.getByRole('link', { name: 'Caseload' }).click();
+  await page.getByRole('button', { name: 'Reload Waymark' }).click();
+  await expect(caseload.names).toHaveText(['Priya Natarajan']);
+});
+
 test('typing the tablet cannot keep as a draft is kept in the page’s storage, and when neither can keep it the form says so', async ({
   tablet,
 }) => {
