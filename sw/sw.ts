@@ -19,7 +19,8 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // The school endpoint's API is never answered from the cache: a sync must reach the server or fail.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+// Nor is the IT person's set-up page, which the server makes, not the app.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/setup(\/|$)/] }));
 
 const db = new WaymarkDB();
 

@@ -1,6 +1,7 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
 import { syncState } from '../data/index.ts';
 import { Banners } from './components/banners.tsx';
+import { ReadProblem } from './components/read-problem.tsx';
 import { SyncStatus } from './components/sync-status.tsx';
 import { ToastBar } from './components/toast-bar.tsx';
 import { useLive, useTitle } from './hooks.ts';
@@ -75,8 +76,7 @@ const FOCUS_WAIT_MS = 3000;
  * its record (`aria-busy`) is replaced when the record comes, taking focus with it: focus waits
  * for the screen that stays, unless the mentor has put it somewhere meanwhile. It waits by
  * watching the page change, not by checking every frame: asking for frames while the record
- * loads kept the tablet drawing frames it did not need (the pupil's page took 130 and 138 ms in
- * two bench runs, against 114 ms before).
+ * loads would keep a slow tablet drawing frames it does not need, and slow the screen it waits for.
  */
 function focusNewScreen() {
   const from = document.activeElement;
@@ -120,26 +120,38 @@ function focusNewScreen() {
 export function App() {
   return (
     <LocationProvider>
+      <Screens />
+    </LocationProvider>
+  );
+}
+
+/** The header, banners and the screen at the address; a screen that cannot be read says so in its place. */
+function Screens() {
+  const { path } = useLocation();
+  return (
+    <ReadProblem path={path}>
       <Header />
       <Banners />
-      <Router onRouteChange={focusNewScreen}>
-        <Route path="/" component={Today} />
-        <Route path="/pupils" component={Caseload} />
-        <Route path="/pupils/new" component={PupilForm} />
-        <Route path="/pupils/:id" component={PupilPage} />
-        <Route path="/pupils/:id/edit" component={PupilForm} />
-        <Route path="/pupils/:id/close" component={CloseSupport} />
-        <Route path="/pupils/:id/targets/new" component={TargetForm} />
-        <Route path="/targets/:targetId/edit" component={TargetForm} />
-        <Route path="/targets/:targetId/end" component={EndTarget} />
-        <Route path="/sessions/new" component={SessionForm} />
-        <Route path="/sessions/:sessionId" component={SessionPage} />
-        <Route path="/sessions/:sessionId/edit" component={SessionForm} />
-        <Route path="/settings" component={Settings} />
-        <Route path="/concerns" component={Concerns} />
-        <Route default component={NotFound} />
-      </Router>
+      <ReadProblem path={path}>
+        <Router onRouteChange={focusNewScreen}>
+          <Route path="/" component={Today} />
+          <Route path="/pupils" component={Caseload} />
+          <Route path="/pupils/new" component={PupilForm} />
+          <Route path="/pupils/:id" component={PupilPage} />
+          <Route path="/pupils/:id/edit" component={PupilForm} />
+          <Route path="/pupils/:id/close" component={CloseSupport} />
+          <Route path="/pupils/:id/targets/new" component={TargetForm} />
+          <Route path="/targets/:targetId/edit" component={TargetForm} />
+          <Route path="/targets/:targetId/end" component={EndTarget} />
+          <Route path="/sessions/new" component={SessionForm} />
+          <Route path="/sessions/:sessionId" component={SessionPage} />
+          <Route path="/sessions/:sessionId/edit" component={SessionForm} />
+          <Route path="/settings" component={Settings} />
+          <Route path="/concerns" component={Concerns} />
+          <Route default component={NotFound} />
+        </Router>
+      </ReadProblem>
       <ToastBar />
-    </LocationProvider>
+    </ReadProblem>
   );
 }

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { discardDraft, findDraft, live, saveDraft } from '../data/index.ts';
+import { discardDraft, draftToRestore, findDraft, keptDraft, live, type Opened, openDraft, readStash, saveDraft } from '../data/index.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import { db } from './notebook.ts';
+import { ReadFailed } from './problems.ts';
 
 /**
  * Watches a query on the tablet's database and re-renders when its answer changes, whether the
@@ -10,21 +11,32 @@ import { db } from './notebook.ts';
  * another record never shows, or starts a form from, the record it showed before. `keepPrevious`
  * keeps showing the last answer meanwhile instead, for a screen whose deps only widen or move what
  * it already shows (more notes, another day); one that also shows a record by id must still check
- * the answer is that record's.
+ * the answer is that record's. A query that fails throws `ReadFailed` as the screen is drawn: the
+ * screen's ReadProblem then says so, rather than the screen loading for good.
  */
 export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[], options: { keepPrevious?: boolean } = {}): T | undefined {
-  const [value, setValue] = useState<{ v: T; deps: readonly unknown[] } | undefined>(undefined);
+  const [value, setValue] = useState<{ v: T; deps: readonly unknown[] } | { failed: unknown; deps: readonly unknown[] } | undefined>(
+    undefined,
+  );
   // Subscribed as the screen is built, not after its first paint: on a cold start the queries
   // then run while the empty screen is laid out and painted, rather than after it.
   useLayoutEffect(() => {
     const subscription = live(query).subscribe({
       next: (v) => setValue({ v, deps }),
-      error: (error) => console.error('Waymark: a live query failed', error),
+      error: (error) => {
+        console.error('Waymark: a live query failed', error);
+        setValue({ failed: error, deps });
+      },
     });
     return () => subscription.unsubscribe();
   }, deps);
   if (!value) return undefined;
-  return options.keepPrevious || sameDeps(value.deps, deps) ? value.v : undefined;
+  const current = sameDeps(value.deps, deps);
+  if ('failed' in value) {
+    if (current) throw new ReadFailed(value.failed);
+    return undefined;
+  }
+  return options.keepPrevious || current ? value.v : undefined;
 }
 
 const sameDeps = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -83,19 +95,13 @@ export function stashAllDrafts(): void {
   for (const f of openForms.values()) f.stash();
 }
 
-function takeStash(key: string): { value: unknown; savedAt: string } | undefined {
+function findStash(key: string): string | null {
   try {
-    const raw = localStorage.getItem(STASH_PREFIX + key);
-    return raw ? JSON.parse(raw) : undefined;
+    return localStorage.getItem(STASH_PREFIX + key);
   } catch {
-    return undefined;
+    // Storage disabled: there is no stash.
+    return null;
   }
-}
-
-/** What an edit form opened on: the record's fields as the form shows them, and their clocks. */
-export interface Opened<T> {
-  fields: T;
-  clocks: Record<string, string>;
 }
 
 export interface DraftState<T> {
@@ -108,6 +114,10 @@ export interface DraftState<T> {
   restoredAt?: string;
   /** When what is on screen was last kept on the tablet as a draft. */
   keptAt?: Date;
+  /** The last change could not be kept on the tablet at all: neither its database nor the page's storage took it. */
+  notKept: boolean;
+  /** A draft of this form may be on the tablet, but reading it back failed. */
+  notRestored: boolean;
   update: (patch: Partial<T>) => void;
   /** Stop saving (just before the form is saved: the save removes the draft itself). */
   hold: () => void;
@@ -115,9 +125,6 @@ export interface DraftState<T> {
   resume: () => void;
   discard: () => Promise<void>;
 }
-
-/** Where a draft keeps what its form opened on, beside the form's own fields. */
-const OPENED = '~opened';
 
 /**
  * Form state that survives the tablet sleeping, the app closing, a reload, an update or a crash:
@@ -134,60 +141,79 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
   const [ready, setReady] = useState(false);
   const [restoredAt, setRestoredAt] = useState<string | undefined>();
   const [keptAt, setKeptAt] = useState<Date | undefined>();
+  const [notKept, setNotKept] = useState(false);
+  const [notRestored, setNotRestored] = useState(false);
   const latest = useRef(value);
   /** The draft as kept: the form's fields, and what it opened on. */
-  const asKept = () => (start.current === undefined ? latest.current : { ...latest.current, [OPENED]: start.current });
+  const asKept = () => keptDraft(latest.current, start.current);
   const dirty = useRef(false);
+  /** Draft saves started and not yet written: what they hold is not safe on the tablet until they are. */
+  const writing = useRef(0);
   const held = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Writes the form to the page's own storage, synchronously, if it holds anything not yet safe. False if that failed. */
+  const stash = () => {
+    // Keys not yet saved, and keys in a save still being written: a page going away, or a
+    // database closed under it, can cut that write off.
+    if ((!dirty.current && writing.current === 0) || held.current) return true;
+    try {
+      localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
+      return true;
+    } catch {
+      // Storage full or disabled: the database draft from the last pause in typing still stands.
+      return false;
+    }
+  };
 
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
     if (!dirty.current || held.current) return;
     dirty.current = false;
+    writing.current++;
     try {
       await saveDraft(db, key, asKept());
-      localStorage.removeItem(STASH_PREFIX + key);
+      // A stash written meanwhile holds nothing newer than this save, unless the mentor typed since.
+      if (!dirty.current) localStorage.removeItem(STASH_PREFIX + key);
       setKeptAt(new Date());
+      setNotKept(false);
     } catch (error) {
       dirty.current = true;
       console.error('Waymark: draft not saved', error);
+      // The page's own storage keeps it instead, until a later save or the next load moves it in.
+      const stashed = stash();
+      if (stashed) setKeptAt(new Date());
+      setNotKept(!stashed);
+    } finally {
+      writing.current--;
     }
   }, [key]);
 
   useEffect(() => {
     let cancelled = false;
-    const stash = () => {
-      if (!dirty.current || held.current) return;
-      try {
-        localStorage.setItem(STASH_PREFIX + key, JSON.stringify({ value: asKept(), savedAt: new Date().toISOString() }));
-      } catch {
-        // Storage full or disabled: the IndexedDB draft from the last pause in typing still stands.
-      }
-    };
     openForms.set(key, { flush, stash });
     const restore = async () => {
       const stored = await findDraft(db, key);
-      const stashed = takeStash(key);
-      const draft = stashed && (!stored || stashed.savedAt > stored.savedAt) ? stashed : stored;
-      if (stashed) {
-        if (draft === stashed) await saveDraft(db, key, stashed.value, new Date(stashed.savedAt));
-        localStorage.removeItem(STASH_PREFIX + key);
-      }
+      const stashed = findStash(key);
+      const { draft, fromStash } = draftToRestore(stored, readStash(stashed));
+      if (fromStash && draft) await saveDraft(db, key, draft.value, new Date(draft.savedAt));
+      if (stashed !== null) localStorage.removeItem(STASH_PREFIX + key);
       if (cancelled || !draft) return;
-      // A draft from before drafts kept what their form opened on starts from the record as it is now.
-      const { [OPENED]: was, ...fields } = draft.value as T & { [OPENED]?: Opened<T> };
+      const { fields, opened: was } = openDraft(draft.value, initial());
       if (was !== undefined) {
         start.current = was;
         setOpened(was);
       }
-      latest.current = { ...initial(), ...(fields as T) };
+      latest.current = fields;
       setValue(latest.current);
       setRestoredAt(draft.savedAt);
     };
     // Forms are not shown until this settles, so nothing typed can be overwritten by a late restore.
     restore()
-      .catch((error) => console.error('Waymark: draft not restored', error))
+      .catch((error) => {
+        console.error('Waymark: draft not restored', error);
+        if (!cancelled) setNotRestored(true);
+      })
       .finally(() => cancelled || setReady(true));
     const onHide = () => {
       if (document.visibilityState === 'hidden') void flush();
@@ -213,6 +239,8 @@ export function useDraft<T extends object>(key: string, initial: () => T, clocks
     ready,
     restoredAt,
     keptAt,
+    notKept,
+    notRestored,
     update: (patch) => {
       latest.current = { ...latest.current, ...patch };
       setValue(latest.current);
@@ -285,10 +313,4 @@ export function useSave(draft: Pick<DraftState<object>, 'hold' | 'resume'> | und
     }
   };
   return { save, saving, error };
-}
-
-/** The fields of `current` that differ from `initial`: an edit sends only what the mentor changed. */
-export function changedFields<T extends object>(initial: T, current: T): Partial<T> {
-  const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
-  return Object.fromEntries(Object.entries(current).filter(([k, v]) => !same(v, initial[k as keyof T]))) as Partial<T>;
 }

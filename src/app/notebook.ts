@@ -1,12 +1,12 @@
 import { WaymarkDB } from '../data/index.ts';
 import { stashAllDrafts } from './hooks.ts';
-import { store } from './store.ts';
+import { observable } from './observable.ts';
 
 /** The tablet's one database connection, shared by every screen. */
 export const db = new WaymarkDB();
 
 /** Set when a newer Waymark in another tab or window upgraded the database under this page. */
-export const replacedByNewerVersion = store(false);
+export const replacedByNewerVersion = observable(false);
 
 // A newer version wants to upgrade the database. Never block it: keep what is being typed (a
 // synchronous stash, as the connection is about to close), close, and ask the mentor to reload.

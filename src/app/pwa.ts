@@ -3,7 +3,7 @@
  * service worker and offering a new version when one is waiting. The service worker is never told
  * to take over until the mentor agrees, every draft is saved, and no sync is running.
  */
-import { store } from './store.ts';
+import { observable } from './observable.ts';
 
 interface BeforeInstallPromptEvent extends Event {
   prompt: () => Promise<void>;
@@ -30,7 +30,7 @@ export interface PwaState {
   appleHomeScreen: boolean;
 }
 
-export const pwa = store<PwaState>({
+export const pwa = observable<PwaState>({
   updateReady: false,
   updating: false,
   canInstall: false,

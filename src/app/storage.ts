@@ -1,5 +1,5 @@
 /** How much the tablet lets Waymark keep, and whether it will keep it. */
-import { store } from './store.ts';
+import { observable } from './observable.ts';
 
 export interface StorageState {
   /** True once the browser promised not to clear Waymark's data under storage pressure. */
@@ -11,7 +11,7 @@ export interface StorageState {
 /** Warn the mentor when this share of the allowance is used. */
 export const NEARLY_FULL = 0.8;
 
-export const storage = store<StorageState>({});
+export const storage = observable<StorageState>({});
 
 export async function refreshStorage(): Promise<StorageState> {
   if (!navigator.storage) return storage.get();

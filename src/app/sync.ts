@@ -5,9 +5,9 @@
  */
 import { NEEDS_MENTOR, outboxSummary, retryDelayMs, SYNC_TAG, type SyncResult, syncNow, syncState } from '../data/index.ts';
 import { db } from './notebook.ts';
-import { store } from './store.ts';
+import { observable } from './observable.ts';
 
-export const syncActivity = store({ running: false, online: navigator.onLine });
+export const syncActivity = observable({ running: false, online: navigator.onLine });
 
 /** How long the page waits for the service worker to report before running the sync itself. */
 const SERVICE_WORKER_WAIT_MS = 45_000;

@@ -1,5 +1,6 @@
 /** A short message at the foot of the screen, with an optional action such as "Undo". */
-import { store, useStore } from './store.ts';
+import { observable, useObservable } from './observable.ts';
+import { whyNotSaved } from './problems.ts';
 
 export interface Toast {
   message: string;
@@ -11,7 +12,7 @@ export interface Toast {
 }
 
 const TOAST_MS = 8000;
-const current = store<Toast | undefined>(undefined);
+const current = observable<Toast | undefined>(undefined);
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 export function showToast(toast: Toast): void {
@@ -44,4 +45,18 @@ export async function runFromToast(action: () => void | Promise<void>): Promise<
   }
 }
 
-export const useToast = (): Toast | undefined => useStore(current);
+/**
+ * Runs a save started by a button that has no form to show a problem in (reopen support, discard a
+ * refused change, start a form again), and says on the toast bar when it did not happen: `didNot`
+ * says what, e.g. "Support was not reopened.", and the reason and what to do follow.
+ */
+export async function saveOrSay(didNot: string, save: () => Promise<unknown>): Promise<void> {
+  try {
+    await save();
+  } catch (error) {
+    console.error('Waymark: a save failed', error);
+    showToast({ message: `${didNot} ${whyNotSaved(error)}` });
+  }
+}
+
+export const useToast = (): Toast | undefined => useObservable(current);

@@ -169,9 +169,15 @@ test('a newer version upgrading the database in another window is not blocked, a
   tablet,
 }) => {
   const { page, context, today, caseload, sessionForm } = tablet;
+  // The upgrade comes within a quarter second of the last key, before the form's pause-in-typing
+  // save: the moment only the page-close stash can keep. The page's clock stops while the note is
+  // typed, so that save cannot run first however slow the machine (with time running, a busy
+  // machine saved the draft before the other window opened, and no stash was needed).
+  await page.clock.install();
   await today.open();
   await caseload.addPupil({ name: 'Mohammed Khan', preferredName: 'Mo', yearGroup: 'Year 10' });
   await sessionForm.start();
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
   await sessionForm.fill({ kind: 'One-to-one', pupils: ['Mo'], note: 'Half a sentence when the other window' });
 
   // A newer Waymark opens the database at a higher version in another window.
@@ -194,6 +200,12 @@ test('a newer version upgrading the database in another window is not blocked, a
   await expect(sessionForm.note).toHaveValue('Half a sentence when the other window');
   const stashed = await page.evaluate(() => localStorage.getItem('waymark:draft:session:new'));
   expect(JSON.parse(stashed ?? '{}').value?.note).toBe('Half a sentence when the other window');
+
+  // The mentor reloads, as the banner asks: the note comes back.
+  await page.clock.resume();
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(sessionForm.restoredNotice).toBeVisible();
+  await expect(sessionForm.note).toHaveValue('Half a sentence when the other window');
 });
 
 test('when the tablet is out of space, the mentor is told, the typed note stays, and nothing saved is lost', async ({ tablet }) => {

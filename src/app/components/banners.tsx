@@ -1,15 +1,15 @@
 /** Messages that stay in view until dealt with: a new version, a database upgraded elsewhere, a nearly full tablet. */
 import { useEffect } from 'preact/hooks';
 import { replacedByNewerVersion } from '../notebook.ts';
+import { useObservable } from '../observable.ts';
 import { applyUpdate, pwa } from '../pwa.ts';
 import { nearlyFull, refreshStorage, storage } from '../storage.ts';
-import { useStore } from '../store.ts';
 import { SyncBanners } from './sync-status.tsx';
 
 export function Banners() {
-  const app = useStore(pwa);
-  const replaced = useStore(replacedByNewerVersion);
-  const space = useStore(storage);
+  const app = useObservable(pwa);
+  const replaced = useObservable(replacedByNewerVersion);
+  const space = useObservable(storage);
 
   useEffect(() => {
     void refreshStorage();

@@ -1,7 +1,9 @@
 /** Labelled form controls: every control has a visible label, and errors are read out. */
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
-import { changedFields } from '../hooks.ts';
+import { changedFields } from '../../data/index.ts';
+import type { DraftState } from '../hooks.ts';
+import { saveOrSay } from '../toast.ts';
 
 interface FieldProps {
   label: string;
@@ -179,12 +181,12 @@ export function SaveProblem({ error }: { error?: unknown }) {
 }
 
 /** Shown when a form came back from a draft. */
-export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; onDiscard: () => void }) {
+export function DraftNotice({ restoredAt, onDiscard }: { restoredAt?: string; onDiscard: () => Promise<void> }) {
   if (!restoredAt) return null;
   return (
     <div class="notice" role="status">
       Restored what you were typing ({new Date(restoredAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}).{' '}
-      <button type="button" class="link" onClick={onDiscard}>
+      <button type="button" class="link" onClick={() => void saveOrSay('The form was not started again.', onDiscard)}>
         Start again
       </button>
     </div>
@@ -207,9 +209,20 @@ export function ChangedElsewhere<T extends object>({ opened, now }: { opened: T 
 
 /**
  * A quiet line saying the typing is safe on the tablet, even before the form is saved. Not a live
- * region: announcing it at every pause in typing would drown a screen reader.
+ * region: announcing it at every pause in typing would drown a screen reader. When the typing is
+ * not safe, or an earlier draft could not be read back, it says so out loud, with what to do.
  */
-export function DraftKept({ at }: { at?: Date }) {
+export function DraftKept({ draft }: { draft: Pick<DraftState<object>, 'keptAt' | 'notKept' | 'notRestored'> }) {
+  if (draft.notKept || draft.notRestored) {
+    return (
+      <p class="problem" role="alert">
+        {draft.notKept
+          ? 'What you type here is not being kept on the tablet: its storage is full or not working. Keep Waymark open and save when you can; if saving fails too, free some space on the tablet.'
+          : 'What you typed in this form before could not be read back from the tablet. Reload Waymark before you type here: reloading loses nothing that was saved.'}
+      </p>
+    );
+  }
+  const at = draft.keptAt;
   return (
     <p class="draft-kept">
       {at

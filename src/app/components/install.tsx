@@ -1,5 +1,5 @@
+import { useObservable } from '../observable.ts';
 import { install, pwa } from '../pwa.ts';
-import { useStore } from '../store.ts';
 
 /** Safari has no install prompt: say how to add Waymark to the home screen. */
 export function HomeScreenSteps() {
@@ -22,7 +22,7 @@ export function HomeScreenSteps() {
  * dismissed on this tablet.
  */
 export function InstallOffer({ hasRecords }: { hasRecords: boolean }) {
-  const app = useStore(pwa);
+  const app = useObservable(pwa);
   const dismissed = localStorage.getItem('waymark:install-dismissed') === '1';
   if (!hasRecords || app.installed || dismissed || !(app.canInstall || app.needsHomeScreenSteps)) return null;
   const dismiss = () => {

@@ -4,8 +4,9 @@ import { changedAfterRemoval, discardRefused, enrolTablet, NEEDS_MENTOR } from '
 import { ago, relativeMoment } from '../../shared/dates.ts';
 import { useLive, useSave } from '../hooks.ts';
 import { db } from '../notebook.ts';
-import { useStore } from '../store.ts';
+import { useObservable } from '../observable.ts';
 import { requestSync, syncActivity } from '../sync.ts';
+import { saveOrSay } from '../toast.ts';
 import { SaveProblem, TextField } from './forms.tsx';
 import { refuseInsecureEnrolment } from './insecure-context.tsx';
 import { useSyncView } from './sync-status.tsx';
@@ -22,7 +23,7 @@ export function SchoolLink() {
   const sync = useSyncView();
   const removedThenChanged = useLive(() => changedAfterRemoval(db), []);
   const view = sync && removedThenChanged ? { ...sync, removedThenChanged } : undefined;
-  const activity = useStore(syncActivity);
+  const activity = useObservable(syncActivity);
   const [serverUrl, setServerUrl] = useState(location.origin);
   const [code, setCode] = useState('');
   const [tabletName, setTabletName] = useState('');
@@ -122,7 +123,11 @@ export function SchoolLink() {
               <li key={e.seq}>
                 {e.op === 'create' ? 'New' : e.op === 'delete' ? 'Removed' : 'Changed'}{' '}
                 {e.table.replace(/s$/, '').replace('checkIn', 'check-in')}, {relativeMoment(e.at, now)}: {e.rejected?.message}{' '}
-                <button type="button" class="secondary small" onClick={() => discardRefused(db, e.seq)}>
+                <button
+                  type="button"
+                  class="secondary small"
+                  onClick={() => void saveOrSay('The refused change was not discarded.', () => discardRefused(db, e.seq))}
+                >
                   Discard
                 </button>
               </li>

@@ -4,7 +4,7 @@ import { NEEDS_MENTOR, outboxSummary, syncState } from '../../data/index.ts';
 import { ago } from '../../shared/dates.ts';
 import { useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
-import { useStore } from '../store.ts';
+import { useObservable } from '../observable.ts';
 import { syncActivity, syncSoon } from '../sync.ts';
 
 /** Changes older than this, still only on the tablet, bring the end-of-day reminder. */
@@ -22,7 +22,7 @@ export function useSyncView() {
 /** A short line in the header. */
 export function SyncStatus() {
   const view = useSyncView();
-  const activity = useStore(syncActivity);
+  const activity = useObservable(syncActivity);
   // "Synced 3 minutes ago" goes on ageing while the app stays open.
   const [, setMinute] = useState(0);
   useEffect(() => {

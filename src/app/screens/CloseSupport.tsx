@@ -58,7 +58,7 @@ export function CloseSupport({ id }: { id: string }) {
           value={f.exitSummary}
           onInput={(exitSummary) => draft.update({ exitSummary })}
         />
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>

@@ -1,5 +1,5 @@
 import { useLocation } from 'preact-iso';
-import { addPupil, editPupil, forEditing, getPupil, type PupilInput } from '../../data/index.ts';
+import { addPupil, changedFields, editPupil, forEditing, getPupil, type PupilInput } from '../../data/index.ts';
 import { CONSENT, type Contact, type Pupil, REFERRAL_REASONS, YEAR_GROUPS } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import {
@@ -14,7 +14,7 @@ import {
   TextField,
 } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const blank = (): PupilInput => ({
@@ -135,7 +135,7 @@ function PupilFormFields({ id, initial, clocks }: { id?: string; initial: PupilI
           </button>
         </fieldset>
 
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>

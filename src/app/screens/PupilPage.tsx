@@ -8,7 +8,7 @@ import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
-import { showToast } from '../toast.ts';
+import { saveOrSay, showToast } from '../toast.ts';
 
 export function PupilPage({ id }: { id: string }) {
   const day = useToday();
@@ -48,7 +48,11 @@ export function PupilPage({ id }: { id: string }) {
               Close support
             </a>
           ) : (
-            <button type="button" class="secondary" onClick={() => reopenSupport(db, pupil.id)}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void saveOrSay(`Support for ${name} was not reopened.`, () => reopenSupport(db, pupil.id))}
+            >
               Reopen support
             </button>
           )}

@@ -1,6 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { activeTargets, allPupils, editSession, forEditing, getSession, type ReviewedTarget, recordSession } from '../../data/index.ts';
+import {
+  activeTargets,
+  allPupils,
+  changedFields,
+  editSession,
+  forEditing,
+  getSession,
+  type ReviewedTarget,
+  recordSession,
+} from '../../data/index.ts';
 import { clock } from '../../shared/dates.ts';
 import {
   CHECK_IN_RESULTS,
@@ -17,7 +26,7 @@ import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 interface SessionFields {
@@ -236,7 +245,7 @@ function SessionFormFields({
         )}
         {sessionId && <p class="hint">Check-ins made in this session are changed on each pupil’s page.</p>}
 
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions sticky">
           <button type="submit" class="primary" disabled={saving}>

@@ -4,14 +4,14 @@ import { HomeScreenSteps } from '../components/install.tsx';
 import { SchoolLink } from '../components/school-link.tsx';
 import { useLive, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
+import { useObservable } from '../observable.ts';
 import { install, pwa } from '../pwa.ts';
 import { keepStorage, megabytes, nearlyFull, refreshStorage, storage } from '../storage.ts';
-import { useStore } from '../store.ts';
 
 export function Settings() {
   useTitle('Settings');
-  const app = useStore(pwa);
-  const space = useStore(storage);
+  const app = useObservable(pwa);
+  const space = useObservable(storage);
   const pending = useLive(async () => (await outboxSummary(db)).waiting, []);
   const [device, setDevice] = useState<ThisTablet>();
   // Read once, not watched: the tablet's id never changes, and making it loads the write path,

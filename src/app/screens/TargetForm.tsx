@@ -1,10 +1,10 @@
 import { useLocation } from 'preact-iso';
-import { endTarget, forEditing, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
+import { changedFields, endTarget, forEditing, getPupil, getTarget, reviseTarget, setTarget, type TargetInput } from '../../data/index.ts';
 import { displayName, RHYTHMS, type Rhythm, type Target } from '../../shared/model.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { ChangedElsewhere, Choice, DraftKept, DraftNotice, SaveProblem, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
-import { changedFields, useDraft, useLive, useSave, useTitle } from '../hooks.ts';
+import { useDraft, useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
 const RHYTHM_LABELS: Record<Rhythm, string> = { daily: 'Every school day', weekly: 'Once a week', weekdays: 'On chosen days' };
@@ -132,7 +132,7 @@ function TargetFormFields({
       <ChangedElsewhere opened={draft.opened && opened} now={targetInput(pupilId, initial)} />
       <form onSubmit={save}>
         <TargetFieldset f={draft.value} set={draft.update} />
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>
@@ -200,7 +200,7 @@ export function EndTarget({ targetId }: { targetId: string }) {
             <TargetFieldset f={f.next} set={(patch) => draft.update({ next: { ...f.next, ...patch } })} />
           </fieldset>
         )}
-        <DraftKept at={draft.keptAt} />
+        <DraftKept draft={draft} />
         <SaveProblem error={error} />
         <div class="actions">
           <button type="submit" class="primary" disabled={saving}>

@@ -36,3 +36,74 @@ export async function simulateFullDisk(page: Page, full: boolean): Promise<void>
     proto.put = full ? refuse : proto.realPut;
   }, full);
 }
+
+/**
+ * Holds the tablet's drafts from another window, as slow storage can: a draft save the app starts
+ * meanwhile waits, unwritten, until `release` (or a newer version asking for the database, which
+ * this window makes way for at once).
+ */
+export async function holdDrafts(other: Page): Promise<{ release: () => Promise<void> }> {
+  await other.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('waymark');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const connection = request.result;
+          const drafts = connection.transaction('drafts', 'readwrite').objectStore('drafts');
+          let held = true;
+          const release = () => {
+            held = false;
+          };
+          (window as unknown as { releaseDrafts: () => void }).releaseDrafts = release;
+          connection.onversionchange = release;
+          // A transaction lasts while it has requests to answer: one after another until released.
+          const keepHolding = () => {
+            if (held) drafts.get('nothing').onsuccess = keepHolding;
+            else connection.close();
+          };
+          keepHolding();
+          resolve();
+        };
+      }),
+  );
+  return { release: () => other.evaluate(() => (window as unknown as { releaseDrafts: () => void }).releaseDrafts()) };
+}
+
+/**
+ * Makes the tablet's storage breakable under the page, for `simulateBrokenStorage`: call before the
+ * page loads. Dexie keeps IndexedDB's transaction function from when it opens the database, so the
+ * failure is put in place from the start, switched off.
+ */
+export async function allowBrokenStorage(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const real = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if ((window as unknown as { storageBroken?: boolean }).storageBroken) throw new DOMException('Internal error.', 'UnknownError');
+      return real.apply(this, args);
+    };
+  });
+}
+
+/**
+ * The tablet's storage failing under the page (after `allowBrokenStorage`): every IndexedDB
+ * transaction it starts fails, as Chromium fails them when its database files break
+ * (UnknownError). Reading and saving both fail; what the page already shows stays.
+ */
+export async function simulateBrokenStorage(page: Page, broken: boolean): Promise<void> {
+  await page.evaluate((broken) => {
+    (window as unknown as { storageBroken?: boolean }).storageBroken = broken;
+  }, broken);
+}
+
+/** The page's own storage (localStorage) full, as well: nothing more can be written to it. */
+export async function simulateFullPageStorage(page: Page, full: boolean): Promise<void> {
+  await page.evaluate((full) => {
+    const proto = Storage.prototype as Storage & { realSetItem?: Storage['setItem'] };
+    proto.realSetItem ??= proto.setItem;
+    const refuse = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    proto.setItem = full ? refuse : proto.realSetItem;
+  }, full);
+}

@@ -1,14 +1,14 @@
 /** A tiny observable value for app-wide state (toasts, updates, install), and a hook to watch it. */
 import { useEffect, useState } from 'preact/hooks';
 
-export interface Store<T> {
+export interface Observable<T> {
   get: () => T;
   set: (next: T) => void;
   update: (patch: Partial<T>) => void;
   subscribe: (listener: (value: T) => void) => () => void;
 }
 
-export function store<T>(initial: T): Store<T> {
+export function observable<T>(initial: T): Observable<T> {
   let value = initial;
   const listeners = new Set<(value: T) => void>();
   const set = (next: T) => {
@@ -26,7 +26,7 @@ export function store<T>(initial: T): Store<T> {
   };
 }
 
-export function useStore<T>(s: Store<T>): T {
+export function useObservable<T>(s: Observable<T>): T {
   const [value, setValue] = useState(s.get);
   useEffect(() => s.subscribe(setValue), [s]);
   return value;
