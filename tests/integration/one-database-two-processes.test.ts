@@ -18,6 +18,7 @@ import { enrol, issueEnrolmentCode, push } from '../../src/server/sync.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
+import { newPupil, type Tablet } from './school.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const STORE = pathToFileURL(join(ROOT, 'build/server/sqlite-store.js')).href;
@@ -95,28 +96,8 @@ describe('one database, several processes', () => {
     const failures: string[] = [];
     const wall = Date.parse('2026-11-24T09:00:00.000Z');
     for (let seq = 1; seq <= 200; seq++) {
-      const recordId = newId();
       const now = new Date(wall + seq * 1000);
-      const values = {
-        id: recordId,
-        name: `Pupil ${seq}`,
-        preferredName: '',
-        yearGroup: 'Year 9',
-        form: '9R',
-        schoolRef: '',
-        referralReasons: [],
-        referralOther: '',
-        referredBy: '',
-        consent: 'given',
-        startOn: '2026-09-07',
-        contacts: [],
-        whatHelps: '',
-        status: 'active',
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        deviceId,
-        mentorId: mentor.id,
-      };
+      const { id: recordId, values } = newPupil({ deviceId } as Tablet, `Pupil ${seq}`, now.toISOString());
       const change = {
         changeId: newId(),
         seq,
