@@ -20,12 +20,12 @@ export async function enrolTablet(
     const device = await thisDevice(db);
     const url = new URL(serverUrl.trim()).origin;
     const state = { ...(await syncState(db)), serverUrl: url };
+    // The code is the proof: a token from an earlier enrolment is not sent with it.
     const answer = await call<EnrolResponse>(
-      state,
+      { serverUrl: url },
       '/enrol',
       { protocol: PROTOCOL, deviceId: device.deviceId, code, deviceName },
       options,
-      undefined,
     );
     const enrolled: SyncState = {
       ...state,

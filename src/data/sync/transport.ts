@@ -30,8 +30,9 @@ export interface Link {
 
 export const clockOf = (options: SyncOptions): (() => Date) => options.now ?? (() => new Date());
 
-/** POSTs `body` to the endpoint's `path` and returns its answer; throws a SyncProblem for anything else. */
-export async function call<T>(link: Link, path: string, body: unknown, options: SyncOptions, token = link.token): Promise<T> {
+/** POSTs `body` to the endpoint's `path` (with the link's token, if it has one) and returns its answer; throws a SyncProblem for anything else. */
+export async function call<T>(link: Link, path: string, body: unknown, options: SyncOptions): Promise<T> {
+  const { token } = link;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
   let response: Response;
