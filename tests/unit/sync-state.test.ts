@@ -1,0 +1,74 @@
+/** What the screens show about syncing (src/data/sync-state.ts), read from the tablet's database. */
+import { describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '../../src/data/db.ts';
+import { changedAfterRemoval, NEEDS_MENTOR, outboxSummary, syncState } from '../../src/data/sync-state.ts';
+import { freshDb } from './helpers.ts';
+
+const entry = (seq: number, at: string, rejected?: OutboxEntry['rejected']): OutboxEntry => ({
+  seq,
+  changeId: `c${seq}`,
+  table: 'pupils',
+  recordId: `p${seq}`,
+  op: 'create',
+  values: {},
+  at,
+  deviceId: 'd',
+  mentorId: null,
+  ...(rejected ? { rejected } : {}),
+});
+
+describe('the outbox, as the header and Settings show it', () => {
+  it('counts what waits, lists what was refused apart, and says since when changes wait', async () => {
+    const db = freshDb();
+    const refused = { code: 'invalid_record', message: 'Choose a year group.', at: '2026-11-24T12:00:00.000Z' };
+    await db.outbox.bulkAdd([
+      entry(1, '2026-11-24T09:00:00.000Z', refused),
+      entry(2, '2026-11-24T10:00:00.000Z'),
+      entry(3, '2026-11-24T11:00:00.000Z'),
+    ]);
+    const summary = await outboxSummary(db);
+    expect(summary.waiting).toBe(2);
+    expect(summary.needsAttention.map((e) => [e.seq, e.rejected?.message])).toEqual([[1, 'Choose a year group.']]);
+    expect(summary.oldestWaiting).toBe('2026-11-24T10:00:00.000Z');
+  });
+
+  it('an empty outbox: nothing waits, nothing needs attention, no oldest', async () => {
+    expect(await outboxSummary(freshDb())).toEqual({ waiting: 0, needsAttention: [], oldestWaiting: undefined });
+  });
+});
+
+describe('records changed after their removal, as Settings lists them', () => {
+  it.each([
+    ['a pupil, by name', 'pupils', { name: 'Ella Brown' }, 'Ella Brown'],
+    ['a target, by its wording', 'targets', { wording: 'Say one thing in class each day' }, 'Say one thing in class each day'],
+    ['a note, by its first 60 characters', 'sessions', { note: 'x'.repeat(59) + 'yz' }, `${'x'.repeat(59)}y`],
+    ['a record no longer on the tablet, by its id', 'checkIns', undefined, 'r1'],
+  ] as const)('%s', async (_, table, record, name) => {
+    const db = freshDb();
+    if (record) await db.table(table).put({ id: 'r1', ...record });
+    await db.changedAfterRemoval.put({
+      key: `${table}:r1`,
+      table,
+      recordId: 'r1',
+      changedAt: '2026-11-24T10:00:00.000Z',
+      removedAt: '2026-11-24T09:00:00.000Z',
+    });
+    expect(await changedAfterRemoval(db)).toEqual([{ table, recordId: 'r1', name, at: '2026-11-24T10:00:00.000Z' }]);
+  });
+});
+
+describe('the link to the school', () => {
+  it('a tablet never linked has no address, no token, no cursor and no failures', async () => {
+    expect(await syncState(freshDb())).toEqual({ key: 'sync', cursor: null, failures: 0 });
+  });
+
+  it.each([
+    ['device_revoked', true],
+    ['unauthorised', true],
+    ['unreachable', false],
+    ['server_error', false],
+    ['out_of_order', false],
+  ])('a sync stopped by %s waits for the mentor: %s', (code, waits) => {
+    expect(NEEDS_MENTOR.has(code)).toBe(waits);
+  });
+});
