@@ -33,6 +33,18 @@ export const HTTPS_REQUIRED: ErrorBody = {
   },
 };
 
+/**
+ * To a tablet linked at the old plain-HTTP address, syncing there: the changes it holds are its
+ * only copy, so it must not be told to move to the https address before they are sent.
+ */
+export const HTTPS_REQUIRED_FOR_LINKED_TABLET: ErrorBody = {
+  error: {
+    code: 'https_required',
+    message:
+      'The school’s server now takes records only over a secure (https) connection, so this tablet’s changes are kept on it, not sent. Ask the school’s IT person to let tablets linked at this old address finish sending (“Upgrading from a release without HTTPS” in Waymark’s README). Link this tablet again only once they are sent.',
+  },
+};
+
 /** The setting that lets tablets linked at the old plain-HTTP address finish sending there. */
 export const PLAIN_HTTP_TABLETS = 'PLAIN_HTTP_TABLETS';
 
@@ -111,7 +123,7 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
     if (!site || isLoopback(remoteAddress) || c.req.path === '/setup' || c.req.path.startsWith('/setup/')) return next();
     const api = c.req.path === API || c.req.path.startsWith(`${API}/`);
     if (site.plainHttpTablets && (!api || isLinkedTabletSync(c))) return next();
-    if (api) return c.json(HTTPS_REQUIRED, 403);
+    if (api) return c.json(isLinkedTabletSync(c) ? HTTPS_REQUIRED_FOR_LINKED_TABLET : HTTPS_REQUIRED, 403);
     const url = new URL(c.req.url);
     // 308 keeps the method: a form posted over plain HTTP is not turned into a GET.
     return c.redirect(`${site.originFor(hostOf(c.req.header('host')))}${url.pathname}${url.search}`, 308);

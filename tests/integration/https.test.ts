@@ -401,11 +401,12 @@ describe('after upgrading from a release without HTTPS: tablets linked at http:/
     expect((await colleague.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Amelia Jacobs', 'Priya Natarajan']);
   });
 
-  it('without it, its sync is refused (https_required), and its changes stay on it', async () => {
+  it('without it, its sync is refused (https_required) in words that keep it from being linked again yet, and its changes stay on it', async () => {
     const { store, db } = await linkedBeforeTheUpgrade();
     const result = await syncNow(db, { fetch: overPlainHttp(upgraded(store, false)) });
     const problem = result.status === 'stopped' ? result.problem : undefined;
     expect(problem?.code).toBe('https_required');
+    expect(problem?.message).toMatch(/changes are kept on it, not sent.*IT person.*Link this tablet again only once they are sent/);
     expect((await outboxSummary(db)).waiting).toBe(1);
     // Once the IT person sets it, the same tablet sends them.
     expect((await syncNow(db, { fetch: overPlainHttp(upgraded(store, true)) })).status).toBe('done');
