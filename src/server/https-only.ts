@@ -125,6 +125,9 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
     if (site.plainHttpTablets && (!api || isLinkedTabletSync(c))) return next();
     if (api) return c.json(isLinkedTabletSync(c) ? HTTPS_REQUIRED_FOR_LINKED_TABLET : HTTPS_REQUIRED, 403);
     const url = new URL(c.req.url);
+    // Never kept by the browser (a 308 would be, for good): a tablet linked at this address before
+    // the upgrade must reach it again as soon as PLAIN_HTTP_TABLETS=allow is set.
+    c.header('Cache-Control', 'no-store');
     // 308 keeps the method: a form posted over plain HTTP is not turned into a GET.
     return c.redirect(`${site.originFor(hostOf(c.req.header('host')))}${url.pathname}${url.search}`, 308);
   };
