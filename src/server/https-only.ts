@@ -5,6 +5,14 @@
  * school's certificate, nothing behind it) is served. Plain HTTP from this machine itself stays
  * open, for a demo on the server (http://localhost:8080) and a reverse proxy beside it.
  *
+ * Except, while PLAIN_HTTP_TABLETS=allow, for tablets linked before this server served HTTPS: a
+ * tablet keeps its records, and the changes it has not sent yet, under the address it was opened
+ * at (http://<address>:8080), which the https address cannot read. Sending its pages elsewhere
+ * would strand those changes on it for good; so they get the app there, and a tablet with its
+ * token can push and pull, until every one has sent its changes and been linked again at the
+ * https address. Linking one (enrol) still needs https: its code and new token never cross the
+ * Wi-Fi in the clear.
+ *
  * Only answers over HTTPS say Strict-Transport-Security: a browser that saw it once never tries
  * the school's address over plain HTTP again.
  */
@@ -25,6 +33,34 @@ export const HTTPS_REQUIRED: ErrorBody = {
   },
 };
 
+/**
+ * To a tablet linked at the old plain-HTTP address, syncing there: the changes it holds are its
+ * only copy, so it must not be told to move to the https address before they are sent.
+ */
+export const HTTPS_REQUIRED_FOR_LINKED_TABLET: ErrorBody = {
+  error: {
+    code: 'https_required',
+    message:
+      'The school’s server now takes records only over a secure (https) connection, so this tablet’s changes are kept on it, not sent. Ask the school’s IT person to let tablets linked at this old address finish sending (“Upgrading from a release without HTTPS” in Waymark’s README). Link this tablet again only once they are sent.',
+  },
+};
+
+/** The setting that lets tablets linked at the old plain-HTTP address finish sending there. */
+export const PLAIN_HTTP_TABLETS = 'PLAIN_HTTP_TABLETS';
+
+/** PLAIN_HTTP_TABLETS as the server's environment gives it: `allow`, or unset. */
+export function plainHttpTablets(value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (value === 'allow') return true;
+  throw new Error(
+    `${PLAIN_HTTP_TABLETS} is “${value}”: set it to allow (tablets linked at the old plain-http address finish sending their changes there), or leave it unset.`,
+  );
+}
+
+/** What the server says at start while PLAIN_HTTP_TABLETS=allow, and when the IT person can remove it. */
+export const plainHttpTabletsWarning = (httpsAddress: string) =>
+  `${PLAIN_HTTP_TABLETS}=allow: tablets linked at the old plain-http address can still send and fetch records there, unencrypted, so that the changes they have not sent are not lost. Remove it once \`npm run admin -- list-devices\` shows no tablet with unsent changes and every tablet has been linked again at ${httpsAddress}.`;
+
 /** Where this server is reached over HTTPS, and what a tablet must trust to reach it. */
 export interface HttpsSite {
   /**
@@ -34,6 +70,8 @@ export interface HttpsSite {
   originFor: (host: string | undefined) => string;
   /** The certificate authority made on this server, which tablets must trust; none with the school's own certificate. */
   authority: () => Authority | undefined;
+  /** PLAIN_HTTP_TABLETS=allow: tablets linked at the old plain-HTTP address may still get the app there and sync. */
+  plainHttpTablets?: boolean;
 }
 
 const LOOPBACK = new BlockList();
@@ -64,7 +102,16 @@ export function hostOf(hostHeader: string | undefined): string | undefined {
   return hostHeader.replace(/:\d+$/, '').toLowerCase();
 }
 
-/** HSTS on every HTTPS answer; with a site, plain HTTP from another machine is sent there or refused. */
+/** A linked tablet's push or pull: the requests that carry its token (enrol makes one, and is not among them). */
+const isLinkedTabletSync = (c: Context) =>
+  c.req.method === 'POST' &&
+  (c.req.path === `${API}/push` || c.req.path === `${API}/pull`) &&
+  /^Bearer \S+$/.test(c.req.header('authorization') ?? '');
+
+/**
+ * HSTS on every HTTPS answer; with a site, plain HTTP from another machine is sent there or refused,
+ * or, while the site allows plain-HTTP tablets, gets the app and a linked tablet's sync.
+ */
 export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
   return async (c, next) => {
     const { encrypted, remoteAddress } = connectionOf(c);
@@ -74,8 +121,13 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
       return;
     }
     if (!site || isLoopback(remoteAddress) || c.req.path === '/setup' || c.req.path.startsWith('/setup/')) return next();
-    if (c.req.path === API || c.req.path.startsWith(`${API}/`)) return c.json(HTTPS_REQUIRED, 403);
+    const api = c.req.path === API || c.req.path.startsWith(`${API}/`);
+    if (site.plainHttpTablets && (!api || isLinkedTabletSync(c))) return next();
+    if (api) return c.json(isLinkedTabletSync(c) ? HTTPS_REQUIRED_FOR_LINKED_TABLET : HTTPS_REQUIRED, 403);
     const url = new URL(c.req.url);
+    // Never kept by the browser (a 308 would be, for good): a tablet linked at this address before
+    // the upgrade must reach it again as soon as PLAIN_HTTP_TABLETS=allow is set.
+    c.header('Cache-Control', 'no-store');
     // 308 keeps the method: a form posted over plain HTTP is not turned into a GET.
     return c.redirect(`${site.originFor(hostOf(c.req.header('host')))}${url.pathname}${url.search}`, 308);
   };

@@ -5,6 +5,9 @@
  * (default 0.0.0.0, so tablets on the school network reach it) chooses where both listen; DATA_DIR
  * (default ./data) where its one SQLite file, and the certificates it makes, live.
  *
+ * PLAIN_HTTP_TABLETS=allow, for a while after upgrading from a release without HTTPS, lets tablets
+ * linked at the old http://<address>:8080 finish sending their changes there (https-only.ts).
+ *
  * The certificate: TLS_CERT and TLS_KEY (PEM files) when the school has one; else one this server
  * makes for its own names and addresses (and TLS_NAMES), signed by a certificate authority it makes
  * once, which the tablets trust (see /setup).
@@ -17,6 +20,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { addressSettings, httpsSite } from './address.ts';
 import { createApp } from './app.ts';
+import { type HttpsSite, PLAIN_HTTP_TABLETS, plainHttpTablets, plainHttpTabletsWarning } from './https-only.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { type Certificates, generatedCertificates, machineNames, ownCertificates } from './tls.ts';
 
@@ -26,6 +30,7 @@ const hostname = process.env.HOST ?? '0.0.0.0';
 const dataDir = resolve(process.env.DATA_DIR ?? 'data');
 const staticDir = process.env.WAYMARK_STATIC_DIR ?? fileURLToPath(new URL('../../dist', import.meta.url));
 const settings = addressSettings();
+const allowPlainHttpTablets = readPlainHttpTablets();
 /** How often the machine's names and the certificate's end are looked at again. */
 const CERTIFICATE_CHECK_MS = 60 * 60 * 1000;
 
@@ -42,6 +47,16 @@ async function certificates(): Promise<Certificates> {
   return made;
 }
 
+/** An unclear value stops the server: tablets that should finish sending must not be silently refused, nor the reverse. */
+function readPlainHttpTablets(): boolean {
+  try {
+    return plainHttpTablets(process.env[PLAIN_HTTP_TABLETS]);
+  } catch (error) {
+    log.fatal((error as Error).message);
+    process.exit(1);
+  }
+}
+
 let current = await certificates().catch((error: Error) => {
   log.fatal(error.message);
   process.exit(1);
@@ -52,7 +67,8 @@ const store = openSqliteStore(dataDir, (upgrade) =>
     'upgrading the database for this release, after copying it as it was; a large school’s can take a few minutes',
   ),
 );
-const site = httpsSite(settings, () => current);
+const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablets: allowPlainHttpTablets };
+if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));
 const app = createApp({ staticDir, store, logger: log, https: site });
 
 const http = serve({ fetch: app.fetch, port, hostname });

@@ -1,8 +1,10 @@
 /**
  * HTTPS as `npm start` serves it: the certificate authority and server certificate it makes, the
  * real HTTPS and plain-HTTP servers over them, what plain HTTP from another machine gets, /setup's
- * downloads, the compressed static files, and the address the admin command prints.
+ * downloads, the compressed static files, the address the admin command prints, and tablets linked
+ * at the plain-HTTP address before the upgrade (PLAIN_HTTP_TABLETS).
  */
+import 'fake-indexeddb/auto';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -14,11 +16,18 @@ import { brotliCompressSync, brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { WaymarkDB } from '../../src/data/db.ts';
+import { addPupil } from '../../src/data/pupils.ts';
+import { enrolTablet, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
 import { httpsSite } from '../../src/server/address.ts';
 import { run } from '../../src/server/admin.ts';
 import { createApp } from '../../src/server/app.ts';
+import { type HttpsSite, plainHttpTablets } from '../../src/server/https-only.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import type { Store } from '../../src/server/store.ts';
+import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { type Certificates, generatedCertificates, type Names, SERVER_DAYS } from '../../src/server/tls.ts';
+import { pupil } from '../unit/helpers.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SCHOOL_NAMES: Names = {
@@ -128,6 +137,16 @@ function send(
   });
 }
 
+type App = ReturnType<typeof createApp>;
+
+/**
+ * A request over plain HTTP from another machine on the school network. The server decides by
+ * the connection's remote address, which only another machine can give a real socket here; so
+ * the request is handed to the app as the Node server hands it, with its socket's address.
+ */
+const fromAnotherMachine = (app: App, request: Request) =>
+  app.fetch(request, { incoming: { socket: { remoteAddress: '10.1.2.50', remotePort: 50123, encrypted: undefined } } });
+
 describe('the school server over HTTPS and plain HTTP', () => {
   let dataDir: string;
   let made: Certificates;
@@ -197,15 +216,11 @@ describe('the school server over HTTPS and plain HTTP', () => {
     expect(health.headers['strict-transport-security']).toBeUndefined();
   });
 
-  /**
-   * A request over plain HTTP from another machine on the school network. The server decides by
-   * the connection's remote address, which only another machine can give a real socket here; so
-   * the request is handed to the app as the Node server hands it, with its socket's address.
-   */
   const fromTheNetwork = (path: string, init: RequestInit & { host?: string } = {}) =>
-    app.fetch(new Request(`http://${init.host ?? '10.1.2.3:8080'}${path}`, { ...init, headers: { host: init.host ?? '10.1.2.3:8080' } }), {
-      incoming: { socket: { remoteAddress: '10.1.2.50', remotePort: 50123, encrypted: undefined } },
-    });
+    fromAnotherMachine(
+      app,
+      new Request(`http://${init.host ?? '10.1.2.3:8080'}${path}`, { ...init, headers: { host: init.host ?? '10.1.2.3:8080' } }),
+    );
 
   it.each([
     { case: 'by its address', host: '10.1.2.3:8080', path: '/pupils/0190?tab=notes', to: 'https://10.1.2.3:8443/pupils/0190?tab=notes' },
@@ -216,13 +231,18 @@ describe('the school server over HTTPS and plain HTTP', () => {
       path: '/settings',
       to: 'https://waymark.hillside.test:8443/settings',
     },
-  ])('plain HTTP from another machine, $case: a page is sent (308) to the same path at the https address', async ({ host, path, to }) => {
-    const answer = await fromTheNetwork(path, { host });
-    expect(answer.status).toBe(308);
-    expect(answer.headers.get('location')).toBe(to);
-    expect(answer.headers.get('strict-transport-security')).toBeNull();
-    expect(await answer.text()).not.toContain('<div id="app">');
-  });
+  ])(
+    'plain HTTP from another machine, $case: a page is sent (308, not to be cached) to the same path at the https address',
+    async ({ host, path, to }) => {
+      const answer = await fromTheNetwork(path, { host });
+      expect(answer.status).toBe(308);
+      expect(answer.headers.get('location')).toBe(to);
+      // Not remembered: once PLAIN_HTTP_TABLETS=allow is set, a tablet linked at this address gets it again.
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('strict-transport-security')).toBeNull();
+      expect(await answer.text()).not.toContain('<div id="app">');
+    },
+  );
 
   it('plain HTTP from another machine: the API refuses, in words, and takes nothing', async () => {
     for (const [method, path, body] of [
@@ -308,6 +328,165 @@ describe('the school server over HTTPS and plain HTTP', () => {
         expect(brotliDecompressSync(answer.body).equals(readFileSync(file)), path).toBe(true);
       }
     });
+  });
+});
+
+describe('after upgrading from a release without HTTPS: tablets linked at http://…:8080, with changes not yet sent', () => {
+  const OLD_ADDRESS = 'http://10.1.2.3:8080';
+  let dataDir: string;
+  let site: HttpsSite;
+  let tablets = 0;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'waymark-https-'));
+    const made = await generatedCertificates(dataDir, SCHOOL_NAMES, { hostname: 'school-srv' });
+    site = httpsSite({ httpsPort: 8443, preferred: ['waymark.hillside.test'] }, () => made);
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** The school's server on one database: as the release before this one ran it (no https), or upgraded, with or without PLAIN_HTTP_TABLETS=allow. */
+  const server = (store: Store, https?: HttpsSite): App =>
+    createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), ...(https ? { https } : {}) });
+  const upgraded = (store: Store, plainHttpTablets: boolean) => server(store, { ...site, plainHttpTablets });
+
+  interface Seen {
+    path: string;
+    status: number;
+    hsts: string | null;
+  }
+  /** A tablet's fetch over plain HTTP from another machine, noting each answer. */
+  const overPlainHttp =
+    (app: App, seen: Seen[] = []): typeof fetch =>
+    async (input, init) => {
+      const request = new Request(input, init);
+      const answer = await fromAnotherMachine(app, request);
+      seen.push({ path: new URL(request.url).pathname, status: answer.status, hsts: answer.headers.get('strict-transport-security') });
+      return answer;
+    };
+  /** A tablet's fetch over HTTPS, as one linked at the https address reaches the server. */
+  const overHttps =
+    (app: App): typeof fetch =>
+    async (input, init) =>
+      app.fetch(new Request(input, init), { incoming: { socket: { remoteAddress: '10.1.2.51', remotePort: 50124, encrypted: true } } });
+
+  /** A school, and a mentor's tablet linked at the old plain-HTTP address by the release before, holding a pupil it has not sent. */
+  async function linkedBeforeTheUpgrade() {
+    const store = openSqliteStore(':memory:');
+    onTestFinished(() => store.close());
+    const { id: schoolId } = store.addSchool('Hillside Academy');
+    const mentor = store.addMentor(schoolId, 'Sam Patel');
+    const db = new WaymarkDB(`https-upgrade-${process.pid}-${++tablets}`);
+    await enrolTablet(db, OLD_ADDRESS, issueEnrolmentCode(store, mentor.id), 'Sam’s iPad', { fetch: overPlainHttp(server(store)) });
+    await addPupil(db, pupil({ name: 'Priya Natarajan' }));
+    expect((await outboxSummary(db)).waiting).toBe(1);
+    return { store, schoolId, db };
+  }
+
+  it('with PLAIN_HTTP_TABLETS=allow, it sends its changes and gets the school’s over plain HTTP: push and pull answered, never with Strict-Transport-Security', async () => {
+    const { store, schoolId, db } = await linkedBeforeTheUpgrade();
+    const app = upgraded(store, true);
+    // A colleague's tablet, linked at the https address, has sent a pupil of its own.
+    const colleague = new WaymarkDB(`https-upgrade-${process.pid}-${++tablets}`);
+    const { id: colleagueId } = store.addMentor(schoolId, 'Lee Okafor');
+    await enrolTablet(colleague, 'https://waymark.hillside.test:8443', issueEnrolmentCode(store, colleagueId), 'Lee’s iPad', {
+      fetch: overHttps(app),
+    });
+    await addPupil(colleague, pupil({ name: 'Amelia Jacobs' }));
+    expect((await syncNow(colleague, { fetch: overHttps(app) })).status).toBe('done');
+
+    const seen: Seen[] = [];
+    expect((await syncNow(db, { fetch: overPlainHttp(app, seen) })).status).toBe('done');
+    expect((await outboxSummary(db)).waiting).toBe(0);
+    expect((await db.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Amelia Jacobs', 'Priya Natarajan']);
+    expect(new Set(seen.map((s) => s.path))).toEqual(new Set(['/api/v1/push', '/api/v1/pull']));
+    expect(seen.filter((s) => s.status !== 200)).toEqual([]);
+    expect(seen.filter((s) => s.hsts !== null)).toEqual([]);
+    // What it sent reached the school: the colleague gets it.
+    await syncNow(colleague, { fetch: overHttps(app) });
+    expect((await colleague.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Amelia Jacobs', 'Priya Natarajan']);
+  });
+
+  it('without it, its sync is refused (https_required) in words that keep it from being linked again yet, and its changes stay on it', async () => {
+    const { store, db } = await linkedBeforeTheUpgrade();
+    const result = await syncNow(db, { fetch: overPlainHttp(upgraded(store, false)) });
+    const problem = result.status === 'stopped' ? result.problem : undefined;
+    expect(problem?.code).toBe('https_required');
+    expect(problem?.message).toMatch(/changes are kept on it, not sent.*IT person.*Link this tablet again only once they are sent/);
+    expect((await outboxSummary(db)).waiting).toBe(1);
+    // Once the IT person sets it, the same tablet sends them.
+    expect((await syncNow(db, { fetch: overPlainHttp(upgraded(store, true)) })).status).toBe('done');
+    expect((await outboxSummary(db)).waiting).toBe(0);
+  });
+
+  it('with it, a page from another machine over plain HTTP is the app (200, not sent to https), without Strict-Transport-Security', async () => {
+    const { store } = await linkedBeforeTheUpgrade();
+    const page = await fromAnotherMachine(upgraded(store, true), new Request(`${OLD_ADDRESS}/pupils/0190?tab=notes`));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('location')).toBeNull();
+    expect(await page.text()).toContain('<div id="app">');
+    expect(page.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('with it, linking a tablet over plain HTTP is still refused (https_required), even with a linked tablet’s token, and uses up nothing: the same code links it over https', async () => {
+    const { store, schoolId, db } = await linkedBeforeTheUpgrade();
+    const app = upgraded(store, true);
+    const { id } = store.addMentor(schoolId, 'Lee Okafor');
+    const code = issueEnrolmentCode(store, id);
+    const devicesBefore = store.devices().length;
+    const tablet = new WaymarkDB(`https-upgrade-${process.pid}-${++tablets}`);
+    await expect(enrolTablet(tablet, OLD_ADDRESS, code, 'Lee’s iPad', { fetch: overPlainHttp(app) })).rejects.toMatchObject({
+      code: 'https_required',
+    });
+    const withToken = await fromAnotherMachine(
+      app,
+      new Request(`${OLD_ADDRESS}/api/v1/enrol`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${(await syncState(db)).token}` },
+        body: JSON.stringify({ protocol: 1, deviceId: 'lee-ipad', code, deviceName: 'Lee’s iPad' }),
+      }),
+    );
+    expect(withToken.status).toBe(403);
+    expect((await withToken.json()).error.code).toBe('https_required');
+    expect(withToken.headers.get('strict-transport-security')).toBeNull();
+    expect(store.devices()).toHaveLength(devicesBefore);
+
+    await enrolTablet(tablet, 'https://waymark.hillside.test:8443', code, 'Lee’s iPad', { fetch: overHttps(app) });
+    expect(store.devices()).toHaveLength(devicesBefore + 1);
+  });
+
+  it.each<{ case: string; path: string; method: string; authorization?: string }>([
+    { case: 'a push without a token', path: '/api/v1/push', method: 'POST' },
+    { case: 'a pull without a token', path: '/api/v1/pull', method: 'POST' },
+    { case: 'a pull with something other than a token', path: '/api/v1/pull', method: 'POST', authorization: 'Basic c2FtOnBhc3M=' },
+    { case: 'the health check', path: '/api/v1/health', method: 'GET' },
+    { case: 'a pull asked with GET', path: '/api/v1/pull', method: 'GET', authorization: 'Bearer abc' },
+  ])(
+    'with it, $case over plain HTTP is refused (https_required): only a linked tablet’s push and pull get through',
+    async ({ path, method, authorization }) => {
+      const { store } = await linkedBeforeTheUpgrade();
+      const answer = await fromAnotherMachine(
+        upgraded(store, true),
+        new Request(`${OLD_ADDRESS}${path}`, {
+          method,
+          headers: authorization ? { authorization } : {},
+          ...(method === 'POST' ? { body: JSON.stringify({ protocol: 1, cursor: null }) } : {}),
+        }),
+      );
+      expect(answer.status).toBe(403);
+      expect((await answer.json()).error.code).toBe('https_required');
+    },
+  );
+
+  it.each([
+    [undefined, false],
+    ['', false],
+    ['allow', true],
+  ])('PLAIN_HTTP_TABLETS %j: tablets linked at the old address may sync over plain HTTP: %s', (value, allowed) => {
+    expect(plainHttpTablets(value)).toBe(allowed);
+  });
+
+  it.each(['yes', 'true', '1', 'Allow'])('PLAIN_HTTP_TABLETS=%s stops the server, saying what to set', (value) => {
+    expect(() => plainHttpTablets(value)).toThrow(`PLAIN_HTTP_TABLETS is “${value}”: set it to allow`);
   });
 });
 
