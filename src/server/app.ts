@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
 import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
-import { type HttpsSite, httpsOnly } from './https-only.ts';
+import { connectionOf, type HttpsSite, httpsOnly } from './https-only.ts';
 import { serveSetup } from './setup.ts';
 import { serveApp } from './static.ts';
 import type { Store } from './store.ts';
@@ -30,12 +30,23 @@ export interface ServerOptions {
   https?: HttpsSite;
 }
 
-/** Names the tablet enrolled from this browser (see sync.ts `enrol`). */
-const TABLET_COOKIE = 'waymark_tablet';
+/**
+ * Names the tablet enrolled from this browser (see sync.ts `enrol`). Over HTTPS it is a secure
+ * cookie of its own: browsers send a plain-HTTP cookie to HTTPS on the same host too, and a tablet
+ * that moved from `http://…:8080` to the https address (its records left, not wiped, under the
+ * old one) must not be reported as a tablet whose browser wiped it.
+ */
+const tabletCookie = (c: Context) => (connectionOf(c).encrypted ? '__Secure-waymark_tablet' : 'waymark_tablet');
 
 /** Browsers keep a cookie at most 400 days; every sync renews it. */
 const rememberTablet = (c: Context, deviceId: string) =>
-  setCookie(c, TABLET_COOKIE, deviceId, { httpOnly: true, sameSite: 'Strict', path: API, maxAge: 400 * 24 * 60 * 60 });
+  setCookie(c, tabletCookie(c), deviceId, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: API,
+    maxAge: 400 * 24 * 60 * 60,
+    ...(connectionOf(c).encrypted ? { secure: true } : {}),
+  });
 
 const fail = (code: ErrorBody['error']['code'], message: string): ErrorBody => ({ error: { code, message } });
 
@@ -136,7 +147,7 @@ export function createApp(options: ServerOptions): Hono {
   const store = options.store;
   if (store) {
     app.post(`${API}/enrol`, async (c) => {
-      const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, TABLET_COOKIE));
+      const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
       // Outlives the browser wiping Waymark's storage: the next enrolment from here can report it.
       rememberTablet(c, answer.deviceId);
       return c.json(answer);

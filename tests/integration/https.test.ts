@@ -27,6 +27,7 @@ import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Store } from '../../src/server/store.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { type Certificates, generatedCertificates, type Names, SERVER_DAYS } from '../../src/server/tls.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { pupil } from '../unit/helpers.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -453,6 +454,28 @@ describe('after upgrading from a release without HTTPS: tablets linked at http:/
     await enrolTablet(tablet, 'https://waymark.hillside.test:8443', code, 'Lee’s iPad', { fetch: overHttps(app) });
     expect(store.devices()).toHaveLength(devicesBefore + 1);
   });
+
+  it.each([
+    ['the cookie the old release set over plain HTTP, which browsers send to https too', 'waymark_tablet', false],
+    ['the cookie set over HTTPS by a tablet this browser was before', '__Secure-waymark_tablet', true],
+  ])(
+    'the same mentor linking this browser again at the https address, with %s (%s): reported as a wiped tablet, %s',
+    async (_, cookie, wiped) => {
+      const { store, schoolId, db } = await linkedBeforeTheUpgrade();
+      const old = (await syncState(db)).token ? store.devices()[0] : undefined;
+      const mentor = store.mentors(schoolId)[0];
+      if (!old || !mentor) throw new Error('no tablet linked before the upgrade');
+      const answer = await overHttps(upgraded(store, true))('https://waymark.hillside.test:8443/api/v1/enrol', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `${cookie}=${old.id}` },
+        body: JSON.stringify({ protocol: 1, deviceId: newId(), code: issueEnrolmentCode(store, mentor.id), deviceName: 'Sam’s iPad' }),
+      });
+      expect(answer.status).toBe(200);
+      expect('wiped' in (await answer.json())).toBe(wiped);
+      expect(store.device(old.id)?.wipedAt !== null).toBe(wiped);
+      expect(answer.headers.get('set-cookie')).toMatch(/^__Secure-waymark_tablet=.*; Secure/);
+    },
+  );
 
   it.each<{ case: string; path: string; method: string; authorization?: string }>([
     { case: 'a push without a token', path: '/api/v1/push', method: 'POST' },
