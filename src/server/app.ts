@@ -2,7 +2,7 @@
  * The school endpoint over HTTP: the built app and the sync API (src/shared/protocol.ts) from one
  * origin. Every error is JSON, `{ error: { code, message } }`, and leaves the server serving.
  */
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
@@ -101,6 +101,16 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
+/**
+ * Every answer of the API, errors included, is about children or about a tablet's access to them:
+ * neither the browser's cache nor a proxy in between may keep a copy. The app's own files keep the
+ * caching static.ts gives them.
+ */
+const neverCached: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+};
+
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -108,6 +118,8 @@ export function createApp(options: ServerOptions): Hono {
 
   // Strict-Transport-Security is said by httpsOnly, and only over HTTPS.
   app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, strictTransportSecurity: false }));
+  // Before httpsOnly, so that its refusals say it too.
+  app.use('/api/*', neverCached);
   app.use('*', httpsOnly(options.https));
   if (options.https) serveSetup(app, options.https);
 
