@@ -111,13 +111,55 @@ const neverCached: MiddlewareHandler = async (c, next) => {
   c.header('Cache-Control', 'no-store');
 };
 
+/**
+ * What the page may ask the tablet for: nothing Waymark never uses. A script slipped into a page
+ * (or an add-on) cannot then open the camera or microphone beside a pupil's notes, learn where the
+ * mentor is, or reach a payment sheet or a device plugged in. Only features Chromium knows are
+ * named: it reports any other as an error on every page.
+ */
+export const PERMISSIONS_POLICY = {
+  accelerometer: [],
+  autoplay: [],
+  browsingTopics: [],
+  camera: [],
+  clipboardRead: [],
+  displayCapture: [],
+  encryptedMedia: [],
+  fullscreen: [],
+  gamepad: [],
+  geolocation: [],
+  gyroscope: [],
+  hid: [],
+  idleDetection: [],
+  localFonts: [],
+  magnetometer: [],
+  microphone: [],
+  midi: [],
+  otpCredentials: [],
+  payment: [],
+  pictureInPicture: [],
+  publickeyCredentialsGet: [],
+  screenWakeLock: [],
+  serial: [],
+  usb: [],
+  windowManagement: [],
+  xrSpatialTracking: [],
+} satisfies NonNullable<Parameters<typeof secureHeaders>[0]>['permissionsPolicy'];
+
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const now = options.now ?? (() => new Date());
 
   // Strict-Transport-Security is said by httpsOnly, and only over HTTPS.
-  app.use('*', secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, strictTransportSecurity: false }));
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      permissionsPolicy: PERMISSIONS_POLICY,
+      strictTransportSecurity: false,
+    }),
+  );
   // Before httpsOnly, so that its refusals say it too.
   app.use('/api/*', neverCached);
   app.use('*', httpsOnly(options.https));

@@ -93,16 +93,65 @@ describe.each([
   });
 });
 
+/** The endpoint as `npm start` serves it, asked by another machine over plain HTTP (a request made without a connection counts as that). */
+function servedOverHttps() {
+  const store = openSqliteStore(':memory:');
+  onTestFinished(() => store.close());
+  const site: HttpsSite = { originFor: () => 'https://waymark.hillside.test', authority: () => undefined };
+  return createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), https: site });
+}
+
 describe('plain HTTP from another machine', () => {
   it('is refused on the API with an answer no cache keeps', async () => {
-    const store = openSqliteStore(':memory:');
-    onTestFinished(() => store.close());
-    const site: HttpsSite = { originFor: () => 'https://waymark.hillside.test', authority: () => undefined };
-    // A request made without a connection counts as plain HTTP from another machine.
-    const app = createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), https: site });
-    const response = await app.request('/api/v1/pull', json({ protocol: PROTOCOL, cursor: null }, 'a-token'));
+    const response = await servedOverHttps().request('/api/v1/pull', json({ protocol: PROTOCOL, cursor: null }, 'a-token'));
     expect(response.status).toBe(403);
     expect((await response.json()).error.code).toBe('https_required');
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+/** Every feature is off: `camera=(), microphone=(), …`, none allowed to any origin. */
+function expectEverythingOff(policy: string | null, where: string) {
+  const directives = (policy ?? '').split(', ');
+  for (const directive of directives) expect(directive, where).toMatch(/^[a-z-]+=\(\)$/);
+  const features = directives.map((d) => d.split('=')[0]);
+  for (const unused of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'display-capture'])
+    expect(features, where).toContain(unused);
+}
+
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('what the page may ask the tablet for (%s)', (_, overHttp) => {
+  it('every answer turns off the camera, microphone, location, payments and devices Waymark never uses', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    for (const [path, init] of [
+      ['/', { method: 'GET' }],
+      ['/pupils/01a20000-0000-7000-8000-0000000000a1', { method: 'GET' }],
+      ['/assets/index-0123abcd.js', { method: 'GET' }],
+      ['/api/v1/health', { method: 'GET' }],
+      ['/api/v1/pull', json({ protocol: PROTOCOL, cursor: null })],
+      ['/api/v1/records', { method: 'GET' }],
+    ] as const) {
+      const response = await school.tabletFetch(`http://school.test${path}`, init);
+      await response.arrayBuffer();
+      expectEverythingOff(response.headers.get('permissions-policy'), path);
+    }
+  });
+});
+
+describe('served as `npm start` serves it', () => {
+  it('the redirect to https, the refusal of the API and the setup page turn everything off too', async () => {
+    const app = servedOverHttps();
+    for (const [path, status] of [
+      ['/pupils', 308],
+      ['/api/v1/health', 403],
+      ['/setup', 200],
+    ] as const) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(status);
+      expectEverythingOff(response.headers.get('permissions-policy'), path);
+    }
   });
 });
