@@ -11,13 +11,13 @@ import { format } from 'date-fns';
 import { tabletAddress } from './address.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Device, Mentor, School, Store } from './store.ts';
-import { CODE_LIFETIME_MS, issueEnrolmentCode } from './sync.ts';
+import { CODE_LIFETIME_MS, issueEnrolmentCode, replaceEnrolmentCode } from './sync.ts';
 
 export const USAGE = `Usage: npm run admin -- <command> [arguments]
 
   add-school "Name"                       add a school
   add-mentor "Name" [--school ID|"Name"]  add a mentor and print a one-time enrolment code
-  new-code MENTOR_ID                      a fresh enrolment code for a mentor (a new or reset tablet)
+  new-code MENTOR_ID                      a fresh code for a mentor; any earlier unused one stops working
   set-dsl MENTOR_ID [--off]               mark (or with --off unmark) the Designated Safeguarding Lead
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
@@ -96,9 +96,10 @@ const schoolName = (store: Store, id: string) => store.schools().find((s) => s.i
 const dataDir = () => resolve(process.env.DATA_DIR ?? 'data');
 
 // The code goes last and alone, so a script can take it with `tail -n 1`.
-function printCode(store: Store, mentor: Mentor, print: Print) {
-  const code = issueEnrolmentCode(store, mentor.id);
+function printCode(store: Store, mentor: Mentor, code: string, print: Print, cancelled = 0) {
   print(`Enrolment code for ${mentor.name} (${schoolName(store, mentor.schoolId)}).`);
+  if (cancelled === 1) print('Their earlier code, not used yet, no longer works.');
+  if (cancelled > 1) print(`Their ${cancelled} earlier codes, not used yet, no longer work.`);
   print(`It works once, and expires in ${CODE_LIFETIME_MS / 3_600_000} hours.`);
   print(`On the tablet, open Waymark at ${tabletAddress(dataDir())} and type the code:`);
   print(code);
@@ -124,10 +125,12 @@ export const commands: Record<string, Command> = {
     const name = single(positionals, 'mentor’s name', 'add-mentor "Sam Patel"');
     const mentor = store.addMentor(schoolForMentor(store, values.school, print).id, name);
     print(`Added mentor ${mentor.name}: id ${mentor.id}`);
-    printCode(store, mentor, print);
+    printCode(store, mentor, issueEnrolmentCode(store, mentor.id), print);
   },
   'new-code'(store, args, print) {
-    printCode(store, findMentor(store, single(parse(args).positionals, 'mentor id', 'new-code MENTOR_ID')), print);
+    const mentor = findMentor(store, single(parse(args).positionals, 'mentor id', 'new-code MENTOR_ID'));
+    const { code, cancelled } = replaceEnrolmentCode(store, mentor.id);
+    printCode(store, mentor, code, print, cancelled);
   },
   'set-dsl'(store, args, print) {
     const { positionals, values } = parse(args, ['off']);

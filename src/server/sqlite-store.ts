@@ -252,6 +252,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     addEnrolmentCode(mentorId, codeHash, expiresAt) {
       db.prepare('INSERT INTO enrolment_codes (code_hash, mentor_id, expires_at) VALUES (?, ?, ?)').run(codeHash, mentorId, expiresAt);
     },
+    cancelEnrolmentCodes(mentorId, at) {
+      // Only hashes of codes never used: nothing anyone needs is deleted.
+      const cancelled = db
+        .prepare('DELETE FROM enrolment_codes WHERE mentor_id = ? AND used_at IS NULL RETURNING expires_at')
+        .all(mentorId) as { expires_at: string }[];
+      return cancelled.filter((c) => c.expires_at > at).length;
+    },
     useEnrolmentCode(codeHash, at) {
       // Immediate, as a batch is: it reads, then writes.
       return db

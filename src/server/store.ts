@@ -90,6 +90,8 @@ export interface Store {
   setDsl(mentorId: string, dsl: boolean): Mentor;
   /** Stores a one-time enrolment code (its hash only) for a mentor. */
   addEnrolmentCode(mentorId: string, codeHash: string, expiresAt: string): void;
+  /** Makes the mentor's codes not used yet stop working; how many of them had not expired by `now`. */
+  cancelEnrolmentCodes(mentorId: string, now: string): number;
   /** Uses a code once: the mentor it was for, if it was valid, unused and not expired. */
   useEnrolmentCode(codeHash: string, now: string): Mentor | undefined;
   /**

@@ -71,6 +71,16 @@ export function issueEnrolmentCode(store: Store, mentorId: string, now = new Dat
 }
 
 /**
+ * A new code for a mentor that replaces their earlier codes not used yet: a code printed and lost,
+ * or handed to the wrong person, stops working once the IT person issues another. Returns the new
+ * code and how many earlier ones stopped working.
+ */
+export function replaceEnrolmentCode(store: Store, mentorId: string, now = new Date()): { code: string; cancelled: number } {
+  const cancelled = store.cancelEnrolmentCodes(mentorId, now.toISOString());
+  return { code: issueEnrolmentCode(store, mentorId, now), cancelled };
+}
+
+/**
  * Enrols a tablet. `previousDeviceId` comes from a cookie the endpoint set in this browser at an
  * earlier enrolment: script-written storage can be wiped (Safari does after days without a visit),
  * that cookie cannot, so a different tablet id behind it means the earlier tablet's data is gone.

@@ -97,6 +97,21 @@ describe('adding mentors and handing out codes', () => {
     expect(enrolWith(store, lastLine(out)).mentor.id).toBe(mentor?.id);
   });
 
+  it('new-code makes the mentor’s earlier codes not used yet stop working, and says so; other mentors’ codes still work', () => {
+    const printedAndLost = lastLine(admin('add-mentor', 'Sam Patel'));
+    const alexCode = lastLine(admin('add-mentor', 'Alex Jones'));
+    const sam = store.mentors().find((m) => m.name === 'Sam Patel')?.id ?? '';
+    const second = admin('new-code', sam);
+    expect(second.slice(0, -1).join('\n')).toMatch(/earlier code, not used yet, no longer works/);
+    const third = admin('new-code', sam);
+    expect(() => enrolWith(store, printedAndLost)).toThrow(expect.objectContaining({ code: 'code_invalid' }));
+    expect(() => enrolWith(store, lastLine(second))).toThrow(expect.objectContaining({ code: 'code_invalid' }));
+    expect(enrolWith(store, lastLine(third)).mentor.name).toBe('Sam Patel');
+    expect(enrolWith(store, alexCode).mentor.name).toBe('Alex Jones');
+    // Once the last one is used, a new one has nothing to cancel.
+    expect(admin('new-code', sam).join('\n')).not.toMatch(/no longer work/);
+  });
+
   it('refuses an unquoted two-word name rather than adding "Sam"', () => {
     expect(() => admin('add-mentor', 'Sam', 'Patel')).toThrow(/quote/);
     expect(store.mentors()).toEqual([]);
