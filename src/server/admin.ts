@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
 import { tabletAddress } from './address.ts';
+import { escapeControls } from './printable.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Device, Mentor, School, Store } from './store.ts';
 import { CODE_LIFETIME_MS, issueEnrolmentCode, replaceEnrolmentCode } from './sync.ts';
@@ -152,7 +153,8 @@ export const commands: Record<string, Command> = {
     const { values } = parse(args, ['school']);
     const devices = store.devices(values.school === undefined ? undefined : findSchool(store, values.school).id);
     if (devices.length === 0) return print('No tablets enrolled yet: give a mentor a code with add-mentor or new-code.');
-    const who = (d: Device) => [d.id, d.name, store.mentor(d.mentorId)?.name ?? d.mentorId, schoolName(store, d.schoolId)];
+    // A name stored by an earlier release may hold control characters: written out, it cannot forge a row.
+    const who = (d: Device) => [d.id, escapeControls(d.name), store.mentor(d.mentorId)?.name ?? d.mentorId, schoolName(store, d.schoolId)];
     const sync = (d: Device) => [when(d.enrolledAt), when(d.lastSeenAt), String(d.unsent), skew(d.clockSkewMs)];
     const row = (d: Device) => [
       d.unsent > 0 ? '!' : '',
@@ -173,8 +175,9 @@ export const commands: Record<string, Command> = {
     const device = store.revokeDevice(id, new Date().toISOString());
     if (!before || !device) throw new AdminError(`No tablet with id ${id}: \`npm run admin -- list-devices\` shows their ids.`);
     const owner = store.mentor(device.mentorId)?.name ?? device.mentorId;
-    if (before.revokedAt) print(`Tablet "${device.name}" (${owner}) was already revoked on ${when(before.revokedAt)}.`);
-    else print(`Revoked tablet "${device.name}" (${owner}): its next sync will be refused.`);
+    const name = escapeControls(device.name);
+    if (before.revokedAt) print(`Tablet "${name}" (${owner}) was already revoked on ${when(before.revokedAt)}.`);
+    else print(`Revoked tablet "${name}" (${owner}): its next sync will be refused.`);
     print('Nothing is deleted on the server: everything it sent before stays in the school’s records.');
     if (device.unsent > 0)
       print(`At its last sync it still held ${device.unsent} unsent change(s): they arrive only if it is found and enrolled again.`);

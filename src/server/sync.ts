@@ -22,6 +22,7 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
+import { printableName } from './printable.ts';
 import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
@@ -103,7 +104,8 @@ export function enrol(store: Store, request: EnrolRequest, now = new Date(), pre
         id: request.deviceId,
         mentorId: mentor.id,
         schoolId: school.id,
-        name: request.deviceName || 'Tablet',
+        // Left out, not refused: they are invisible on the tablet, so the mentor could not see what to change.
+        name: printableName(request.deviceName) || 'Tablet',
         enrolledAt: now.toISOString(),
       },
       sha256(token),

@@ -145,6 +145,25 @@ describe('tablets', () => {
     expect(lastLine(out)).toMatch(/1 tablet\(s\) hold changes not yet sent/);
   });
 
+  it('a name stored by an earlier release with control characters is written out, and cannot forge a row', () => {
+    admin('add-mentor', 'Sam Patel');
+    const [mentor] = store.mentors();
+    const deviceId = newId();
+    // What an earlier release stored as the tablet sent it: a new line, a terminal escape, a bidi override.
+    const name = 'iPad 3\n!  01a20000-0000-7000-8000-0000000000ff  Forged\u001b[2K\u202eevil';
+    store.enrolDevice(
+      { id: deviceId, mentorId: mentor?.id ?? '', schoolId: mentor?.schoolId ?? '', name, enrolledAt: new Date().toISOString() },
+      'token-hash',
+    );
+    const out = admin('list-devices');
+    expect(out).toHaveLength(2);
+    expect(out[1]).toContain(deviceId);
+    expect(out[1]).toContain('iPad 3\\n!  01a20000-0000-7000-8000-0000000000ff  Forged\\x1B[2K\\u202Eevil');
+    const revoked = admin('revoke-device', deviceId);
+    expect(revoked[0]).toContain('"iPad 3\\n!  01a20000-0000-7000-8000-0000000000ff  Forged\\x1B[2K\\u202Eevil"');
+    for (const line of [...out, ...revoked]) expect(line).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+  });
+
   it('revoke-device makes the tablet’s next sync refused, and says nothing is deleted', () => {
     const sam = tabletFor('Sam Patel');
     expect(authenticate(store, sam.authorization).id).toBe(sam.deviceId);

@@ -56,6 +56,28 @@ describe('enrolling a tablet', () => {
   });
 });
 
+describe('the name a tablet is enrolled under', () => {
+  // Control characters are invisible on the tablet (the mentor could not see what to change), so
+  // they are left out rather than refused; a tab or a new line from a paste becomes a space.
+  it.each([
+    ['a tab pasted in', 'Year 9\tiPad 3', 'Year 9 iPad 3'],
+    ['a new line that would start a row of its own', 'iPad 3\n!  forged-id  Someone else', 'iPad 3 !  forged-id  Someone else'],
+    ['terminal escapes that would clear the screen and colour it', 'iPad\u001b[2J\u001b[31m 3', 'iPad[2J[31m 3'],
+    ['a C1 control (CSI) and DEL', 'iPad\u009b31m\u007f 3', 'iPad31m 3'],
+    ['a right-to-left override', 'iPad \u202egnp.3', 'iPad gnp.3'],
+    ['bidi embeddings and isolates', '\u202aYear 9\u202c \u2066iPad\u2069 \u2067 3\u2068\u2069', 'Year 9 iPad  3'],
+    ['nothing but controls', '\u0000\u0007\u202e', 'Tablet'],
+    ['no control at all', 'Año 9 – iPad “3”', 'Año 9 – iPad “3”'],
+  ])('with %s is stored as the mentor sees it', async (_, deviceName, stored) => {
+    const school = openSchool();
+    const { code } = school.addMentor('Sam Patel');
+    const deviceId = newId();
+    const { status } = await school.request('/api/v1/enrol', { body: { protocol: PROTOCOL, deviceId, code, deviceName } });
+    expect(status).toBe(200);
+    expect(school.store.device(deviceId)?.name).toBe(stored);
+  });
+});
+
 describe('pushing and pulling', () => {
   it('over HTTP, a pull answer arrives whole, with its length declared, around the tablet’s own changes', async () => {
     const school = openSchool({ overHttp: true });
