@@ -294,7 +294,8 @@ const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('bas
 function decodeCursor(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (typeof c?.epoch === 'string' && Number.isInteger(c?.seq)) return c;
+    // A position below 0 would read from the start of the log as if it were a first pull.
+    if (typeof c?.epoch === 'string' && Number.isInteger(c.seq) && c.seq >= 0 && (c.at === undefined || typeof c.at === 'string')) return c;
   } catch {}
   throw new SyncError(400, 'bad_request', 'That pull cursor is not one this endpoint issued.');
 }

@@ -273,6 +273,48 @@ describe('pushing and pulling', () => {
   });
 });
 
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('a pull cursor this endpoint did not issue (%s)', (_, overHttp) => {
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  it.each([
+    ['a position before the start of the log', { seq: -1 }],
+    ['a position far before the start of the log', { seq: -1_000_000 }],
+    ['a position that is not a whole number', { seq: 0.5 }],
+    ['a position in words', { seq: '0' }],
+    ['an epoch that is a number', { epoch: 42 }],
+    ['no epoch', { epoch: undefined }],
+    ['a fingerprint that is not a clock reading', { seq: 0, at: 17 }],
+  ])('with %s is refused in words, and hands out nothing', async (_, fields) => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const issued = JSON.parse(Buffer.from((await b.pull()).body.cursor, 'base64url').toString());
+    const pulled = await b.pull(cursorOf({ ...issued, ...fields }));
+    expect(pulled).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad_request', message: 'That pull cursor is not one this endpoint issued.' } },
+    });
+    expect(pulled.body.changes).toBeUndefined();
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{"epoch":').toString('base64url')],
+    ['JSON that is not an object', cursorOf(7)],
+    ['null', cursorOf(null)],
+  ])('that is %s is refused in words', async (_, cursor) => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    expect(await a.pull(cursor)).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+  });
+});
+
 describe('tablets that are not allowed', () => {
   it('a revoked tablet is refused with a reason, and can be enrolled again with a new code', async () => {
     const school = openSchool();
