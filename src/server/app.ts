@@ -50,8 +50,35 @@ const rememberTablet = (c: Context, deviceId: string) =>
 
 const fail = (code: ErrorBody['error']['code'], message: string): ErrorBody => ({ error: { code, message } });
 
+/**
+ * What the push schema lets through and must not: valibot's record takes a list for an object
+ * (`[]` as `{}`, `["x"]` as `{ "0": "x" }`), so a change whose `values` or `base` is a list would
+ * be applied as a change of nothing, or of fields named 0, 1 and so on. Null is refused by the
+ * schema too, here in words.
+ */
+function refuseListsForFields(body: unknown): void {
+  const changes = (body as { changes?: unknown } | null)?.changes;
+  if (!Array.isArray(changes)) return;
+  changes.forEach((change: { values?: unknown; base?: unknown } | null, i) => {
+    const fields = [
+      ['values', 'values are', 'the fields it sets and their values'],
+      ['base', 'base is', 'the fields it sets and the clock reading each had when edited'],
+    ] as const;
+    for (const [key, subject, what] of fields) {
+      const value = change?.[key];
+      if (Array.isArray(value) || value === null) {
+        throw new SyncError(
+          400,
+          'bad_request',
+          `changes.${i}.${key}: a change’s ${subject} an object of ${what}, not ${value === null ? 'null' : 'a list'}.`,
+        );
+      }
+    }
+  });
+}
+
 /** Parses a JSON body against a protocol schema, answering in words what is wrong. */
-async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>): Promise<T> {
+async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>, precheck?: (body: unknown) => void): Promise<T> {
   let body: unknown;
   try {
     body = await request.json();
@@ -73,6 +100,7 @@ async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>
       'The school’s server is older than Waymark on this tablet: ask the school’s IT person to update it. Nothing is lost meanwhile.',
     );
   }
+  precheck?.(body);
   const result = v.safeParse(schema, body);
   if (!result.success) {
     const where = (i: v.BaseIssue<unknown>) => i.path?.map((p) => p.key).join('.') ?? '';
@@ -208,7 +236,7 @@ export function createApp(options: ServerOptions): Hono {
     });
     app.post(`${API}/push`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
-      const request = await readBody(c.req.raw, PushRequestSchema);
+      const request = await readBody(c.req.raw, PushRequestSchema, refuseListsForFields);
       rememberTablet(c, device.id);
       const lostRange = (range: LostRange) =>
         log.warn(

@@ -394,6 +394,29 @@ describe.each([
       'changes',
     ],
     ['an unknown kind of record', { change: { table: 'grades' } }, 400, 'bad_request', 'Unknown kind of record.'],
+    // A list would pass as an object of fields "0", "1"…, an empty one as a change of nothing.
+    [
+      'values that are an empty list',
+      { change: { values: [] } },
+      400,
+      'bad_request',
+      'changes.0.values: a change’s values are an object of the fields it sets and their values, not a list.',
+    ],
+    ['values that are a list', { change: { values: ['Jacob Smith'] } }, 400, 'bad_request', 'changes.0.values: '],
+    [
+      'values that are null',
+      { change: { values: null } },
+      400,
+      'bad_request',
+      'changes.0.values: a change’s values are an object of the fields it sets and their values, not null.',
+    ],
+    [
+      'a base that is a list',
+      { change: { base: [] } },
+      400,
+      'bad_request',
+      'changes.0.base: a change’s base is an object of the fields it sets and the clock reading each had when edited, not a list.',
+    ],
     ['a newer protocol', { body: { protocol: PROTOCOL + 1 } }, 400, 'protocol_too_new', 'Nothing is lost'],
     ['an older protocol', { body: { protocol: 0 } }, 400, 'protocol_too_old', 'too old'],
     [
@@ -427,6 +450,22 @@ describe.each([
     expect(school.store.lastChangeSeq()).toBe(0);
     const health = await school.request('/api/v1/health', { method: 'GET' });
     expect(health).toMatchObject({ status: 200, body: { ok: true, protocol: PROTOCOL } });
+  });
+
+  it('an update whose values are an empty list is refused, not applied as a change of nothing', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const before = school.store.batch((w) => w.getRecord('pupils', p.id));
+    const { status, body } = await a.push([{ ...a.change('pupils', p.id, 'update', {}), values: [] as never }]);
+    expect(status).toBe(400);
+    expect(body.error.message).toBe(
+      'changes.0.values: a change’s values are an object of the fields it sets and their values, not a list.',
+    );
+    expect(school.store.lastChangeSeq()).toBe(1);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))).toEqual(before);
   });
 
   it('a push sent without its length, within the limit, is counted as it arrives and applied', async () => {
