@@ -234,7 +234,10 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const hlc = stampFor(writer.lastHlc(device.id), reading, now);
   // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
   const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
-  const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base: change.base });
+  // Only an update is made on top of values its editor saw: a create or a delete carrying base
+  // would have other tablets take what it replaces for ordinary history rather than a conflict.
+  const base = change.op === 'update' ? change.base : undefined;
+  const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base });
   try {
     const record = fromWire(merged.state.fields);
     // A new record must make sense as a whole. A merged one is checked field by field: two tablets'
@@ -257,7 +260,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
       op: change.op,
       values,
       hlc,
-      ...(change.base ? { base: change.base } : {}),
+      ...(base ? { base } : {}),
       deviceId: device.id,
       mentorId: device.mentorId,
     },

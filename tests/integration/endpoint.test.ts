@@ -315,6 +315,43 @@ describe.each([
   });
 });
 
+// In process, and over a real connection.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('the clocks an editor saw (base) (%s)', (_, overHttp) => {
+  it('travel with an update only: a create or a delete carrying them is stored and handed on without', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const b = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const q = newPupil(a, 'Amira Khan');
+    const stale = encodeHlc({ wall: later(school.clock.now, -120).getTime(), count: 0, node: b.deviceId });
+    const created = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -60), { name: stale });
+    const createdQ = a.change('pupils', q.id, 'create', q.values, later(school.clock.now, -50));
+    const edited = a.change('pupils', p.id, 'update', { form: '9S' }, later(school.clock.now, -30), { form: created.hlc });
+    const removed = a.change(
+      'pupils',
+      q.id,
+      'delete',
+      { deletedAt: school.clock.now.toISOString(), updatedAt: school.clock.now.toISOString() },
+      school.clock.now,
+      { deletedAt: null, updatedAt: stale },
+    );
+    const pushed = await a.push([created, createdQ, edited, removed]);
+    expect(pushed.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    const pulled: { op: string; base?: unknown }[] = (await b.pull()).body.changes;
+    expect(pulled.map((c) => [c.op, c.base])).toEqual([
+      ['create', undefined],
+      ['create', undefined],
+      ['update', { form: created.hlc }],
+      ['delete', undefined],
+    ]);
+    expect(pulled.filter((c) => 'base' in c).map((c) => c.op)).toEqual(['update']);
+  });
+});
+
 describe('tablets that are not allowed', () => {
   it('a revoked tablet is refused with a reason, and can be enrolled again with a new code', async () => {
     const school = openSchool();
