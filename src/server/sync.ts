@@ -209,6 +209,9 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const existing = writer.getRecord(change.table, change.recordId);
   if (existing && existing.schoolId !== device.schoolId)
     return { status: 'rejected', code: 'not_your_school', message: 'That record belongs to another school.' };
+  // A record's id and creation time are set once, by the change that made it; a tablet never
+  // makes a record under an id it already holds (the same create sent again is a duplicate, by seq).
+  if (existing && change.op === 'create') return { status: 'rejected', code: 'invalid_record', message: 'That record already exists.' };
   if (!existing && change.op !== 'create')
     return { status: 'rejected', code: 'record_not_found', message: 'The record this change is for never reached the school.' };
   const tooLong = Object.entries(change.values).find(([, v]) => typeof v === 'string' && v.length > LIMITS.string);

@@ -764,6 +764,35 @@ describe('what one mentor’s tablet cannot do to another’s', () => {
     expect(stored).toMatchObject({ id: p.id, whatHelps: 'written as Sam', mentorId: eve.mentorId, deviceId: eve.deviceId });
   });
 
+  it('cannot make a record again under its id: its creation time, and everything in it, stay as they were', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const eve = await school.enrolTablet('Eve Other');
+    const colleague = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values, later(school.clock.now, -60));
+    await a.push([created]);
+    const before = school.store.batch((w) => w.getRecord('pupils', p.id));
+    // A later clock than the record's own would win every field of a merge.
+    const again = { ...p.values, createdAt: '2020-01-01T00:00:00.000Z', name: 'Someone Else', form: '7X' };
+    const theirs = eve.change('pupils', p.id, 'create', again);
+    const ours = a.change('pupils', p.id, 'create', again);
+    const refused = {
+      seq: 1,
+      changeId: theirs.changeId,
+      status: 'rejected',
+      code: 'invalid_record',
+      message: 'That record already exists.',
+    };
+    expect((await eve.push([theirs])).body.results).toEqual([refused]);
+    expect((await a.push([ours])).body.results).toEqual([{ ...refused, seq: 2, changeId: ours.changeId }]);
+    // The create that made it, sent again because its answer was lost, is still a duplicate.
+    expect((await a.push([created])).body.results).toEqual([{ seq: 1, changeId: created.changeId, status: 'duplicate' }]);
+    expect(school.store.batch((w) => w.getRecord('pupils', p.id))).toEqual(before);
+    expect(before?.state.fields).toMatchObject({ id: p.id, createdAt: p.values.createdAt, name: 'Jacob Smith' });
+    expect((await colleague.pull()).body.changes).toEqual([expect.objectContaining({ op: 'create', deviceId: a.deviceId })]);
+  });
+
   it('cannot learn when another school’s change was made by resending its change id', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
