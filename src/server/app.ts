@@ -174,6 +174,33 @@ export const PERMISSIONS_POLICY = {
   xrSpatialTracking: [],
 } satisfies NonNullable<Parameters<typeof secureHeaders>[0]>['permissionsPolicy'];
 
+/**
+ * An enrolment is a code, a tablet id and a name of at most 80 characters: a few hundred bytes.
+ * It needs no token, so anyone who reaches the server can send one; capped this low, the server
+ * never holds more of it than this.
+ */
+export const ENROL_BODY_LIMIT = 4 * 1024;
+
+/** Refuses a body over `maxSize` bytes (413 too_large, in `message`'s words) before it is read whole. */
+function limitBody(maxSize: number, message: string): MiddlewareHandler {
+  const tooLarge = (c: Context) => c.json(fail('too_large', message), 413);
+  const counted = bodyLimit({ maxSize, onError: tooLarge });
+  return async (c, next) => {
+    // A body that declares its length in digits (as every browser's fetch does) is judged by it,
+    // then read on the Node server's fast path; Node's parser reads exactly that many bytes and
+    // refuses a request with a malformed length, or with both a length and a transfer encoding.
+    // Hono's bodyLimit would first look at the body as a stream, which makes the Node server build
+    // a full web Request for each request, on every push and pull. Any other body (sent in chunks,
+    // or its length in another form) is counted as it arrives, and refused once past the limit.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && /^\d+$/.test(declared) && c.req.header('transfer-encoding') === undefined) {
+      return Number(declared) > maxSize ? tooLarge(c) : next();
+    }
+    return counted(c, next);
+  };
+}
+
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -198,23 +225,12 @@ export function createApp(options: ServerOptions): Hono {
     await next();
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
-  const tooLarge = (c: Context) =>
-    c.json(fail('too_large', `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`), 413);
-  const countedLimit = bodyLimit({ maxSize: LIMITS.body, onError: tooLarge });
-  app.use(`${API}/*`, async (c, next) => {
-    // A body that declares its length in digits (as every browser's fetch does) is judged by it,
-    // then read on the Node server's fast path; Node's parser reads exactly that many bytes and
-    // refuses a request with a malformed length, or with both a length and a transfer encoding.
-    // Hono's bodyLimit would first look at the body as a stream, which makes the Node server build
-    // a full web Request for each request, on every push and pull. Any other body (sent in chunks,
-    // or its length in another form) is counted as it arrives.
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && /^\d+$/.test(declared) && c.req.header('transfer-encoding') === undefined) {
-      return Number(declared) > LIMITS.body ? tooLarge(c) : next();
-    }
-    return countedLimit(c, next);
-  });
+  const enrolLimit = limitBody(
+    ENROL_BODY_LIMIT,
+    `An enrolment request may be at most ${ENROL_BODY_LIMIT / 1024} KB: it carries only the code, the tablet’s id and its name.`,
+  );
+  const requestLimit = limitBody(LIMITS.body, `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`);
+  app.use(`${API}/*`, (c, next) => (c.req.path === `${API}/enrol` ? enrolLimit : requestLimit)(c, next));
   app.onError((error, c) => {
     if (error instanceof SyncError) return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
     log.error({ err: error, path: c.req.path }, 'request failed');

@@ -539,6 +539,80 @@ describe.each([
   });
 });
 
+// In process, and over a real connection: the Node server reads a body from the socket itself.
+describe.each([
+  ['in process', false],
+  ['over HTTP', true],
+])('an enrolment too large (%s)', (_, overHttp) => {
+  const padded = (code: string, bytes: number) =>
+    JSON.stringify({ protocol: PROTOCOL, deviceId: newId(), code, deviceName: 'iPad 1', padding: 'x'.repeat(bytes) });
+
+  it.each([
+    ['with its length declared', false],
+    ['sent without its length', true],
+  ])('%s is refused in words at 4 KB, and its code still works', async (_, streamed) => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const { code } = school.addMentor('Sam Patel');
+    const refused = await school.request('/api/v1/enrol', { raw: padded(code, 5 * 1024), streamed });
+    expect(refused.status).toBe(413);
+    expect(refused.body.error).toEqual({
+      code: 'too_large',
+      message: 'An enrolment request may be at most 4 KB: it carries only the code, the tablet’s id and its name.',
+    });
+    // Just under the limit, the same code enrols: the refused request never reached it.
+    const enrolled = await school.request('/api/v1/enrol', { raw: padded(code, 3 * 1024), streamed });
+    expect(enrolled.status).toBe(200);
+  });
+
+  it('a push keeps its own limit of 5 MB', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const change = a.change('pupils', p.id, 'create', p.values);
+    // A push of several megabytes (many changes) is taken whole; this one is padded to 1 MB.
+    const raw = JSON.stringify({
+      protocol: PROTOCOL,
+      changes: [change],
+      unsent: 1,
+      deviceTime: school.clock.now.toISOString(),
+      padding: 'x'.repeat(1024 * 1024),
+    });
+    const pushed = await school.request('/api/v1/push', { token: a.token, raw });
+    expect(pushed.status).toBe(200);
+    expect(pushed.body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
+  });
+});
+
+describe('an enrolment sent without its length', () => {
+  it('is refused once past 4 KB, without the rest of it being read', async () => {
+    const school = openSchool();
+    const { code } = school.addMentor('Sam Patel');
+    const start = new TextEncoder().encode(`{"protocol":${PROTOCOL},"deviceId":"${newId()}","code":"${code}","deviceName":"`);
+    const kilobyte = new TextEncoder().encode('x'.repeat(1024));
+    let sent = 0;
+    // A megabyte offered a kilobyte at a time: only what the server asks for is handed over.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = sent === 0 ? start : kilobyte;
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+        if (sent >= 1024 * 1024) controller.close();
+      },
+    });
+    const response = await school.tabletFetch('http://school.test/api/v1/enrol', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('too_large');
+    expect(sent).toBeLessThan(16 * 1024);
+  });
+});
+
 describe('tablets whose storage was wiped', () => {
   it('enrolling again from a browser whose Waymark storage was wiped reports what the old tablet last held, to the mentor and the school', async () => {
     const school = openSchool();
