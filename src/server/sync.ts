@@ -104,7 +104,7 @@ export function enrol(store: Store, request: EnrolRequest, now = new Date(), pre
         id: request.deviceId,
         mentorId: mentor.id,
         schoolId: school.id,
-        // Left out, not refused: they are invisible on the tablet, so the mentor could not see what to change.
+        // Control characters are left out, not refused: invisible on the tablet, the mentor could not see what to change.
         name: printableName(request.deviceName) || 'Tablet',
         enrolledAt: now.toISOString(),
       },
