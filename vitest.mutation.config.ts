@@ -1,0 +1,32 @@
+// The unit and integration tests as `npm run test:unit` runs them, for Stryker's runs
+// (stryker.config.mjs, `npm run mutate`).
+import { configDefaults, defineConfig, mergeConfig } from 'vitest/config';
+import app from './vite.config.ts';
+
+// Stryker runs the tests in threads of its own process, where the config's `env: { TZ }` comes too
+// late to change the time zone: set it for the process, before vitest starts the threads.
+const timeZone = app.test?.env?.TZ;
+if (timeZone) process.env.TZ = timeZone;
+
+export default mergeConfig(
+  app,
+  defineConfig({
+    test: {
+      // Not here: the check of the production build (Stryker's copy has none); the HTTPS tests,
+      // whose static-file cases read that build too, and which guard the transport, not the rules;
+      // and the test of several processes on one database, which compiles the server and runs it in
+      // other processes that Stryker's mutants never reach.
+      exclude: [
+        ...configDefaults.exclude,
+        'tests/unit/build-output.test.ts',
+        'tests/integration/https.test.ts',
+        'tests/integration/one-database-two-processes.test.ts',
+      ],
+      // Code with mutants in it runs slower than the real thing, and Stryker stops a mutant that
+      // runs too long itself (from how long its tests took unmutated). A vitest time limit would
+      // fail a slow test and count the mutant as caught when nothing caught it.
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+    },
+  }),
+);
