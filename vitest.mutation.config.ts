@@ -14,11 +14,14 @@ export default mergeConfig(
     test: {
       // Not here: the check of the production build (Stryker's copy has none); the HTTPS tests,
       // whose static-file cases read that build too, and which guard the transport, not the rules;
-      // and the test of several processes on one database, which compiles the server and runs it in
-      // other processes that Stryker's mutants never reach.
+      // the test of several processes on one database, which compiles the server and runs it in
+      // other processes that Stryker's mutants never reach; and the check of the benchmarks' data
+      // generator, which guards the benchmarks, and would run seconds of generating three years of
+      // records for every mutant of the rules it uses.
       exclude: [
         ...configDefaults.exclude,
         'tests/unit/build-output.test.ts',
+        'tests/unit/bench-data.test.ts',
         'tests/integration/https.test.ts',
         'tests/integration/one-database-two-processes.test.ts',
       ],
