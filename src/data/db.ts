@@ -12,7 +12,6 @@ import { encodeHlc, momentOf } from '../shared/hlc.ts';
 import type { Conflict } from '../shared/merge.ts';
 import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
 import { pupilSessionRows } from './pupil-sessions.ts';
-import type { ChangedAfterRemoval } from './sync/merge-page.ts';
 
 /** One change waiting to be delivered to the school's endpoint. */
 export interface OutboxEntry {
@@ -73,6 +72,16 @@ export interface PupilSession {
    * only those rows are in the concern indexes: the DSL's list, and each pupil's count.
    */
   concern?: 1;
+}
+
+/** A record removed on one tablet and changed on another afterwards: it stays removed, and the mentor is told. */
+export interface ChangedAfterRemoval {
+  key: string;
+  table: SyncedTable;
+  recordId: string;
+  /** When the change came after the removal. */
+  changedAt: string;
+  removedAt: string;
 }
 
 /** A value that lost a conflict with another tablet's change: kept, and shown with the record. */

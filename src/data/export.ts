@@ -1,6 +1,6 @@
 /**
  * Everything on the tablet as one JSON document: the last resort when a tablet must be handed in
- * before it can sync. The school's endpoint can import it; its format is versioned.
+ * before it can sync. Its format is versioned, so a later import (by the endpoint or Waymark) can read it.
  */
 import type { WaymarkDB } from './db.ts';
 

@@ -28,8 +28,8 @@ export function pupilSessionChanges(session: Session, before?: Pick<Session, 'pu
   return { rows, gone };
 }
 
-/** Keeps the index in step with sessions just written, in the caller's transaction. */
-export async function indexPupilSessions(db: WaymarkDB, written: readonly { session: Session; before?: Pick<Session, 'pupilIds'> }[]) {
+/** Keeps the index in step with sessions just written, in the caller's transaction: `commit` and `applyPulled` call it. */
+export async function indexSessions(db: WaymarkDB, written: readonly { session: Session; before?: Pick<Session, 'pupilIds'> }[]) {
   const changes = written.map(({ session, before }) => pupilSessionChanges(session, before));
   const gone = changes.flatMap((c) => c.gone);
   const rows = changes.flatMap((c) => c.rows);
@@ -39,9 +39,6 @@ export async function indexPupilSessions(db: WaymarkDB, written: readonly { sess
     rows.length ? db.pupilSessions.bulkPut(rows) : undefined,
   ]);
 }
-
-/** Every index kept from sessions, for the two places that write them (`commit` and `applyPulled`). */
-export const indexSessions = indexPupilSessions;
 
 /** A pupil's index rows, newest first. */
 export const pupilSessionRange = (db: WaymarkDB, pupilId: string) =>

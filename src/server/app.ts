@@ -216,7 +216,7 @@ export function createApp(options: ServerOptions): Hono {
     }),
   );
   // Before httpsOnly, so that its refusals say it too.
-  app.use('/api/*', neverCached);
+  app.use(`${API}/*`, neverCached);
   app.use('*', httpsOnly(options.https));
   if (options.https) serveSetup(app, options.https);
 

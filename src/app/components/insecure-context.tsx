@@ -10,7 +10,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { live, syncState } from '../../data/index.ts';
+import { live, outboxSummary, syncState } from '../../data/index.ts';
 import { db } from '../notebook.ts';
 
 /** _top: a page of the server's, not a screen of the app, so the app's router leaves the click to the browser. */
@@ -27,15 +27,21 @@ const whatToDo = (
   </>
 );
 
-/** Whether this tablet is linked, and whether the school's server refuses its sync at this address. */
-type LinkHere = { linked: boolean; refused: boolean } | 'unknown';
+/** Whether this tablet is linked, whether the school's server refuses its sync here, and whether it holds changes not yet at the school. */
+type LinkHere = { linked: boolean; refused: boolean; holding: boolean } | 'unknown';
 
 /** Undefined until the tablet's link is read; 'unknown' if it cannot be, so the warning is shown all the same. */
 function useLinkHere(): LinkHere | undefined {
   const [link, setLink] = useState<LinkHere>();
   useEffect(() => {
-    const subscription = live(() => syncState(db)).subscribe({
-      next: (state) => setLink({ linked: Boolean(state.token), refused: state.problem?.code === 'https_required' }),
+    const subscription = live(async () => ({ state: await syncState(db), outbox: await outboxSummary(db) })).subscribe({
+      next: ({ state, outbox }) =>
+        setLink({
+          linked: Boolean(state.token),
+          refused: state.problem?.code === 'https_required',
+          // Refused changes too: they wait for the mentor here, and would be left behind.
+          holding: outbox.waiting + outbox.needsAttention.length > 0,
+        }),
       error: () => setLink('unknown'),
     });
     return () => subscription.unsubscribe();
@@ -55,9 +61,15 @@ export function InsecureContext() {
           {link.refused
             ? 'The school’s server no longer takes changes here, so yours are kept on this tablet: ask the school’s IT person to let it finish sending them.'
             : 'Your changes are still being sent over this old address.'}{' '}
-          Once the top of the screen says “Synced” with nothing waiting, and no note is left half-written, open Waymark at the school’s
-          https address and link this tablet again with a new code: everything comes back from the school. The https address is shown at{' '}
-          <SetupLink />.
+          Once the top of the screen says “Synced” with nothing waiting and nothing that needs attention, and no note is left half-written,
+          open Waymark at the school’s https address and link this tablet again with a new code: everything comes back from the school. The
+          https address is shown at <SetupLink />.
+        </span>
+      ) : link !== 'unknown' && link.holding ? (
+        <span>
+          Waymark is open at {location.origin}, which is not a secure (https) address, and this tablet holds records that have not reached
+          the school. They are kept only here: do not move to another address yet, and ask the school’s IT person how to bring them to the
+          school.
         </span>
       ) : (
         <span>

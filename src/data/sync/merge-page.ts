@@ -7,19 +7,10 @@ import { decodeHlc, type Hlc, momentOf, receive } from '../../shared/hlc.ts';
 import { type Conflict, editedAfterDelete, mergeChange, type SyncedState } from '../../shared/merge.ts';
 import type { SyncedTable } from '../../shared/model.ts';
 import type { PulledChange } from '../../shared/protocol.ts';
+import type { ChangedAfterRemoval } from '../db.ts';
 
 /** Where records are kept while merging: `${table}:${id}`, as the tablet's clocks are keyed. */
 export const recordKey = (table: SyncedTable, id: string): string => `${table}:${id}`;
-
-/** A record removed on one tablet and changed on another afterwards: it stays removed, and the mentor is told. */
-export interface ChangedAfterRemoval {
-  key: string;
-  table: SyncedTable;
-  recordId: string;
-  /** When the change came after the removal. */
-  changedAt: string;
-  removedAt: string;
-}
 
 export interface MergedPage {
   /** Every record the page changed, as it now stands (its fields as the tablet stores them). */
