@@ -223,6 +223,11 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   } catch {
     return { status: 'rejected', code: 'invalid_record', message: 'This change’s clock reading is not a real time.' };
   }
+  // A reading names the tablet that made it, and ties between tablets are broken by that name: a
+  // tablet naming another would win or lose ties in its place.
+  if (reading.node !== device.id) {
+    return { status: 'rejected', code: 'invalid_record', message: 'This change’s clock reading names another tablet.' };
+  }
   const known = FIELDS[change.table];
   const unknown = Object.keys(change.values).find((f) => !known.has(f));
   if (unknown) return { status: 'rejected', code: 'invalid_record', message: `Unknown field “${unknown}” for ${change.table}.` };

@@ -20,10 +20,16 @@ export function encodeHlc(h: Hlc): string {
   return `${new Date(h.wall).toISOString()}_${h.count.toString(36).padStart(COUNT_DIGITS, '0')}_${h.node}`;
 }
 
+/**
+ * Reads a clock reading back. Only the exact form `encodeHlc` writes is one: a time that does not
+ * exist (30 February, 24:00) would otherwise be rolled over by `Date.parse` into another time, and
+ * a reading would then sort where it does not belong.
+ */
 export function decodeHlc(text: string): Hlc {
-  const [iso, count, ...node] = text.split('_');
-  const wall = Date.parse(iso ?? '');
-  if (Number.isNaN(wall) || !count || node.length === 0) throw new Error(`Not a clock reading: ${text}`);
+  const [iso = '', count = '', ...node] = text.split('_');
+  const wall = Date.parse(iso);
+  const real = !Number.isNaN(wall) && new Date(wall).toISOString() === iso;
+  if (!real || !/^[0-9a-z]{4,}$/.test(count) || node.length === 0 || node.join('_') === '') throw new Error(`Not a clock reading: ${text}`);
   return { wall, count: Number.parseInt(count, 36), node: node.join('_') };
 }
 

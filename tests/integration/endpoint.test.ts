@@ -667,16 +667,23 @@ describe('tablets whose storage was wiped', () => {
 });
 
 describe('clock readings', () => {
-  it('a reading of a time that does not exist is refused for that change alone, not the whole sync', async () => {
+  it.each([
+    ['a month and an hour that do not exist', '2026-13-45T25:61:00.000Z_0000', 'This change’s clock reading is not a real time.'],
+    ['30 February', '2026-02-30T10:00:00.000Z_0000', 'This change’s clock reading is not a real time.'],
+    ['24:00', '2026-11-24T24:00:00.000Z_0000', 'This change’s clock reading is not a real time.'],
+    ['another tablet’s name', '2026-11-24T10:00:00.000Z_0000_someone-else', 'This change’s clock reading names another tablet.'],
+  ])('a reading with %s is refused for that change alone, not the whole sync', async (_, reading, message) => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const p = newPupil(a);
-    const odd = { ...a.change('pupils', p.id, 'create', p.values), hlc: `2026-13-45T25:61:00.000Z_0000_${a.deviceId}` };
+    const hlc = reading.includes('someone-else') ? reading : `${reading}_${a.deviceId}`;
+    const odd = { ...a.change('pupils', p.id, 'create', p.values), hlc };
     const q = newPupil(a, 'Next Pupil');
     const { status, body } = await a.push([odd, a.change('pupils', q.id, 'create', q.values)]);
     expect(status).toBe(200);
     expect(body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'applied']);
-    expect(body.results[0].message).toBe('This change’s clock reading is not a real time.');
+    expect(body.results[0].message).toBe(message);
+    expect(school.store.lastChangeSeq()).toBe(1);
   });
 
   it('a fast tablet’s changes are re-dated in their own order, and a retry is told the reading it was stored with', async () => {

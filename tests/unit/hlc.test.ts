@@ -109,3 +109,29 @@ describe('encoding', () => {
     expect(() => decodeHlc('yesterday')).toThrow('Not a clock reading');
   });
 });
+
+describe('reading a clock reading back', () => {
+  it.each([
+    ['30 February', '2026-02-30T10:00:00.000Z_0000_a'],
+    ['24:00', '2026-11-24T24:00:00.000Z_0000_a'],
+    ['a time without its milliseconds', '2026-11-24T10:00:00Z_0000_a'],
+    ['a count of three characters', '2026-11-24T10:00:00.000Z_000_a'],
+    ['a count that is not base 36', '2026-11-24T10:00:00.000Z_00-0_a'],
+    ['no tablet', '2026-11-24T10:00:00.000Z_0000_'],
+    ['no count and no tablet', '2026-11-24T10:00:00.000Z'],
+  ])('refuses %s', (_, text) => {
+    expect(() => decodeHlc(text)).toThrow(/Not a clock reading/);
+  });
+
+  it('reads a count past four characters, as an endpoint before this release could store it', () => {
+    expect(decodeHlc('2026-11-24T10:00:00.000Z_10000_a')).toEqual({
+      wall: Date.parse('2026-11-24T10:00:00.000Z'),
+      count: 36 ** 4,
+      node: 'a',
+    });
+  });
+
+  it('keeps an underscore in a tablet’s name', () => {
+    expect(decodeHlc('2026-11-24T10:00:00.000Z_0001_dev_1').node).toBe('dev_1');
+  });
+});
