@@ -203,6 +203,9 @@ function limitBody(maxSize: number, message: string): MiddlewareHandler {
 
 export function createApp(options: ServerOptions): Hono {
   const app = new Hono();
+  /** What the request log says of a request besides its line: the tablet it came from, the refusal. */
+  const noted = new WeakMap<Request, { deviceId?: string; refused?: string }>();
+  const note = (c: Context, what: { deviceId?: string; refused?: string }) => noted.set(c.req.raw, { ...noted.get(c.req.raw), ...what });
   const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const now = options.now ?? (() => new Date());
 
@@ -220,10 +223,25 @@ export function createApp(options: ServerOptions): Hono {
   app.use('*', httpsOnly(options.https));
   if (options.https) serveSetup(app, options.https);
 
+  // Every API request is logged with the tablet that made it and the address it came from, so the
+  // school's IT person can tell who did what from where (a lost tablet's token used elsewhere, a
+  // run of wrong codes). Never a body: bodies hold records about children.
   app.use(`${API}/*`, async (c, next) => {
     const started = performance.now();
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    const { remoteAddress } = connectionOf(c);
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        from: remoteAddress ?? null,
+        device: noted.get(c.req.raw)?.deviceId ?? null,
+        ...(noted.get(c.req.raw)?.refused ? { refused: noted.get(c.req.raw)?.refused } : {}),
+      },
+      'request',
+    );
   });
   const enrolLimit = limitBody(
     ENROL_BODY_LIMIT,
@@ -232,7 +250,10 @@ export function createApp(options: ServerOptions): Hono {
   const requestLimit = limitBody(LIMITS.body, `A request may be at most ${LIMITS.body / 1024 / 1024} MB: send fewer changes at a time.`);
   app.use(`${API}/*`, (c, next) => (c.req.path === `${API}/enrol` ? enrolLimit : requestLimit)(c, next));
   app.onError((error, c) => {
-    if (error instanceof SyncError) return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
+    if (error instanceof SyncError) {
+      note(c, { refused: error.code });
+      return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
+    }
     log.error({ err: error, path: c.req.path }, 'request failed');
     return c.json(
       fail('server_error', 'The school’s server hit a problem; nothing from this request was saved. Waymark will try again.'),
@@ -246,12 +267,14 @@ export function createApp(options: ServerOptions): Hono {
   if (store) {
     app.post(`${API}/enrol`, async (c) => {
       const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
+      note(c, { deviceId: answer.deviceId });
       // Outlives the browser wiping Waymark's storage: the next enrolment from here can report it.
       rememberTablet(c, answer.deviceId);
       return c.json(answer);
     });
     app.post(`${API}/push`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
+      note(c, { deviceId: device.id });
       const request = await readBody(c.req.raw, PushRequestSchema, refuseListsForFields);
       rememberTablet(c, device.id);
       const lostRange = (range: LostRange) =>
@@ -263,6 +286,7 @@ export function createApp(options: ServerOptions): Hono {
     });
     app.post(`${API}/pull`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
+      note(c, { deviceId: device.id });
       const parts = pull(store, device, await readBody(c.req.raw, PullRequestSchema));
       // Sent piece by piece, as stored: joining a page into one buffer first would copy every byte
       // sent once more. The pieces may be slices of the change log's in-memory tail, which a slow
