@@ -25,6 +25,8 @@ interface Held {
   deviceId: string;
   start: number;
   end: number;
+  /** The JSON's length in characters, as the database counts it for a page's length. */
+  chars: number;
 }
 
 export class RecentChanges {
@@ -50,7 +52,14 @@ export class RecentChanges {
       if (this.used + size > this.bytes.length) this.makeRoom(size);
       const start = this.used;
       this.used += this.bytes.write(change.wire, start);
-      this.held.push({ seq: change.seq, schoolId: change.schoolId, deviceId: change.deviceId, start, end: this.used });
+      this.held.push({
+        seq: change.seq,
+        schoolId: change.schoolId,
+        deviceId: change.deviceId,
+        start,
+        end: this.used,
+        chars: change.wire.length,
+      });
       this.bytes[this.used++] = 0x2c; // ','
     }
   }
@@ -89,17 +98,32 @@ export class RecentChanges {
    * The page after `after`, as the database would give it, or undefined when this tail does not
    * hold every change from there to `latest` (the log's last position, read from the database).
    */
-  page(schoolId: string, after: number, limit: number, latest: number, excludeDevice?: string): ChangePage | undefined {
+  page(
+    schoolId: string,
+    after: number,
+    limit: number,
+    latest: number,
+    excludeDevice?: string,
+    maxChars = Infinity,
+  ): ChangePage | undefined {
     if (after < this.after || this.after + this.held.length !== latest) return undefined;
     const json: Buffer[] = [];
     let count = 0;
+    let chars = 0;
+    let full = false;
     let lastSeq: number | null = null;
     // The run of sent changes being gathered: from `start` to `end`, commas between them included.
     let start = -1;
     let end = -1;
-    for (let i = after - this.after; i < this.held.length && count < limit; i++) {
+    for (let i = after - this.after; i < this.held.length; i++) {
       const change = this.held[i] as Held;
       if (change.schoolId !== schoolId || change.deviceId === excludeDevice) continue;
+      // Stopped by `limit` or by its length, with this change after it.
+      if (count === limit || chars >= maxChars) {
+        full = true;
+        break;
+      }
+      chars += change.chars;
       if (start < 0 || change.start !== end + 1) {
         if (start >= 0) json.push(this.bytes.subarray(start, end + 1));
         start = change.start;
@@ -110,6 +134,6 @@ export class RecentChanges {
     }
     // The last run without its trailing comma.
     if (start >= 0) json.push(this.bytes.subarray(start, end));
-    return { json, count, lastSeq };
+    return { json, count, lastSeq, full };
   }
 }

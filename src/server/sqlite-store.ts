@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { PulledChange } from '../shared/protocol.ts';
+import { LIMITS, type PulledChange } from '../shared/protocol.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
-import type { BatchWriter, ChangePage, Device, Mentor, Refusal, School, Store, StoredRecord } from './store.ts';
+import type { BatchWriter, Device, Mentor, Refusal, School, Store, StoredRecord } from './store.ts';
 
 export const MIGRATIONS = [
   `
@@ -53,6 +53,13 @@ export const MIGRATIONS = [
   // because the answer never reached it is refused again, and keeps the change for its mentor.
   `CREATE TABLE refused_changes (device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, change_id TEXT NOT NULL,
     code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;`,
+  // When each change reached the endpoint, beside the tablet's own clock reading (which a tablet
+  // sets); and each change's length, so a pull page stops before it grows past LIMITS.pullPageChars
+  // from an index alone, without reading the changes it leaves for the next page.
+  `ALTER TABLE changes ADD COLUMN received_at TEXT;
+  ALTER TABLE changes ADD COLUMN wire_chars INTEGER NOT NULL DEFAULT 0;
+  UPDATE changes SET wire_chars = length(wire);
+  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars);`,
 ];
 
 interface DeviceRow {
@@ -155,7 +162,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      'INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -175,7 +183,18 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     // again for its length and encoded back for the socket.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
-        SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
+        SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND seq <= ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
+      )`),
+    // Where a page ends: the last of the first `limit` changes whose JSON, with the changes before
+    // it on the page, starts within the page's length; read from the index alone.
+    // One change past the limit is looked at, to tell whether any wait after the page.
+    pageEnd: db.prepare(`
+      SELECT max(seq) FILTER (WHERE taken) AS seq, count(*) FILTER (WHERE taken) AS taken, count(*) AS considered FROM (
+        SELECT seq, row_number() OVER w <= @limit AND sum(wire_chars) OVER w - wire_chars < @chars AS taken FROM (
+          SELECT seq, wire_chars FROM changes WHERE school_id = @school AND seq > @after AND (@other IS NULL OR device_id != @other)
+          ORDER BY seq LIMIT @limit + 1
+        )
+        WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
       )`),
     changeHlcAt: db.prepare('SELECT hlc FROM changes WHERE seq = ?'),
     lastChangeSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes'),
@@ -202,11 +221,23 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
     stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
-    appendChange(schoolId, c: PulledChange, changeId: string) {
+    appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
-      const { lastInsertRowid } = q.appendChange.run(schoolId, table, recordId, op, hlc, deviceId, mentorId, changeId, wire);
+      const { lastInsertRowid } = q.appendChange.run(
+        schoolId,
+        table,
+        recordId,
+        op,
+        hlc,
+        deviceId,
+        mentorId,
+        changeId,
+        wire,
+        wire.length,
+        receivedAt,
+      );
       logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire });
     },
     keepLost(schoolId, l) {
@@ -278,10 +309,17 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         `INSERT INTO devices (id, mentor_id, school_id, name, token_hash, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET mentor_id = excluded.mentor_id, name = excluded.name, token_hash = excluded.token_hash,
            enrolled_at = excluded.enrolled_at, revoked_at = NULL
-         WHERE devices.school_id = excluded.school_id AND devices.revoked_at IS NOT NULL`,
+         WHERE devices.school_id = excluded.school_id AND devices.mentor_id = excluded.mentor_id AND devices.revoked_at IS NOT NULL`,
       ).run(device.id, device.mentorId, device.schoolId, device.name, tokenHash, device.enrolledAt);
       const row = q.device.get(device.id) as DeviceRow;
       if (row.school_id !== device.schoolId) throw new Error('This tablet is enrolled with another school.');
+      // Its id is in every record it made: under another mentor, that mentor's pulls would leave out
+      // the first mentor's changes as the new mentor's own.
+      if (row.mentor_id !== device.mentorId && row.revoked_at) {
+        throw new Error(
+          'This tablet was enrolled for another mentor and then removed: it can be enrolled again only for that mentor. A tablet handed on to someone else is wiped first.',
+        );
+      }
       if (row.token_hash !== tokenHash) {
         throw new Error(
           'This tablet is already enrolled. If it was lost or handed on, the administrator revokes it first (revoke-device).',
@@ -313,6 +351,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     noteSync(deviceId, at, unsent, clockSkewMs) {
       q.noteSync.run(at, unsent, clockSkewMs, deviceId);
     },
+    atomically: (work) => (db.inTransaction ? work() : db.transaction(work).immediate()),
     batch(work) {
       // A batch inside a batch would hand the tail the inner one's changes before the outer commits.
       if (db.inTransaction) throw new Error('A store batch cannot run inside another transaction.');
@@ -340,15 +379,21 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         deviceMarks.hlc.clear();
       }
     },
-    changesSince(schoolId, after, limit, excludeDevice) {
+    changesSince(schoolId, after, limit, excludeDevice, maxChars = LIMITS.pullPageChars) {
       const latest = (q.lastChangeSeq.get() as { seq: number }).seq;
-      const held = recent.page(schoolId, after, limit, latest, excludeDevice);
+      const held = recent.page(schoolId, after, limit, latest, excludeDevice, maxChars);
       if (held) return held;
-      const page = q.changesSince.get(schoolId, after, excludeDevice ?? null, excludeDevice ?? null, limit) as { json: Buffer } & Omit<
-        ChangePage,
-        'json'
-      >;
-      return { ...page, json: [page.json] };
+      const other = excludeDevice ?? null;
+      const end = q.pageEnd.get({ school: schoolId, after, other, limit, chars: maxChars }) as {
+        seq: number | null;
+        taken: number;
+        considered: number;
+      };
+      // Stopped by `limit` or by its length, with changes after it.
+      const full = end.taken < end.considered;
+      if (end.seq === null) return { json: [], count: 0, lastSeq: null, full };
+      const page = q.changesSince.get(schoolId, after, end.seq, other, other, limit) as { json: Buffer; count: number; lastSeq: number };
+      return { json: [page.json], count: page.count, lastSeq: page.lastSeq, full };
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,

@@ -68,7 +68,8 @@ export interface BatchWriter {
   setLastHlc(deviceId: string, hlc: string): void;
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   putRecord(record: StoredRecord): void;
-  appendChange(schoolId: string, change: PulledChange, changeId: string): void;
+  /** Logs a change, with when it reached the endpoint (its clock reading is the tablet's). */
+  appendChange(schoolId: string, change: PulledChange, changeId: string, receivedAt: string): void;
   /** The clock reading one of this tablet's changes was stored with, if it was. */
   stampOf(deviceId: string, changeId: string): string | undefined;
   keepLost(schoolId: string, lost: Conflict): void;
@@ -107,11 +108,15 @@ export interface Store {
   noteSync(deviceId: string, at: string, unsent: number, clockSkewMs: number | null): void;
   /** Runs `work` in one transaction: all of it is written, or none. */
   batch<T>(work: (writer: BatchWriter) => T): T;
+  /** Runs `work`, which calls this store's methods, in one transaction (an enrolment: the code used only if the tablet is enrolled). */
+  atomically<T>(work: () => T): T;
   /**
    * A page of a school's changes after `after`, oldest first: the JSON text of each PulledChange
    * joined by commas (an array's inside) as UTF-8 bytes, how many, and the position of the last.
+   * At most `limit` changes, and no more once their JSON has reached `maxChars` characters
+   * (LIMITS.pullPageChars); the first always comes, whatever its length.
    */
-  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string): ChangePage;
+  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string, maxChars?: number): ChangePage;
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;
@@ -126,4 +131,6 @@ export interface ChangePage {
   json: readonly Uint8Array[];
   count: number;
   lastSeq: number | null;
+  /** The page stopped at its limit or its length, and more changes wait after it. */
+  full: boolean;
 }

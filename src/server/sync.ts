@@ -22,6 +22,7 @@ import type {
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
+import { shapeProblem } from './change-shape.ts';
 import { printableName } from './printable.ts';
 import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 
@@ -87,6 +88,11 @@ export function replaceEnrolmentCode(store: Store, mentorId: string, now = new D
  * that cookie cannot, so a different tablet id behind it means the earlier tablet's data is gone.
  */
 export function enrol(store: Store, request: EnrolRequest, now = new Date(), previousDeviceId?: string): EnrolResponse {
+  // A refused enrolment leaves its code unused: the mentor enrols the right tablet with it.
+  return store.atomically(() => enrolWithCode(store, request, now, previousDeviceId));
+}
+
+function enrolWithCode(store: Store, request: EnrolRequest, now: Date, previousDeviceId?: string): EnrolResponse {
   const mentor = store.useEnrolmentCode(sha256(normaliseCode(request.code)), now.toISOString());
   if (!mentor)
     throw new SyncError(
@@ -214,8 +220,12 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   if (existing && change.op === 'create') return { status: 'rejected', code: 'invalid_record', message: 'That record already exists.' };
   if (!existing && change.op !== 'create')
     return { status: 'rejected', code: 'record_not_found', message: 'The record this change is for never reached the school.' };
-  const tooLong = Object.entries(change.values).find(([, v]) => typeof v === 'string' && v.length > LIMITS.string);
-  if (tooLong) return { status: 'rejected', code: 'invalid_record', message: `${tooLong[0]} is longer than ${LIMITS.string} characters.` };
+  const badShape = shapeProblem(change);
+  if (badShape) return { status: 'rejected', code: 'invalid_record', message: badShape };
+  // A revision is what a record said before an edit: history, written once by the edit.
+  if (change.table === 'revisions' && change.op !== 'create') {
+    return { status: 'rejected', code: 'invalid_record', message: 'A record’s history cannot be changed or deleted.' };
+  }
 
   let reading: Hlc;
   try {
@@ -273,6 +283,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
       mentorId: device.mentorId,
     },
     change.changeId,
+    now.toISOString(),
   );
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
   return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
@@ -328,7 +339,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   }
   const limit = request.limit ?? LIMITS.pullPage;
   const page = store.changesSince(device.schoolId, from.seq, limit, device.id);
-  const more = page.count === limit;
+  const more = page.full;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (page.lastSeq ?? from.seq) : latest;
   const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));

@@ -21,6 +21,15 @@ export const LIMITS = {
   pullPage: 1000,
   /** Any one string in a change: the longest field (a note) is 20,000 characters. */
   string: 25_000,
+  /**
+   * Lists and objects inside one change's `values`, one in another: a pupil's contacts are 2 deep
+   * (a list of objects), an earlier version of them in a revision's `before` 3.
+   */
+  depth: 4,
+  /** One change's `values` and `base` as JSON, in characters: a 20,000-character note is at most 120,000 written out. */
+  change: 250_000,
+  /** A pulled page's changes as JSON, in characters, about: a page holds at least one change, then stops before passing this. */
+  pullPageChars: 4 * 1024 * 1024,
 } as const;
 
 const hlc = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-z]{4}_.{1,64}$/, 'Not a clock reading.'));

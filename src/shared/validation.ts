@@ -141,22 +141,42 @@ export const SessionSchema = v.pipe(
   v.check((s) => !s.withdrawnAt === !s.withdrawnReason, 'Withdrawing a note needs a reason.'),
 );
 
-/** Earlier values of an edited record's fields (see `Revision`). */
-export const RevisionSchema = v.object({
-  ...stamp,
-  table: v.picklist(['pupils', 'targets', 'checkIns', 'sessions']),
-  recordId: id,
-  /** The values the fields had before this edit. */
-  before: v.record(v.string(), v.unknown()),
-});
+const EDITED = { pupils: PupilSchema, targets: TargetSchema, checkIns: CheckInSchema, sessions: SessionSchema } as const;
 
-export const SCHEMAS = {
-  pupils: PupilSchema,
-  targets: TargetSchema,
-  checkIns: CheckInSchema,
-  sessions: SessionSchema,
-  revisions: RevisionSchema,
-} as const;
+/**
+ * Why a revision's `before` is not what its record could have said, or undefined: only fields the
+ * record has, each with a value its field's own rule takes, or none (a field the record did not
+ * have yet). A revision is handed to every tablet and shown in the record's history as written.
+ */
+function beforeProblem(table: keyof typeof EDITED, before: Record<string, unknown>): string | undefined {
+  const fields: Record<string, v.GenericSchema> = EDITED[table].entries;
+  for (const [field, value] of Object.entries(before)) {
+    const rule = fields[field];
+    if (!rule) return `A revision names a field its record does not have (“${field}”).`;
+    if (value === null || value === undefined) continue;
+    const result = v.safeParse(rule, value);
+    if (!result.success) return `A revision’s earlier ${field} breaks its own rule: ${result.issues[0]?.message}`;
+  }
+  return undefined;
+}
+
+/** Earlier values of an edited record's fields (see `Revision`). */
+export const RevisionSchema = v.pipe(
+  v.object({
+    ...stamp,
+    table: v.picklist(['pupils', 'targets', 'checkIns', 'sessions'], 'A revision is of a pupil, a target, a check-in or a session.'),
+    recordId: id,
+    /** The values the fields had before this edit. */
+    before: v.record(v.string(), v.unknown()),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const problem = beforeProblem(dataset.value.table, dataset.value.before);
+    if (problem) addIssue({ message: problem });
+  }),
+);
+
+export const SCHEMAS = { ...EDITED, revisions: RevisionSchema } as const;
 
 /** Checks a record against its schema; throws a ValidationError listing every problem in plain words. */
 export function validate<T extends SyncedTable>(table: T, record: unknown): RecordTypes[T] {

@@ -40,13 +40,14 @@ function log(store: Store, schoolId: string, deviceId: string, count: number, fr
           mentorId: 'm',
         },
         `${deviceId}-c${i}`,
+        '2026-11-24T15:30:00.000Z',
       );
     }
   });
 }
 
-const text = (store: Store, schoolId: string, after: number, limit: number, exclude?: string) => {
-  const page = store.changesSince(schoolId, after, limit, exclude);
+const text = (store: Store, schoolId: string, after: number, limit: number, exclude?: string, maxChars?: number) => {
+  const page = store.changesSince(schoolId, after, limit, exclude, maxChars);
   return { ...page, json: Buffer.concat(page.json).toString('utf8') };
 };
 
@@ -66,15 +67,24 @@ describe('pull pages from the log’s tail in memory', () => {
     let compared = 0;
     for (const school of [a, b])
       for (let after = 0; after <= latest; after++)
+        // Each change's JSON is about 150 characters: pages of one, of two, and of as many as the limit lets in.
         for (const limit of [1, 3, 1000])
-          for (const exclude of [undefined, 'tablet-1', 'tablet-2']) {
-            expect(text(live, school, after, limit, exclude), `${school} after ${after}, ${limit}, ${exclude}`).toEqual(
-              text(fresh, school, after, limit, exclude),
-            );
-            compared++;
-          }
-    expect(compared).toBe(2 * 15 * 3 * 3);
-    expect(text(live, a, 0, 1000, 'tablet-1')).toMatchObject({ count: 5, lastSeq: 12 });
+          for (const exclude of [undefined, 'tablet-1', 'tablet-2'])
+            for (const maxChars of [1, 200, undefined]) {
+              const where = `${school} after ${after}, ${limit}, ${exclude}, ${maxChars}`;
+              expect(text(live, school, after, limit, exclude, maxChars), where).toEqual(
+                text(fresh, school, after, limit, exclude, maxChars),
+              );
+              compared++;
+            }
+    expect(compared).toBe(2 * 15 * 3 * 3 * 3);
+    expect(text(live, a, 0, 1000, 'tablet-1')).toMatchObject({ count: 5, lastSeq: 12, full: false });
+    // A page stops at its limit, or once its changes reach the length asked for, and says more wait.
+    expect(text(live, a, 0, 3)).toMatchObject({ count: 3, lastSeq: 3, full: true });
+    expect(text(fresh, a, 0, 1000, undefined, 200)).toMatchObject({ count: 2, lastSeq: 2, full: true });
+    expect(text(fresh, a, 0, 1000, undefined, 1)).toMatchObject({ count: 1, lastSeq: 1, full: true });
+    expect(text(fresh, a, 12, 1000, undefined, 1)).toMatchObject({ count: 1, lastSeq: 13, full: true });
+    expect(text(fresh, a, 13, 1000, undefined, 1)).toMatchObject({ count: 1, lastSeq: 14, full: false });
     expect(JSON.parse(`[${text(live, a, 0, 2).json}]`)).toMatchObject([{ values: { name: 'Zoë “0”' } }, { recordId: 'tablet-1-p1' }]);
   });
 
@@ -90,6 +100,7 @@ describe('pull pages from the log’s tail in memory', () => {
           school,
           { table: 'pupils', recordId: 'x', op: 'create', values: { id: 'x' }, hlc: 'h', deviceId: 't', mentorId: 'm' },
           'cx',
+          '2026-11-24T15:30:00.000Z',
         );
         throw new Error('disk full');
       }),
@@ -131,7 +142,7 @@ describe('the tail itself', () => {
     tail.add([change(11), change(12), change(13)]);
     expect(json(tail.page('s', 10, 10, 13))).toBe('{"n":11},{"n":12},{"n":13}');
     expect(json(tail.page('s', 12, 10, 13))).toBe('{"n":13}');
-    expect(tail.page('s', 13, 10, 13)).toEqual({ json: [], count: 0, lastSeq: null });
+    expect(tail.page('s', 13, 10, 13)).toEqual({ json: [], count: 0, lastSeq: null, full: false });
     expect(tail.page('s', 9, 10, 13)).toBeUndefined();
     expect(tail.page('s', 12, 10, 14)).toBeUndefined();
     // A gap (a change it never saw) starts it again from the change after the gap.

@@ -1,0 +1,224 @@
+/**
+ * Changes no tablet's own rules make, sent straight to the endpoint (by a tablet with a bug, an
+ * older release, or someone holding a tablet's token): each is refused alone, with its reason, and
+ * neither stops the changes after it nor any pull of the school's other tablets.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeHlc } from '../../src/shared/hlc.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { LIMITS, PROTOCOL } from '../../src/shared/protocol.ts';
+import { newPupil, openSchool, type Tablet, type TestSchool } from './school.ts';
+
+let school: TestSchool;
+afterEach(() => school?.close());
+
+/** `levels` lists, one inside another, around a word, as JSON (too deep for JSON.stringify to write). */
+const nested = (levels: number) => `${'['.repeat(levels)}"deep"${']'.repeat(levels)}`;
+
+/** A revision of a pupil, as a tablet's write path makes one, saying the pupil's fields were `before`. */
+function revision(tablet: Tablet, pupilId: string, before: Record<string, unknown>) {
+  const id = newId();
+  const at = school.clock.now.toISOString();
+  return tablet.change('revisions', id, 'create', {
+    id,
+    table: 'pupils',
+    recordId: pupilId,
+    before,
+    createdAt: at,
+    updatedAt: at,
+    deviceId: tablet.deviceId,
+    mentorId: null,
+  });
+}
+
+type Results = { status: string; code?: string; message?: string }[];
+
+const resultsOf = async (tablet: Tablet, changes: Parameters<Tablet['push']>[0]) => {
+  const answer = await tablet.push(changes);
+  expect(answer.status).toBe(200);
+  return answer.body.results as Results;
+};
+
+describe('a change of a shape no record has', () => {
+  it.each([10_000, 5])('with lists %i deep in a field is refused alone, and the changes after it apply', async (levels) => {
+    school = openSchool({ overHttp: true });
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const changes = [a.change('pupils', p.id, 'update', { form: 'DEEP' }), a.change('pupils', p.id, 'update', { form: '9S' })];
+    const body = JSON.stringify({ protocol: PROTOCOL, changes, unsent: 2, deviceTime: school.clock.now.toISOString() });
+    const answer = await school.request('/api/v1/push', { token: a.token, raw: body.replace('"DEEP"', nested(levels)) });
+    expect(answer.status).toBe(200);
+    expect(answer.body.results as Results).toEqual([
+      expect.objectContaining({
+        status: 'rejected',
+        code: 'invalid_record',
+        message: `This change holds lists nested more than ${LIMITS.depth} deep, which no Waymark record has.`,
+      }),
+      expect.objectContaining({ status: 'applied' }),
+    ]);
+    const colleague = await school.enrolTablet('Alex Jones');
+    const pulled = await colleague.pull();
+    expect(pulled.status).toBe(200);
+    expect(pulled.body.changes.map((c: { values: { form?: string } }) => c.values.form)).toEqual(['9R', '9S']);
+  });
+
+  it('as deep as a revision of a pupil’s contacts is taken', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const contacts = [{ name: 'Mrs Smith', relationship: 'Mother', phone: '07700 900123', email: '' }];
+    const results = await resultsOf(a, [a.change('pupils', p.id, 'create', p.values), revision(a, p.id, { contacts })]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+  });
+
+  it('longer than any record needs is refused alone, however its length is made up', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    // 10,000 clock readings for fields no pupil has: no one string is long, all of them together are.
+    const reading = encodeHlc({ wall: Date.parse(p.values.createdAt), count: 0, node: a.deviceId });
+    const base = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`field${i}`, reading]));
+    const results = await resultsOf(a, [
+      a.change('pupils', p.id, 'update', { form: '9T' }, undefined, base),
+      a.change('pupils', p.id, 'update', { form: '9S' }),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record' });
+    expect(results[0]?.message).toMatch(/^This change is [\d,]+ characters long, more than the 250,000 any record needs\.$/);
+    expect(results[1]).toMatchObject({ status: 'applied' });
+  });
+});
+
+describe('a revision, what a record said before an edit', () => {
+  it.each([
+    ['a field pupils do not have', { password: 'x' }, 'A revision names a field its record does not have (“password”).'],
+    ['a year group no school has', { yearGroup: 'Year 99' }, 'A revision’s earlier yearGroup breaks its own rule: Choose a year group.'],
+    [
+      'a list for a name',
+      { name: ['Jacob'] },
+      'A revision’s earlier name breaks its own rule: Invalid type: Expected string but received Array',
+    ],
+    [
+      'eleven contacts',
+      { contacts: Array.from({ length: 11 }, () => ({ name: 'A', relationship: '', phone: '', email: '' })) },
+      'A revision’s earlier contacts breaks its own rule: At most 10 contacts.',
+    ],
+  ])('naming %s is refused', async (_, before, message) => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const results = await resultsOf(a, [a.change('pupils', p.id, 'create', p.values), revision(a, p.id, before)]);
+    expect(results[1]).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
+  });
+
+  it('with an earlier value of each kind, or a field the record did not have yet, is taken', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const before = { name: 'Jake Smith', yearGroup: 'Year 8', referralReasons: ['attendance'], closedOn: null, exitSummary: undefined };
+    const results = await resultsOf(a, [a.change('pupils', p.id, 'create', p.values), revision(a, p.id, before)]);
+    expect(results[1]).toMatchObject({ status: 'applied' });
+  });
+
+  it.each(['update', 'delete'] as const)('cannot be changed by a later %s: a record’s history is written once', async (op) => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values);
+    const made = revision(a, p.id, { form: '9Q' });
+    await resultsOf(a, [created, made]);
+    const at = school.clock.now.toISOString();
+    const values = op === 'update' ? { before: { form: 'forged' } } : { deletedAt: at, updatedAt: at };
+    const results = await resultsOf(a, [a.change('revisions', made.recordId, op, values)]);
+    expect(results[0]).toMatchObject({
+      status: 'rejected',
+      code: 'invalid_record',
+      message: 'A record’s history cannot be changed or deleted.',
+    });
+    const colleague = await school.enrolTablet('Alex Jones');
+    const pulled = (await colleague.pull()).body.changes.filter((c: { table: string }) => c.table === 'revisions');
+    expect(pulled).toEqual([expect.objectContaining({ op: 'create', values: expect.objectContaining({ before: { form: '9Q' } }) })]);
+  });
+});
+
+describe('a pull of long changes', () => {
+  it('comes in pages that stop once they pass their length, and together hold every change once', async () => {
+    school = openSchool({ overHttp: true });
+    const a = await school.enrolTablet('Sam Patel');
+    const colleague = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    // 240 sessions with 18,000-character notes: 4.3 million characters, past a page's length and
+    // far below its 1,000 changes.
+    const at = school.clock.now.toISOString();
+    const sessions = Array.from({ length: 240 }, (_, i) => {
+      const id = newId();
+      return {
+        id,
+        values: {
+          id,
+          createdAt: at,
+          updatedAt: at,
+          deviceId: a.deviceId,
+          mentorId: null,
+          kind: 'one-to-one',
+          occurredAt: at,
+          minutes: 30,
+          title: '',
+          pupilIds: [p.id],
+          note: `${i} `.padEnd(18_000, 'x'),
+          concern: false,
+        },
+      };
+    });
+    for (const half of [sessions.slice(0, 120), sessions.slice(120)]) {
+      const results = await resultsOf(
+        a,
+        half.map((s) => a.change('sessions', s.id, 'create', s.values)),
+      );
+      expect(results.every((r) => r.status === 'applied')).toBe(true);
+    }
+    const pages: { count: number; chars: number; more: boolean }[] = [];
+    const received: string[] = [];
+    let cursor: string | null = null;
+    for (let more = true; more && pages.length < 10; ) {
+      const { status, body } = await colleague.pull(cursor);
+      expect(status).toBe(200);
+      const changes = body.changes as { recordId: string }[];
+      pages.push({ count: changes.length, chars: JSON.stringify(changes).length, more: body.more });
+      received.push(...changes.map((c) => c.recordId));
+      ({ cursor, more } = body);
+    }
+    expect(pages.length).toBe(2);
+    expect(pages[0]?.more).toBe(true);
+    expect(pages[0]?.chars).toBeLessThan(LIMITS.pullPageChars + 20_000);
+    expect(pages[0]?.count).toBeLessThan(241);
+    expect(new Set(received).size).toBe(241);
+    expect(received).toEqual([p.id, ...sessions.map((s) => s.id)]);
+  });
+});
+
+describe('enrolling again under a revoked tablet’s id', () => {
+  it('is only for the same mentor: another mentor’s code cannot take over its id and its changes', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    school.store.revokeDevice(a.deviceId, school.clock.now.toISOString());
+    const other = school.addMentor('Alex Jones');
+    const taken = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: a.deviceId, code: other.code, deviceName: 'Found in a cupboard' },
+    });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toBe(
+      'This tablet was enrolled for another mentor and then removed: it can be enrolled again only for that mentor. A tablet handed on to someone else is wiped first.',
+    );
+    expect(school.store.device(a.deviceId)).toMatchObject({ mentorId: a.mentorId, revokedAt: expect.any(String) });
+    // The code was not used up by the refusal: it still enrols a tablet of the other mentor's own.
+    const own = await school.request('/api/v1/enrol', {
+      body: { protocol: PROTOCOL, deviceId: newId(), code: other.code, deviceName: 'Alex’s iPad' },
+    });
+    expect(own.status).toBe(200);
+  });
+});
