@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
+import { inWords } from '../shared/issue-words.ts';
 import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
 import { connectionOf, type HttpsSite, httpsOnly } from './https-only.ts';
 import { serveSetup } from './setup.ts';
@@ -102,10 +103,7 @@ async function readBody<T>(request: Request, schema: v.GenericSchema<unknown, T>
   }
   precheck?.(body);
   const result = v.safeParse(schema, body);
-  if (!result.success) {
-    const where = (i: v.BaseIssue<unknown>) => i.path?.map((p) => p.key).join('.') ?? '';
-    throw new SyncError(400, 'bad_request', result.issues.map((i) => (where(i) ? `${where(i)}: ${i.message}` : i.message)).join(' '));
-  }
+  if (!result.success) throw new SyncError(400, 'bad_request', result.issues.map((issue) => inWords(issue)).join(' '));
   return result.output;
 }
 

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import { fromWire } from '../shared/fields.ts';
 import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
+import { inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
 import type {
@@ -29,7 +30,7 @@ import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
 function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
   const result = v.safeParse(v.object(SCHEMAS[table].entries), record);
-  if (!result.success) throw new ValidationError(result.issues.map((i) => i.message));
+  if (!result.success) throw new ValidationError(result.issues.map((issue) => inWords(issue)));
 }
 
 /** The fields each kind of record has: a change may set only these. */

@@ -4,6 +4,7 @@
  * Loaded with the write path, not to show a screen (valibot is a fair share of the first download).
  */
 import * as v from 'valibot';
+import { inWords } from './issue-words.ts';
 import {
   CHECK_IN_RESULTS,
   CLOSE_REASONS,
@@ -30,11 +31,13 @@ const day = v.pipe(
     return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
   }, 'That date does not exist.'),
 );
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** A UTC instant exactly as `Date.prototype.toISOString` writes it, so that it sorts as text. */
 const moment = v.pipe(
   v.string(),
-  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'Use a UTC time like 2026-11-24T09:30:00.000Z.'),
-  v.check((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'That time does not exist.'),
+  v.regex(MOMENT, 'Use a UTC time like 2026-11-24T09:30:00.000Z.'),
+  // Only a well-formed time can fail to exist; a malformed one has its own message.
+  v.check((s) => !MOMENT.test(s) || (!Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s), 'That time does not exist.'),
 );
 const id = v.pipe(v.string(), v.uuid('Record ids are UUIDs.'));
 const text = (max: number, what: string) => v.pipe(v.string(), v.maxLength(max, `${what} must be at most ${max} characters.`));
@@ -155,7 +158,10 @@ function beforeProblem(table: keyof typeof EDITED, before: Record<string, unknow
     if (!rule) return `A revision names a field its record does not have (“${field}”).`;
     if (value === null || value === undefined) continue;
     const result = v.safeParse(rule, value);
-    if (!result.success) return `A revision’s earlier ${field} breaks its own rule: ${result.issues[0]?.message}`;
+    if (!result.success) {
+      // Checked alone, the value's issue has no field in its path: it is named as the field's.
+      return `A revision’s earlier ${field} breaks its own rule: ${inWords(result.issues[0], field)}`;
+    }
   }
   return undefined;
 }
@@ -181,6 +187,6 @@ export const SCHEMAS = { ...EDITED, revisions: RevisionSchema } as const;
 /** Checks a record against its schema; throws a ValidationError listing every problem in plain words. */
 export function validate<T extends SyncedTable>(table: T, record: unknown): RecordTypes[T] {
   const result = v.safeParse(SCHEMAS[table], record);
-  if (!result.success) throw new ValidationError(result.issues.map((i) => i.message));
+  if (!result.success) throw new ValidationError(result.issues.map((issue) => inWords(issue)));
   return result.output as RecordTypes[T];
 }

@@ -1,0 +1,129 @@
+/**
+ * The words a refusal is given in. Every rule a mentor can break says so in its own message
+ * (validation.ts); what is left are the shapes only a faulty tablet or another program sends (a
+ * field missing, a list where text belongs), for which the validation library's own text is for
+ * programmers ("Invalid key: Expected "name" but received undefined"). These say it in words,
+ * naming the field as the mentor's form does.
+ */
+import type * as v from 'valibot';
+
+/** Each field's name on the mentor's screens, and the protocol's own fields in plain words. */
+const LABELS: Record<string, string> = {
+  // Every record
+  id: 'The record’s id',
+  createdAt: 'When it was written',
+  updatedAt: 'When it was last changed',
+  deviceId: 'The tablet’s id',
+  mentorId: 'The mentor',
+  deletedAt: 'When it was removed',
+  // Pupils and their contacts
+  name: 'Name',
+  preferredName: 'Preferred name',
+  yearGroup: 'Year group',
+  form: 'Form or class',
+  schoolRef: 'School pupil reference',
+  referralReasons: 'Referral reasons',
+  referralOther: 'Other reason',
+  referredBy: 'Referred by',
+  consent: 'Parental consent',
+  startOn: 'The start date',
+  contacts: 'Contacts',
+  relationship: 'Relationship',
+  phone: 'Phone',
+  email: 'Email',
+  whatHelps: 'What helps',
+  status: 'Whether it is open or closed',
+  closedOn: 'When support ended',
+  closeReason: 'Why support ended',
+  outcome: 'The outcome',
+  exitSummary: 'Exit summary',
+  // Targets and check-ins
+  pupilId: 'The pupil',
+  wording: 'The target',
+  howWeKnow: 'How we will know',
+  rhythm: 'How often to check in',
+  weekdays: 'The weekdays',
+  reviewOn: 'The review date',
+  endedOn: 'When it ended',
+  follows: 'The target it follows',
+  targetId: 'The target',
+  on: 'The day',
+  result: 'The check-in',
+  word: 'The word',
+  sessionId: 'The session',
+  // Sessions
+  kind: 'The kind of session',
+  occurredAt: 'When it happened',
+  minutes: 'The length',
+  title: 'Group name',
+  pupilIds: 'The pupils',
+  note: 'The note',
+  concern: 'Whether it is a concern',
+  withdrawnAt: 'When it was withdrawn',
+  withdrawnReason: 'The reason for withdrawing',
+  // Revisions
+  table: 'The kind of record',
+  recordId: 'The record',
+  before: 'What it said before',
+  // The protocol's requests
+  protocol: 'The protocol version',
+  changes: 'The changes',
+  changeId: 'The change’s id',
+  seq: 'The change’s number',
+  op: 'What the change does',
+  values: 'What the change sets',
+  hlc: 'The clock reading',
+  base: 'The clock readings the edit was made on',
+  unsent: 'How many changes wait',
+  deviceTime: 'The tablet’s clock',
+  resumeFrom: 'The first change the tablet holds',
+  cursor: 'The pull cursor',
+  limit: 'The page size',
+  code: 'The enrolment code',
+  deviceName: 'The tablet’s name',
+};
+
+/** What a value of each type is, in words. */
+const KINDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'yes or no',
+  array: 'a list',
+  object: 'a set of named values',
+  record: 'a set of named values',
+  integer: 'a whole number',
+};
+
+/** Where an issue is: "Change 3: Contact 2: Phone", as a person reads it. */
+function place(path: v.BaseIssue<unknown>['path'], field?: string): string {
+  const keys = [...(field === undefined ? [] : [field]), ...(path ?? []).map((p) => p.key)];
+  const words: string[] = [];
+  keys.forEach((key, i) => {
+    if (typeof key === 'number') {
+      const list = keys[i - 1];
+      if (list === 'changes') words.splice(-1, 1, `Change ${key + 1}`);
+      else if (list === 'contacts') words.splice(-1, 1, `Contact ${key + 1}`);
+      else words.push(`item ${key + 1}`);
+    } else words.push(LABELS[String(key)] ?? `“${String(key)}”`);
+  });
+  return words.join(': ');
+}
+
+/**
+ * One issue in words a mentor reads: its own message when the rule has one, else what is wrong and
+ * where. `field` names the field an issue is about when one field's value was checked alone.
+ */
+export function inWords(issue: v.BaseIssue<unknown>, field?: string): string {
+  const where = place(issue.path, field);
+  // Valibot's own messages all start so; none that Waymark gives its rules does.
+  if (!issue.message.startsWith('Invalid ')) {
+    // A rule's own message names its field already; in a push, it is told which change it is about.
+    const [first, second] = issue.path ?? [];
+    return first?.key === 'changes' && typeof second?.key === 'number' ? `Change ${second.key + 1}: ${issue.message}` : issue.message;
+  }
+  const what = where || 'The request';
+  if (issue.type === 'object' && issue.received === 'undefined' && issue.path?.length) return `${what} is missing.`;
+  if (issue.type === 'picklist' || issue.type === 'literal') return `${what} is not one Waymark knows (${issue.received}).`;
+  const kind = KINDS[issue.type];
+  return kind ? `${what} must be ${kind}.` : `${what} is not in a form Waymark can read.`;
+}
