@@ -19,6 +19,10 @@ describe('sameValue', () => {
     ['a contact with a field more', { name: 'Ann' }, { name: 'Ann', phone: '1' }, false],
     ['contacts nested in a list, keys reordered', [{ name: 'Ann', email: '' }], [{ email: '', name: 'Ann' }], true],
     ['an object and null', { name: 'Ann' }, null, false],
+    // A value of the wrong shape (from an older tablet, or a bad push) is never the same as an object.
+    ['a number and an empty object', 0, {}, false],
+    ['text and an object of its letters', 'Ann', { 0: 'A', 1: 'n', 2: 'n' }, false],
+    ['a list of one empty entry and an empty list', [null], [], false],
   ])('%s: %s', (_, a, b, expected) => {
     expect(sameValue(a, b)).toBe(expected);
     expect(sameValue(b, a)).toBe(expected);

@@ -49,6 +49,7 @@ describe('receive: after seeing another device’s reading', () => {
     ['the wall clock is at the remote’s millisecond: count past the remote', at(T), at(T + 5, 3, 'b'), T + 5, at(T + 5, 4)],
     ['the wall clock is at the remote’s millisecond, its count 0: still count past it', at(T), at(T + 5, 0, 'z'), T + 5, at(T + 5, 1)],
     ['the wall clock is at our last millisecond: count past ours', at(T + 5, 3), at(T, 9, 'b'), T + 5, at(T + 5, 4)],
+    ['the wall clock is at our last millisecond, its count 0: the next count', at(T + 5, 0), at(T, 9, 'b'), T + 5, at(T + 5, 1)],
     ['the wall clock is behind both: follow the later, counting past it', at(T + 10, 2), at(T + 20, 1, 'b'), T, at(T + 20, 2)],
     ['the wall clock is behind both, in one millisecond: count past ours, the larger', at(T + 20, 7), at(T + 20, 3, 'b'), T, at(T + 20, 8)],
     ['no reading of our own yet, the wall clock at the remote’s', undefined, at(T + 5, 2, 'b'), T + 5, at(T + 5, 3)],
@@ -101,6 +102,14 @@ describe('encoding', () => {
     ]);
   });
 
+  it.each([
+    ['before', at(T, 2, 'b'), -1],
+    ['the same as', at(T, 3, 'b'), 0],
+    ['after', at(T, 3, 'c'), 1],
+  ])('a reading %s another compares %d', (_, reading, order) => {
+    expect(compareHlc(encodeHlc(reading), encodeHlc(at(T, 3, 'b')))).toBe(order);
+  });
+
   it('keeps a device id that itself contains the separator', () => {
     expect(decodeHlc(encodeHlc(at(T, 1, 'dev_1')))).toEqual(at(T, 1, 'dev_1'));
   });
@@ -117,6 +126,8 @@ describe('reading a clock reading back', () => {
     ['a time without its milliseconds', '2026-11-24T10:00:00Z_0000_a'],
     ['a count of three characters', '2026-11-24T10:00:00.000Z_000_a'],
     ['a count that is not base 36', '2026-11-24T10:00:00.000Z_00-0_a'],
+    ['a count with a sign before it', '2026-11-24T10:00:00.000Z_+0001_a'],
+    ['a count with a character after it', '2026-11-24T10:00:00.000Z_0001+_a'],
     ['no tablet', '2026-11-24T10:00:00.000Z_0000_'],
     ['no count and no tablet', '2026-11-24T10:00:00.000Z'],
   ])('refuses %s', (_, text) => {

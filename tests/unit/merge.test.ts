@@ -169,6 +169,12 @@ describe('two deletes of the same record', () => {
     expect(twice.alreadyApplied).toBe(again);
   });
 
+  it('a field the delete itself sets is no edit after it', () => {
+    const { state } = mergeChange(created, { op: 'delete', hlc: h(5), values: { deletedAt: h(5), whatHelps: '' } });
+    expect(editedAfterDelete(state)).toBe(false);
+    expect(editedAfterDelete(mergeChange(state, edit(h(6), { whatHelps: 'Quiet room' }, { whatHelps: h(5) })).state)).toBe(true);
+  });
+
   const between = edit(h(6, 'tablet-c'), { whatHelps: 'Quiet room' }, { whatHelps: h(0) });
   const afterBoth = edit(h(8, 'tablet-c'), { whatHelps: 'Quiet room' }, { whatHelps: h(0) });
   it.each([

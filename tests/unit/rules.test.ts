@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addPupil, closeSupport, reopenSupport } from '../../src/data/pupils.ts';
 import { editSession, recordSession, sessionsOn, withdrawSession } from '../../src/data/sessions.ts';
 import { endTarget, setTarget } from '../../src/data/targets.ts';
-import { displayName } from '../../src/shared/model.ts';
+import { displayName, ValidationError } from '../../src/shared/model.ts';
 import { validate } from '../../src/shared/validation.ts';
 import { freshDb, pupil, target } from './helpers.ts';
 
@@ -105,6 +105,78 @@ describe('records that make no sense are refused in plain words', () => {
     ['an achieved target with no date', { status: 'achieved' }, 'Say when the target was achieved or dropped.'],
   ])('%s', (_, fields, message) => {
     expect(() => validate('targets', { ...base, ...target(a), status: 'active', ...fields })).toThrow(message);
+  });
+
+  /** Every problem the rules find with a record, in the mentor's words; none for a record they accept. */
+  const problems = (table: 'pupils' | 'targets' | 'sessions', record: object): readonly string[] => {
+    try {
+      validate(table, record);
+      return [];
+    } catch (error) {
+      if (error instanceof ValidationError) return error.issues;
+      throw error;
+    }
+  };
+  const pupilRecord = (fields: object) => ({ ...base, ...pupil({ startOn: '2026-09-07' }), status: 'active', ...fields });
+  const targetRecord = (fields: object) => ({ ...base, ...target(a, { startOn: '2026-11-02' }), status: 'active', ...fields });
+  const closed = { status: 'closed', closedOn: '2026-11-20', closeReason: 'left school', outcome: 'no change' };
+  const wrongDate = 'Use a date like 2026-09-01.';
+  const noSuchDate = 'That date does not exist.';
+
+  it.each([
+    ['an ordinary day', '2026-09-07', []],
+    ['29 February in a leap year', '2028-02-29', []],
+    ['31 December', '2026-12-31', []],
+    ['30 February', '2026-02-30', [noSuchDate]],
+    ['31 February', '2026-02-31', [noSuchDate]],
+    ['31 April', '2026-04-31', [noSuchDate]],
+    ['29 February in a year that is not a leap year', '2027-02-29', [noSuchDate]],
+    ['a thirteenth month', '2026-13-01', [noSuchDate]],
+    ['a month 0', '2026-00-10', [noSuchDate]],
+    ['a day 0', '2026-09-00', [noSuchDate]],
+    // Read by the calendar as 1926, so not the day that was written.
+    ['a year written with two digits', '0026-09-07', [noSuchDate]],
+    // Something before or after a date is not a date, and is told so once.
+    ['words before a date', 'on 2026-09-07', [wrongDate]],
+    ['a digit too many at the end', '2026-09-071', [wrongDate]],
+    ['a time after the date', '2026-09-07T09:00', [wrongDate]],
+    ['a day written the British way', '07/09/2026', [wrongDate]],
+  ])('support starting on %s (%s): %j', (_, startOn, expected) => {
+    expect(problems('pupils', pupilRecord({ startOn }))).toEqual(expected);
+  });
+
+  it.each([
+    ['an ordinary time', '2026-11-24T09:30:00.000Z', []],
+    ['30 February', '2026-02-30T09:30:00.000Z', ['That time does not exist.']],
+    ['24:00', '2026-11-24T24:00:00.000Z', ['That time does not exist.']],
+  ])('a session at %s (%s): %j', (_, occurredAt, expected) => {
+    expect(problems('sessions', { ...base, ...session([a], occurredAt) })).toEqual(expected);
+  });
+
+  it.each([
+    ['closed with a date, a reason and an outcome', closed, []],
+    ['closed on the day support started', { ...closed, closedOn: '2026-09-07' }, []],
+    ['closed with no date', { ...closed, closedOn: undefined }, ['Closing support needs a date, a reason and an outcome.']],
+    ['closed with no reason', { ...closed, closeReason: undefined }, ['Closing support needs a date, a reason and an outcome.']],
+    ['closed with no outcome', { ...closed, outcome: undefined }, ['Closing support needs a date, a reason and an outcome.']],
+    ['closed the day before support started', { ...closed, closedOn: '2026-09-06' }, ['Support cannot end before it started.']],
+  ])('a pupil %s', (_, fields, expected) => {
+    expect(problems('pupils', pupilRecord(fields))).toEqual(expected);
+  });
+
+  it.each([
+    ['checked in on Mondays and Thursdays', { rhythm: 'weekdays', weekdays: [1, 4] }, []],
+    [
+      'checked in on chosen weekdays, none chosen',
+      { rhythm: 'weekdays', weekdays: [] },
+      ['Choose at least one weekday for the check-ins.'],
+    ],
+    ['reviewed on the day it starts', { reviewOn: '2026-11-02' }, []],
+    ['reviewed the day before it starts', { reviewOn: '2026-11-01' }, ['The review date cannot be before the target starts.']],
+    ['achieved on the day it starts', { status: 'achieved', endedOn: '2026-11-02' }, []],
+    ['dropped the day before it starts', { status: 'dropped', endedOn: '2026-11-01' }, ['A target cannot end before it starts.']],
+  ])('a target %s', (_, fields, expected) => {
+    expect(problems('targets', targetRecord(fields))).toEqual(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECK_IN_RESULTS, type CheckIn } from '../../src/shared/model.ts';
-import { addDaysTo, checkInStrip, isDue, weekOf } from '../../src/shared/schedule.ts';
+import { addDaysTo, checkInStrip, fromDay, isDue, toDay, weekOf } from '../../src/shared/schedule.ts';
 
 // 2026-11-23 is a Monday. The week runs Monday 23 to Sunday 29 November.
 const MON = '2026-11-23';
@@ -99,6 +99,38 @@ describe('checkInStrip', () => {
     ]);
   });
 
+  it('holds the check-in saved last when a day has two, with its word; an empty word is no word', () => {
+    const first = { ...checkIn(MON, 'not met', `${MON}T09:00:00.000Z`), word: 'tired' };
+    const second = { ...checkIn(MON, 'met', `${MON}T15:00:00.000Z`), word: 'proud' };
+    const noWord = checkIn(TUE, 'partly');
+    // Listed with the later one first, as a sync may bring them.
+    const daily = checkInStrip(target('daily'), [second, first, noWord], WED, 1);
+    expect(daily.map((c) => [c.day, c.result, c.word])).toEqual([
+      [MON, 'met', 'proud'],
+      [TUE, 'partly', undefined],
+      [WED, undefined, undefined],
+    ]);
+    const weekly = checkInStrip(target('weekly'), [second, first], WED, 2);
+    expect(weekly.map((c) => [c.day, c.result, c.word])).toEqual([
+      ['2026-11-16', undefined, undefined],
+      [MON, 'met', 'proud'],
+    ]);
+    expect(checkInStrip(target('weekly'), [noWord], WED, 1).map((c) => [c.result, c.word])).toEqual([['partly', undefined]]);
+  });
+
+  it.each([
+    // startOn, whether last week's and this week's cells expect a check-in
+    ['2026-11-25', false, true],
+    [LAST_SUN, true, true],
+    ['2026-11-16', true, true],
+  ])('a weekly target starting %s: last week expected %s, this week %s', (startOn, lastWeek, thisWeek) => {
+    const strip = checkInStrip(target('weekly', [], startOn), [], WED, 2);
+    expect(strip.map((c) => [c.day, c.expected])).toEqual([
+      ['2026-11-16', lastWeek],
+      [MON, thisWeek],
+    ]);
+  });
+
   it('leaves out days before the target started', () => {
     const strip = checkInStrip(target('daily', [], TUE), [], WED, 1);
     expect(strip.map((c) => [c.day, c.expected])).toEqual([
@@ -183,5 +215,38 @@ describe('a weekly target: a check-in counts for the week it was made in, Monday
         },
       ),
     );
+  });
+});
+
+describe('a calendar day', () => {
+  it.each([
+    // A day starts at local midnight, in winter time and in summer time.
+    ['2026-11-24', new Date(2026, 10, 24, 0, 0, 0, 0)],
+    ['2026-07-01', new Date(2026, 6, 1, 0, 0, 0, 0)],
+    ['2027-02-28', new Date(2027, 1, 28, 0, 0, 0, 0)],
+  ])('%s starts at local midnight', (day, midnight) => {
+    expect(fromDay(day).getTime()).toBe(midnight.getTime());
+    expect(toDay(fromDay(day))).toBe(day);
+  });
+
+  it.each([
+    ['30 February', '2026-02-30'],
+    ['31 April', '2026-04-31'],
+    ['29 February in a year that is not a leap year', '2027-02-29'],
+    ['a thirteenth month', '2026-13-01'],
+    ['a month 0', '2026-00-10'],
+    ['a day 0', '2026-03-00'],
+    // Rolled over by a whole year, it would land in the same month on another date.
+    ['the 366th of January', '2026-01-366'],
+    ['a day that is not a whole number', '2026-01-1.5'],
+    ['not a day at all', 'next Tuesday'],
+  ])('%s is no day: it is not rolled over into another one', (_, day) => {
+    expect(Number.isNaN(fromDay(day).getTime())).toBe(true);
+    expect(() => addDaysTo(day, 1)).toThrow('Invalid time value');
+    expect(() => weekOf(day)).toThrow('Invalid time value');
+  });
+
+  it('a date that cannot be read has no day, rather than “NaN-NaN-NaN”', () => {
+    expect(() => toDay(new Date('nonsense'))).toThrow('Invalid time value');
   });
 });

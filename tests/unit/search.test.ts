@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexNames, searchNames } from '../../src/shared/search.ts';
+import { indexNames, normalise, searchNames } from '../../src/shared/search.ts';
 
 const pupils = [
   { id: '1', name: 'Jacob Smith', preferredName: 'Jake' },
@@ -7,17 +7,21 @@ const pupils = [
   { id: '3', name: 'Amelia Jacobs', preferredName: 'Millie' },
   { id: '4', name: 'Mohammed Khan', preferredName: 'Mo' },
   { id: '5', name: 'Joanne Taylor', preferredName: '' },
+  { id: '6', name: 'Siân Jones', preferredName: '' },
 ];
 const names = (q: string) => searchNames(indexNames(pupils), q).map((p) => p.name);
 
 describe('name search', () => {
   it.each([
-    ['', ['Amelia Jacobs', 'Jacob Smith', 'Joanne Taylor', 'Mohammed Khan', "Zoë O'Neill"]],
+    ['', ['Amelia Jacobs', 'Jacob Smith', 'Joanne Taylor', 'Mohammed Khan', 'Siân Jones', "Zoë O'Neill"]],
     ['jac', ['Amelia Jacobs', 'Jacob Smith']],
     ['JAKE', ['Jacob Smith']],
     ['millie', ['Amelia Jacobs']],
     ['zoe', ["Zoë O'Neill"]],
     ['oneill', ["Zoë O'Neill"]],
+    // An accent inside a word, not only at its end.
+    ['sian', ['Siân Jones']],
+    ['siân jones', ['Siân Jones']],
     ['o neill', ["Zoë O'Neill"]],
     ['ann', ['Joanne Taylor']],
     ['smith jac', ['Jacob Smith']],
@@ -26,6 +30,16 @@ describe('name search', () => {
     ['xyz', []],
   ])('"%s" finds %j', (query, expected) => {
     expect(names(query)).toEqual(expected);
+  });
+
+  // The one form both a name and what is typed are brought to before they are compared.
+  it.each([
+    ["Zoë O'Neill", 'zoe oneill'],
+    ['  Siân   JONES ', 'sian jones'],
+    ['Mary-Jane\tSmith', 'maryjane smith'],
+    ['Chloé St. John', 'chloe st john'],
+  ])('"%s" is compared as "%s"', (name, compared) => {
+    expect(normalise(name)).toBe(compared);
   });
 
   it('finds a pupil among 600 by part of a name', () => {
