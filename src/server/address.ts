@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import type { HttpsSite } from './https-only.ts';
+import { type HttpsSite, isLoopback } from './https-only.ts';
 import { type Authority, FILES, machineNames, type Names, namesFrom, namesIn, tlsDir } from './tls.ts';
 
 export const DEFAULT_HTTPS_PORT = 8443;
@@ -73,6 +73,18 @@ export function httpsSite(settings: AddressSettings, current: () => { names: Nam
       return httpsOrigin(chosen, settings.httpsPort);
     },
     authority: () => current().authority,
+    knows(host) {
+      if (!host) return false;
+      const { names } = current();
+      return (
+        host === 'localhost' ||
+        isLoopback(host) ||
+        holds(names, host) ||
+        names.dns.some((name) => name.startsWith('*.') && host.endsWith(name.slice(1)) && !host.slice(0, -name.length + 1).includes('.')) ||
+        machineAddresses().includes(host) ||
+        (settings.publicUrl !== undefined && new URL(settings.publicUrl).hostname.replace(/^\[|\]$/g, '') === host)
+      );
+    },
   };
 }
 

@@ -72,7 +72,27 @@ export interface HttpsSite {
   authority: () => Authority | undefined;
   /** PLAIN_HTTP_TABLETS=allow: tablets linked at the old plain-HTTP address may still get the app there and sync. */
   plainHttpTablets?: boolean;
+  /**
+   * Whether `host` is one of this server's own names: one its certificate holds, its address on
+   * the network or on this machine, localhost, or PUBLIC_URL's. A browser sends the name it thinks
+   * it is talking to; any other is a page that had its name pointed at this server (DNS
+   * rebinding), to read what it serves as if that page's own.
+   */
+  knows: (host: string | undefined) => boolean;
 }
+
+/** To a request for a name that is not this server's: nothing is served under it. */
+export const wrongAddress = (origin: string): ErrorBody => ({
+  error: {
+    code: 'wrong_address',
+    message: `This is the school’s Waymark server, which answers only at its own address: open ${origin}.`,
+  },
+});
+
+/** To a page of another site that asks the API to do something: only Waymark's own pages may. */
+export const FOREIGN_PAGE: ErrorBody = {
+  error: { code: 'wrong_address', message: 'Only Waymark’s own pages may send records to the school’s server.' },
+};
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -102,6 +122,15 @@ export function hostOf(hostHeader: string | undefined): string | undefined {
   return hostHeader.replace(/:\d+$/, '').toLowerCase();
 }
 
+/** The host of an Origin header ("https://waymark.local:8443"), or undefined for "null" or nonsense. */
+function originHost(origin: string): string | undefined {
+  try {
+    return hostOf(new URL(origin).host);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A linked tablet's push or pull: the requests that carry its token (enrol makes one, and is not among them). */
 const isLinkedTabletSync = (c: Context) =>
   c.req.method === 'POST' &&
@@ -115,14 +144,28 @@ const isLinkedTabletSync = (c: Context) =>
 export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
   return async (c, next) => {
     const { encrypted, remoteAddress } = connectionOf(c);
-    if (encrypted) {
-      await next();
-      c.header('Strict-Transport-Security', HSTS);
-      return;
-    }
-    if (!site || isLoopback(remoteAddress) || c.req.path === '/setup' || c.req.path.startsWith('/setup/')) return next();
+    const setup = c.req.path === '/setup' || c.req.path.startsWith('/setup/');
     const api = c.req.path === API || c.req.path.startsWith(`${API}/`);
-    if (site.plainHttpTablets && (!api || isLinkedTabletSync(c))) return next();
+    /** Serves the request, if it is for this server's own name and, for the API, from no other site's page. */
+    const serve = async () => {
+      // The request's URL is made from its Host header by the Node server.
+      if (site && !setup && !site.knows(hostOf(new URL(c.req.url).host))) {
+        const origin = site.originFor(undefined);
+        c.header('Cache-Control', 'no-store');
+        return api ? c.json(wrongAddress(origin), 421) : c.text(wrongAddress(origin).error.message, 421);
+      }
+      const from = c.req.header('origin');
+      if (site && api && c.req.method !== 'GET' && from !== undefined && !site.knows(originHost(from))) return c.json(FOREIGN_PAGE, 403);
+      return next();
+    };
+    if (encrypted) {
+      const refused = await serve();
+      if (refused instanceof Response) refused.headers.set('Strict-Transport-Security', HSTS);
+      else c.header('Strict-Transport-Security', HSTS);
+      return refused;
+    }
+    if (!site || isLoopback(remoteAddress) || setup) return serve();
+    if (site.plainHttpTablets && (!api || isLinkedTabletSync(c))) return serve();
     if (api) return c.json(isLinkedTabletSync(c) ? HTTPS_REQUIRED_FOR_LINKED_TABLET : HTTPS_REQUIRED, 403);
     const url = new URL(c.req.url);
     // Never kept by the browser (a 308 would be, for good): a tablet linked at this address before

@@ -167,6 +167,8 @@ export type ErrorCode =
   | 'not_found'
   /** Asked over plain HTTP from another machine: records travel only over HTTPS. */
   | 'https_required'
+  /** Asked under a name that is not the server's, or by another site's page (421 or 403). */
+  | 'wrong_address'
   | 'server_error';
 
 /** Every error answer: an HTTP status, a code for programs and a message for people. */

@@ -22,7 +22,7 @@ const resolveToThisMachine = `--host-resolver-rules=MAP ${SCHOOL_NAME} 127.0.0.1
 let school: SchoolServer;
 const homes: string[] = [];
 test.beforeAll(async () => {
-  school = await startSchoolServer({ names: [SCHOOL_NAME] });
+  school = await startSchoolServer({ names: [SCHOOL_NAME, LAN_NAME] });
 });
 test.afterAll(async () => {
   await school?.stop();

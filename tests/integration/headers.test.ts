@@ -97,7 +97,7 @@ describe.each([
 function servedOverHttps() {
   const store = openSqliteStore(':memory:');
   onTestFinished(() => store.close());
-  const site: HttpsSite = { originFor: () => 'https://waymark.hillside.test', authority: () => undefined };
+  const site: HttpsSite = { originFor: () => 'https://waymark.hillside.test', authority: () => undefined, knows: () => true };
   return createApp({ staticDir: 'dist', store, logger: pino({ level: 'silent' }), https: site });
 }
 

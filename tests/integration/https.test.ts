@@ -203,6 +203,48 @@ describe('the school server over HTTPS and plain HTTP', () => {
     expect(health.headers['strict-transport-security']).toBe('max-age=31536000');
   });
 
+  describe('a page of another site, whose name was pointed at this server (DNS rebinding)', () => {
+    const refusesName = (answer: Answer) => {
+      expect(answer.status).toBe(421);
+      expect(answer.body.toString()).toContain('answers only at its own address: open https://waymark.hillside.test:8443');
+      expect(answer.body.toString()).not.toContain('<div id="app">');
+    };
+
+    it('over HTTPS, is answered nothing under its name: neither the app nor the API', async () => {
+      for (const path of ['/', '/api/v1/health']) refusesName(await overHttps(path, { host: 'rebind.example:8443' }));
+      // The school's own name, as the tablets use it, is served.
+      expect((await overHttps('/', { host: 'waymark.hillside.test:8443' })).status).toBe(200);
+    });
+
+    it('over plain HTTP on the server itself (the demo at localhost), is answered nothing under its name either', async () => {
+      refusesName(await send(`${httpUrl}/pupils`, { headers: { host: 'rebind.example:8080' } }));
+      refusesName(await send(`${httpUrl}/api/v1/health`, { headers: { host: 'rebind.example:8080' } }));
+      for (const host of ['localhost:8080', '127.0.0.1:8080', 'school-srv.local:8080']) {
+        expect((await send(`${httpUrl}/pupils`, { headers: { host } })).status, host).toBe(200);
+      }
+    });
+
+    it('cannot have a tablet’s browser send the API anything from its own page', async () => {
+      const enrol = (origin: string) =>
+        send(`${httpsUrl}/api/v1/enrol`, {
+          ca: made.authority?.pem ?? '',
+          servername: 'waymark.hillside.test',
+          method: 'POST',
+          headers: { origin, 'content-type': 'application/json' },
+          body: JSON.stringify({ protocol: 1, deviceId: newId(), code: 'ABCDE-FGHJK', deviceName: 'iPad' }),
+        });
+      const foreign = await enrol('https://rebind.example');
+      expect(foreign.status).toBe(403);
+      expect(JSON.parse(foreign.body.toString()).error).toEqual({
+        code: 'wrong_address',
+        message: 'Only Waymark’s own pages may send records to the school’s server.',
+      });
+      // From Waymark's own page the request is read (and this code, which was never issued, refused for itself).
+      const own = await enrol('https://waymark.hillside.test:8443');
+      expect(JSON.parse(own.body.toString()).error.code).toBe('code_invalid');
+    });
+  });
+
   it('a tablet that does not trust the authority is refused by its own TLS check', async () => {
     await expect(send(`${httpsUrl}/`, { servername: 'waymark.hillside.test' })).rejects.toThrow(/certificate/i);
   });
