@@ -10,8 +10,18 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
 import { inWords } from '../shared/issue-words.ts';
-import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
-import { connectionOf, type HttpsSite, httpsOnly } from './https-only.ts';
+import {
+  API,
+  EnrolRequestSchema,
+  type EnrolResponse,
+  type ErrorBody,
+  LIMITS,
+  PROTOCOL,
+  PullRequestSchema,
+  PushRequestSchema,
+} from '../shared/protocol.ts';
+import { enrolGuard } from './enrol-guard.ts';
+import { connectionOf, type HttpsSite, httpsOnly, isLoopback } from './https-only.ts';
 import { serveSetup } from './setup.ts';
 import { serveApp } from './static.ts';
 import type { Store } from './store.ts';
@@ -48,6 +58,16 @@ const rememberTablet = (c: Context, deviceId: string) =>
     maxAge: 400 * 24 * 60 * 60,
     ...(connectionOf(c).encrypted ? { secure: true } : {}),
   });
+
+/**
+ * The address a request came from: the connection's, or, for one a proxy on this machine passed on
+ * (a reverse proxy in front, see the README), the address the proxy says it came from.
+ */
+function clientAddress(c: Context): string {
+  const { remoteAddress } = connectionOf(c);
+  const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+  return (isLoopback(remoteAddress) && forwarded) || remoteAddress || 'unknown';
+}
 
 const fail = (code: ErrorBody['error']['code'], message: string): ErrorBody => ({ error: { code, message } });
 
@@ -262,9 +282,26 @@ export function createApp(options: ServerOptions): Hono {
   app.get(`${API}/health`, (c) => c.json({ ok: true, version: VERSION, protocol: PROTOCOL }));
 
   const store = options.store;
+  const guard = enrolGuard(log);
   if (store) {
     app.post(`${API}/enrol`, async (c) => {
-      const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
+      const address = clientAddress(c);
+      const wait = await guard.lockedFor(address);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new SyncError(
+          429,
+          'too_many_attempts',
+          `Too many wrong codes have been tried from this tablet’s network: wait ${Math.ceil(wait / 60)} minutes, then type the code exactly as printed. If it still does not work, ask for a new one.`,
+        );
+      }
+      let answer: EnrolResponse;
+      try {
+        answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
+      } catch (error) {
+        if (error instanceof SyncError && error.code === 'code_invalid') await guard.failed(address);
+        throw error;
+      }
       note(c, { deviceId: answer.deviceId });
       // Outlives the browser wiping Waymark's storage: the next enrolment from here can report it.
       rememberTablet(c, answer.deviceId);

@@ -51,7 +51,7 @@ export const CODE_LIFETIME_MS = 24 * 60 * 60_000;
 
 export class SyncError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
     readonly code: ErrorCode,
     message: string,
   ) {

@@ -160,6 +160,8 @@ export type ErrorCode =
   /** The device was revoked (a lost tablet): it keeps its changes and must be enrolled again. */
   | 'device_revoked'
   | 'code_invalid'
+  /** Too many wrong enrolment codes from one network address: wait (Retry-After, in seconds). */
+  | 'too_many_attempts'
   | 'protocol_too_old'
   | 'protocol_too_new'
   /** The endpoint was restored from a backup or replaced: pull again from scratch, keeping unsent changes. */
