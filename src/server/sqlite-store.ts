@@ -54,9 +54,12 @@ export const MIGRATIONS = [
   `CREATE TABLE refused_changes (device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, change_id TEXT NOT NULL,
     code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;`,
   // When each change reached the endpoint, beside the tablet's own clock reading (which a tablet
-  // sets); and each change's length, so a pull page stops before it grows past LIMITS.pullPageChars
-  // from an index alone, without reading the changes it leaves for the next page.
+  // sets); the reading a re-dated change was sent with, so the tablet's later edits made on top of
+  // it are read as made on top of it; and each change's length, so a pull page stops before it
+  // grows past LIMITS.pullPageChars from an index alone, without reading what it leaves.
   `ALTER TABLE changes ADD COLUMN received_at TEXT;
+  ALTER TABLE changes ADD COLUMN sent_hlc TEXT;
+  CREATE INDEX changes_by_sent_hlc ON changes (device_id, sent_hlc) WHERE sent_hlc IS NOT NULL;
   ALTER TABLE changes ADD COLUMN wire_chars INTEGER NOT NULL DEFAULT 0;
   UPDATE changes SET wire_chars = length(wire);
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars);`,
@@ -162,8 +165,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at, sent_hlc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -176,6 +179,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     // Only the sending tablet's own change: a change id alone would tell any tablet that knew one
     // when another school's change was made.
     stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ? AND device_id = ?'),
+    stampOfReading: db.prepare('SELECT hlc FROM changes WHERE device_id = ? AND sent_hlc = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
     // into one text rather than a thousand strings for JavaScript to join, and returns it as
@@ -221,7 +225,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
     stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
-    appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string) {
+    stampOfReading: (deviceId, sent) => (q.stampOfReading.get(deviceId, sent) as { hlc: string } | undefined)?.hlc,
+    appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string, sentHlc?: string) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
@@ -237,6 +242,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         wire,
         wire.length,
         receivedAt,
+        sentHlc !== undefined && sentHlc !== hlc ? sentHlc : null,
       );
       logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire });
     },

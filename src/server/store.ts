@@ -68,10 +68,15 @@ export interface BatchWriter {
   setLastHlc(deviceId: string, hlc: string): void;
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   putRecord(record: StoredRecord): void;
-  /** Logs a change, with when it reached the endpoint (its clock reading is the tablet's). */
-  appendChange(schoolId: string, change: PulledChange, changeId: string, receivedAt: string): void;
+  /**
+   * Logs a change, with when it reached the endpoint and, when the endpoint re-dated it, the
+   * reading the tablet sent it with.
+   */
+  appendChange(schoolId: string, change: PulledChange, changeId: string, receivedAt: string, sentHlc?: string): void;
   /** The clock reading one of this tablet's changes was stored with, if it was. */
   stampOf(deviceId: string, changeId: string): string | undefined;
+  /** The reading the endpoint re-dated one of this tablet's changes to, found by the reading it was sent with. */
+  stampOfReading(deviceId: string, sentHlc: string): string | undefined;
   keepLost(schoolId: string, lost: Conflict): void;
   keepRefusal(deviceId: string, refusal: Refusal): void;
   /** Why the device's change with this sequence number was refused, if it was. */

@@ -168,12 +168,26 @@ export function push(
   now = new Date(),
   onLostRange?: (range: LostRange) => void,
 ): PushResponse {
+  // The first change the tablet holds is the first it sends: an endpoint told of a first change it
+  // is not sent cannot tell it from one it never received, and would answer "duplicate" for those.
+  const first = request.changes[0]?.seq;
+  if (request.resumeFrom !== undefined && request.resumeFrom !== first) {
+    throw new SyncError(
+      400,
+      'bad_request',
+      first === undefined
+        ? 'A push names the first change the tablet holds (resumeFrom) only when it sends that change.'
+        : `This push says the first change the tablet holds is ${request.resumeFrom}, but it starts with change ${first}: send the changes from the first one held.`,
+    );
+  }
   const skew = Date.parse(request.deviceTime) - now.getTime();
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
+  // Told once the batch is stored: a batch rolled back lost nothing.
+  let lostRange: LostRange | undefined;
   const results = store.batch((writer) => {
     let last = writer.lastAppliedSeq(device.id);
     if (request.resumeFrom && request.resumeFrom - 1 > last) {
-      onLostRange?.({ deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 });
+      lostRange = { deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 };
       last = request.resumeFrom - 1;
       writer.setLastAppliedSeq(device.id, last);
     }
@@ -207,6 +221,7 @@ export function push(
     store.noteSync(device.id, now.toISOString(), Math.max(0, request.unsent - taken), clockSkewMs ?? null);
     return results;
   });
+  if (lostRange) onLostRange?.(lostRange);
   return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 
@@ -255,7 +270,7 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
   // Only an update is made on top of values its editor saw: a create or a delete carrying base
   // would have other tablets take what it replaces for ordinary history rather than a conflict.
-  const base = change.op === 'update' ? change.base : undefined;
+  const base = change.op === 'update' ? ownReadingsAsStored(writer, device.id, change.base) : undefined;
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base });
   try {
     const record = fromWire(merged.state.fields);
@@ -285,9 +300,26 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
     },
     change.changeId,
     now.toISOString(),
+    change.hlc,
   );
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
   return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
+}
+
+/**
+ * An update's base, with each reading of this tablet's own that the endpoint re-dated put as it
+ * was stored. A tablet queues its next edits before it hears its earlier ones were re-dated, so
+ * their base names its own readings; read as they are, every replica but the tablet would take
+ * the tablet's own successive edits for a conflict, and keep a "lost" value the tablet does not.
+ */
+function ownReadingsAsStored(writer: BatchWriter, deviceId: string, base: PushChange['base']): PushChange['base'] {
+  if (!base) return base;
+  return Object.fromEntries(
+    Object.entries(base).map(([field, clock]) => {
+      if (clock === null || !clock.endsWith(`_${deviceId}`)) return [field, clock];
+      return [field, writer.stampOfReading(deviceId, clock) ?? clock];
+    }),
+  );
 }
 
 /**

@@ -77,14 +77,17 @@ function mergeFields(state: SyncedState, change: IncomingChange, lost: LostValue
     const clock = state.clocks[field];
     const order = clock === undefined ? 1 : compareHlc(change.hlc, clock);
     if (order === 0) continue;
+    // Only what a mentor wrote is kept when it loses: who last saved the record and when (and when
+    // it was removed) belong to the change that won, and no one would want the others back.
+    const kept = isShownField(field);
     if (order > 0) {
       const seen = change.base?.[field];
       const conflict = clock !== undefined && (seen === undefined || seen !== clock);
-      if (conflict && !sameValue(state.fields[field], value))
+      if (kept && conflict && !sameValue(state.fields[field], value))
         lost.push({ field, value: state.fields[field], hlc: clock, lostTo: change.hlc });
       state.fields[field] = value;
       state.clocks[field] = change.hlc;
-    } else if (!sameValue(state.fields[field], value)) {
+    } else if (kept && !sameValue(state.fields[field], value)) {
       lost.push({ field, value, hlc: change.hlc, lostTo: clock as string });
     }
   }

@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { addPupil, editPupil, removePupil } from '../../src/data/pupils.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
 import { checkIn, setTarget } from '../../src/data/targets.ts';
+import { decodeHlc } from '../../src/shared/hlc.ts';
 import { CHECK_IN_RESULTS, type CheckInResult, type SyncedTable } from '../../src/shared/model.ts';
 import { pupil, target } from '../unit/helpers.ts';
 import { type InProcessTablet, inProcessSchool } from './in-process.ts';
@@ -253,6 +254,18 @@ async function run({ skews, steps }: { skews: [number, number, number]; steps: S
       }
     }
     expect(lost, 'typed values found nowhere').toEqual([]);
+
+    // 2b. A tablet's own successive edits are never a conflict, on any tablet: each was made on
+    // top of the one before, even when the school re-dated the earlier one (a fast clock) after
+    // the later was queued.
+    const ownConflicts: string[] = [];
+    for (const w of TABLETS) {
+      for (const c of await tablets[w].db.conflicts.toArray()) {
+        if (decodeHlc(c.hlc).node === decodeHlc(c.lostTo).node)
+          ownConflicts.push(`${w}: ${c.field} ${JSON.stringify(c.value)} ${c.hlc} → ${c.lostTo}`);
+      }
+    }
+    expect(ownConflicts, 'a tablet’s own later edit kept as a conflict with its earlier one').toEqual([]);
 
     // 3. Nothing left waiting, and nothing refused.
     for (const w of TABLETS) {

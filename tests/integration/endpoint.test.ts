@@ -707,6 +707,24 @@ describe('clock readings', () => {
     ]);
   });
 
+  it('a fast tablet’s next edit, queued before it heard its last was re-dated, is handed on as made on top of it: no replica takes it for a conflict', async () => {
+    const school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const colleague = await school.enrolTablet('Alex Jones');
+    const p = newPupil(a);
+    const ahead = later(school.clock.now, 60);
+    const created = a.change('pupils', p.id, 'create', p.values, ahead);
+    const first = a.change('pupils', p.id, 'update', { form: '9S' }, later(ahead, 1), { form: created.hlc });
+    await a.push([created, first]);
+    // Made on the tablet on top of its own first edit, with its own reading of it.
+    const second = a.change('pupils', p.id, 'update', { form: '9T' }, later(ahead, 2), { form: first.hlc });
+    expect((await a.push([second])).body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
+    const pulled = (await colleague.pull()).body.changes as { hlc: string; base?: Record<string, string> }[];
+    expect(pulled).toHaveLength(3);
+    expect(pulled[1]?.hlc).not.toBe(first.hlc);
+    expect(pulled[2]?.base).toEqual({ form: pulled[1]?.hlc });
+  });
+
   it('a tablet’s later edit still wins when its last reading used the last count of its millisecond', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');

@@ -218,3 +218,29 @@ describe('enrolling again under a revoked tablet’s id', () => {
     expect(own.status).toBe(200);
   });
 });
+
+describe('a push that names its first change (resumeFrom)', () => {
+  /** A push of `changes` saying the tablet's first held change is `resumeFrom`. */
+  const pushFrom = (tablet: Tablet, changes: Parameters<Tablet['push']>[0], resumeFrom: number) =>
+    school.request('/api/v1/push', {
+      token: tablet.token,
+      body: { protocol: PROTOCOL, changes, unsent: changes.length, deviceTime: school.clock.now.toISOString(), resumeFrom },
+    });
+
+  it('is refused when it does not start with that change: changes the endpoint never had are never answered “duplicate”', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const created = a.change('pupils', p.id, 'create', p.values);
+    const refused = await pushFrom(a, [created], 3);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toBe(
+      'This push says the first change the tablet holds is 3, but it starts with change 1: send the changes from the first one held.',
+    );
+    expect((await pushFrom(a, [], 3)).body.error.message).toBe(
+      'A push names the first change the tablet holds (resumeFrom) only when it sends that change.',
+    );
+    // Nothing moved on: the change is taken when sent as a tablet sends it.
+    expect((await pushFrom(a, [created], 1)).body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
+  });
+});
