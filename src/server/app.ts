@@ -24,7 +24,7 @@ import { enrolGuard } from './enrol-guard.ts';
 import { connectionOf, type HttpsSite, httpsOnly, isLoopback } from './https-only.ts';
 import { serveSetup } from './setup.ts';
 import { serveApp } from './static.ts';
-import type { Store } from './store.ts';
+import { type Store, StoreUnavailable } from './store.ts';
 import { authenticate, enrol, type LostRange, pull, push, SyncError } from './sync.ts';
 
 export const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -271,6 +271,17 @@ export function createApp(options: ServerOptions): Hono {
     if (error instanceof SyncError) {
       note(c, { refused: error.code });
       return c.json(fail(error.code, error.message), error.status as ContentfulStatusCode);
+    }
+    if (error instanceof StoreUnavailable) {
+      // Said on every request it refuses: the IT person must act before anything else is taken.
+      log.fatal({ path: c.req.path }, error.message);
+      return c.json(
+        fail(
+          'server_error',
+          'The school’s server cannot save anything just now; nothing from this request was saved. Waymark will try again.',
+        ),
+        503,
+      );
     }
     log.error({ err: error, path: c.req.path }, 'request failed');
     return c.json(

@@ -3,12 +3,21 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
-import type { BatchWriter, Device, Mentor, Refusal, School, Store, StoredRecord } from './store.ts';
+import {
+  type BatchWriter,
+  type Device,
+  type Mentor,
+  type Refusal,
+  type School,
+  type Store,
+  type StoredRecord,
+  StoreUnavailable,
+} from './store.ts';
 
 export const MIGRATIONS = [
   `
@@ -120,6 +129,23 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     file = join(dataDir, 'waymark.sqlite');
   }
   const db = new Database(file);
+  const onDisk = file === ':memory:' ? undefined : statSync(file);
+  /**
+   * Throws when the database file this store opened is no longer at its path (DATA_DIR deleted or
+   * moved while the server runs). SQLite would go on writing into the deleted file, and every
+   * change acknowledged then would vanish with it at the next start: nothing is taken instead.
+   */
+  const stillThere = () => {
+    if (!onDisk) return;
+    let now: Stats | undefined;
+    try {
+      now = statSync(file);
+    } catch {}
+    if (!now || now.ino !== onDisk.ino || now.dev !== onDisk.dev)
+      throw new StoreUnavailable(
+        `The database ${file} is no longer there (its folder was deleted or moved while the server ran): nothing is being saved. Stop the server, put the folder back from where it went or from a backup, and start it again.`,
+      );
+  };
   db.pragma('journal_mode = WAL');
   // Each commit is on the disk before the push is answered: a tablet drops a change from its
   // outbox once the endpoint says it has it, so a power cut must not take back what was answered
@@ -357,7 +383,16 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     noteSync(deviceId, at, unsent, clockSkewMs) {
       q.noteSync.run(at, unsent, clockSkewMs, deviceId);
     },
-    atomically: (work) => (db.inTransaction ? work() : db.transaction(work).immediate()),
+    atomically: (work) =>
+      db.inTransaction
+        ? work()
+        : db
+            .transaction(() => {
+              const done = work();
+              stillThere();
+              return done;
+            })
+            .immediate(),
     batch(work) {
       // A batch inside a batch would hand the tail the inner one's changes before the outer commits.
       if (db.inTransaction) throw new Error('A store batch cannot run inside another transaction.');
@@ -369,6 +404,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
           .transaction(() => {
             const done = work(writer);
             writeDeviceMarks();
+            // Last, just before the commit: a push is answered only once it is in the school's file.
+            stillThere();
             return done;
           })
           .immediate();

@@ -139,3 +139,14 @@ export interface ChangePage {
   /** The page stopped at its limit or its length, and more changes wait after it. */
   full: boolean;
 }
+
+/**
+ * The store cannot keep what it is given (its file was deleted or moved under the running server):
+ * nothing is taken until the IT person acts, and the message says what to do.
+ */
+export class StoreUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailable';
+  }
+}
