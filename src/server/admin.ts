@@ -23,6 +23,7 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
+  backup FILE                             a consistent copy of the database, taken while the server runs
   help                                    this list
 
 The database is in DATA_DIR (default ./data), the same one \`npm start\` uses.`;
@@ -182,7 +183,21 @@ export const commands: Record<string, Command> = {
     if (device.unsent > 0)
       print(`At its last sync it still held ${device.unsent} unsent change(s): they arrive only if it is found and enrolled again.`);
   },
+  backup(store, args, print) {
+    const file = resolve(single(parse(args).positionals, 'file to write', 'backup /mnt/backups/waymark-2026-11-24.sqlite'));
+    let bytes: number;
+    try {
+      bytes = store.backup(file);
+    } catch (error) {
+      throw new AdminError(`No backup was written: ${(error as Error).message}`);
+    }
+    print(`Backed up the school’s records to ${file} (${megabytes(bytes)}).`);
+    print('It holds records about children: keep it as safely as the server. To restore it, see “Backups” in the README.');
+    print('Back up DATA_DIR/tls/ too (the certificate authority the tablets trust), or the tablets must be set up again.');
+  },
 };
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function commandNamed(name: string): Command {
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;

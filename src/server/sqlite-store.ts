@@ -3,7 +3,7 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, type Stats, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
@@ -440,6 +440,19 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
+    backup(target) {
+      if (existsSync(target)) throw new Error(`${target} already exists: give the backup a new name (a date in it, say).`);
+      const partial = `${target}.partial`;
+      rmSync(partial, { force: true });
+      try {
+        // One read transaction: a snapshot of one moment, compacted, with its write-ahead log folded in.
+        db.prepare('VACUUM INTO ?').run(partial);
+        renameSync(partial, target);
+      } finally {
+        rmSync(partial, { force: true });
+      }
+      return statSync(target).size;
+    },
     close: () => db.close(),
   };
 }

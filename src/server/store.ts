@@ -125,6 +125,12 @@ export interface Store {
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;
+  /**
+   * Writes a consistent copy of everything to `file` while the server runs (writers are not held
+   * up), whole or not at all: to a file beside it first, renamed once complete. Refuses a file
+   * that exists. Returns its size in bytes.
+   */
+  backup(file: string): number;
   close(): void;
 }
 

@@ -3,9 +3,10 @@
  * real SQLite file in a temp directory, and once end to end as the compiled program.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AdminStore, openAdminStore, run } from '../../src/server/admin.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
@@ -173,6 +174,47 @@ describe('tablets', () => {
     expect(() => authenticate(store, sam.authorization)).toThrow(SyncError);
     expect(() => authenticate(store, sam.authorization)).toThrow(expect.objectContaining({ code: 'device_revoked' }));
     expect(admin('list-devices').join('\n')).toMatch(/REVOKED/);
+  });
+});
+
+describe('backups', () => {
+  it('backup FILE writes a copy the server can be restored from, with every mentor and tablet, taken beside a batch still writing', () => {
+    const sam = tabletFor('Sam Patel');
+    // Another connection (the server) is part-way through a batch: the copy neither waits for it nor holds any of it.
+    const server = new Database(join(dir, 'waymark.sqlite'));
+    server.prepare('BEGIN IMMEDIATE').run();
+    server.prepare("INSERT INTO schools (id, name, created_at) VALUES ('s2', 'Not yet committed', '2026-11-24')").run();
+    const file = join(dir, 'backups', 'waymark-2026-11-24.sqlite');
+    mkdirSync(join(dir, 'backups'));
+    const printed = admin('backup', file);
+    server.prepare('ROLLBACK').run();
+    server.close();
+    expect(printed[0]).toMatch(/^Backed up the school’s records to .*waymark-2026-11-24\.sqlite \(\d+\.\d MB\)\.$/);
+    expect(printed.join('\n')).toContain('“Backups” in the README');
+
+    // Restored as the README says: the file put in a data folder of its own.
+    const restoredDir = join(dir, 'restored');
+    mkdirSync(restoredDir);
+    copyFileSync(file, join(restoredDir, 'waymark.sqlite'));
+    const restored = openSqliteStore(restoredDir);
+    try {
+      expect(restored.schools().map((s) => s.name)).toEqual(store.schools().map((s) => s.name));
+      expect(restored.mentors().map((m) => m.name)).toEqual(['Sam Patel']);
+      expect(restored.epoch()).toBe(store.epoch());
+      expect(authenticate(restored, sam.authorization).id).toBe(sam.deviceId);
+    } finally {
+      restored.close();
+    }
+  });
+
+  it('never writes over a file, nor leaves half a copy behind when it cannot write', () => {
+    const file = join(dir, 'taken.sqlite');
+    writeFileSync(file, 'last week’s backup');
+    expect(() => admin('backup', file)).toThrow('No backup was written: ');
+    expect(readFileSync(file, 'utf8')).toBe('last week’s backup');
+    const nowhere = join(dir, 'no-such-folder', 'waymark.sqlite');
+    expect(() => admin('backup', nowhere)).toThrow('No backup was written: ');
+    expect(existsSync(`${nowhere}.partial`)).toBe(false);
   });
 });
 
