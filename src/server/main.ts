@@ -12,6 +12,7 @@
  * makes for its own names and addresses (and TLS_NAMES), signed by a certificate authority it makes
  * once, which the tablets trust (see /setup).
  */
+import type { Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { hostname as machineHostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { addressSettings, httpsSite } from './address.ts';
 import { createApp } from './app.ts';
 import { type HttpsSite, PLAIN_HTTP_TABLETS, plainHttpTablets, plainHttpTabletsWarning } from './https-only.ts';
 import { openSqliteStore } from './sqlite-store.ts';
+import { closeIdleConnections, serverOptions } from './timeouts.ts';
 import { type Certificates, generatedCertificates, machineNames, ownCertificates } from './tls.ts';
 
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -71,14 +73,15 @@ const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablet
 if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));
 const app = createApp({ staticDir, store, logger: log, https: site });
 
-const http = serve({ fetch: app.fetch, port, hostname });
+const http = serve({ fetch: app.fetch, port, hostname, serverOptions: serverOptions() });
 const https = serve({
   fetch: app.fetch,
   port: settings.httpsPort,
   hostname,
   createServer: createHttpsServer,
-  serverOptions: { key: current.key, cert: current.cert },
+  serverOptions: { ...serverOptions(), key: current.key, cert: current.cert },
 }) as HttpsServer;
+for (const server of [http, https]) closeIdleConnections(server as Server);
 for (const [server, setting] of [
   [http, 'PORT'],
   [https, 'HTTPS_PORT'],
