@@ -7,7 +7,6 @@
  */
 
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
