@@ -21,6 +21,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { addressSettings, httpsSite } from './address.ts';
 import { createApp } from './app.ts';
+import { watchCheckpoints } from './checkpoints.ts';
 import { type HttpsSite, PLAIN_HTTP_TABLETS, plainHttpTablets, plainHttpTabletsWarning } from './https-only.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { closeIdleConnections, serverOptions } from './timeouts.ts';
@@ -69,6 +70,7 @@ const store = openSqliteStore(dataDir, (upgrade) =>
     'upgrading the database for this release, after copying it as it was; a large school’s can take a few minutes',
   ),
 );
+watchCheckpoints(store, log);
 const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablets: allowPlainHttpTablets };
 if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));
 const app = createApp({ staticDir, store, logger: log, https: site });

@@ -453,6 +453,20 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       }
       return statSync(target).size;
     },
+    checkpoint() {
+      if (file === ':memory:') return { logBytes: 0, behindBytes: 0 };
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      try {
+        // PASSIVE: never waits for, nor holds up, the tablets' syncs.
+        const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+        const log = Math.max(0, row?.log ?? 0);
+        const done = Math.max(0, row?.checkpointed ?? 0);
+        return { logBytes: log * pageSize, behindBytes: (log - done) * pageSize };
+      } catch (error) {
+        const logBytes = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
+        return { logBytes, behindBytes: logBytes, problem: (error as Error).message };
+      }
+    },
     close: () => db.close(),
   };
 }

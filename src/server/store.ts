@@ -131,6 +131,11 @@ export interface Store {
    * that exists. Returns its size in bytes.
    */
   backup(file: string): number;
+  /**
+   * Folds the write-ahead log into the database as far as readers allow, and says how it went:
+   * a log that cannot be folded in (a reader left open, a disk error) grows without end.
+   */
+  checkpoint(): Checkpoint;
   close(): void;
 }
 
@@ -155,4 +160,12 @@ export class StoreUnavailable extends Error {
     super(message);
     this.name = 'StoreUnavailable';
   }
+}
+
+export interface Checkpoint {
+  /** Bytes in the write-ahead log, and how many of them are not in the database yet. */
+  logBytes: number;
+  behindBytes: number;
+  /** Why it could not finish, when it could not. */
+  problem?: string;
 }
