@@ -336,15 +336,22 @@ function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
 }
 
 /**
- * Where a tablet has read up to: this database's epoch, a position in its change log, and the
- * clock reading of the change at that position. A database restored from a backup reuses
- * positions; the fingerprint tells its log apart from the one the tablet read.
+ * Where a tablet has read up to: this database's epoch, a position in its change log, and a
+ * fingerprint of the change at that position. A database restored from a backup reuses positions;
+ * the fingerprint tells its log apart from the one the tablet read. The log is shared by every
+ * school on the server, and that change may be another school's: the fingerprint is a hash of
+ * its clock reading, which would name that school's tablet and when its mentor was working.
  */
 interface Cursor {
   epoch: string;
   seq: number;
   at?: string;
 }
+const fingerprint = (epoch: string, hlc: string | undefined) =>
+  hlc === undefined ? undefined : createHash('sha256').update(`${epoch}\n${hlc}`).digest('base64url').slice(0, 22);
+/** Whether a cursor's fingerprint is of this change: as this release writes it, or as the clock reading earlier releases wrote. */
+const sameChange = (epoch: string, hlc: string | undefined, at: string | undefined) =>
+  at === fingerprint(epoch, hlc) || (at !== undefined && at === hlc);
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(text: string): Cursor {
   try {
@@ -363,7 +370,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
-  if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && store.changeHlcAt(from.seq) !== from.at)) {
+  if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && !sameChange(epoch, store.changeHlcAt(from.seq), from.at))) {
     throw new SyncError(
       409,
       'resync',
@@ -378,7 +385,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
-    cursor: encodeCursor({ epoch, seq, at: store.changeHlcAt(seq) }),
+    cursor: encodeCursor({ epoch, seq, at: fingerprint(epoch, store.changeHlcAt(seq)) }),
     more,
     mentors,
   };

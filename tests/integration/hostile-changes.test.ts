@@ -244,3 +244,33 @@ describe('a push that names its first change (resumeFrom)', () => {
     expect((await pushFrom(a, [created], 1)).body.results).toEqual([expect.objectContaining({ status: 'applied' })]);
   });
 });
+
+describe('a pull cursor, between schools sharing one server', () => {
+  it('tells a tablet nothing of another school: no tablet of theirs, nor when its mentor worked', async () => {
+    school = openSchool();
+    const other = school.store.addSchool('Riverside Primary');
+    const ours = await school.enrolTablet('Sam Patel');
+    const theirs = await school.enrolTablet('Pat Other', other.id);
+    const p = newPupil(theirs);
+    const theirChange = theirs.change('pupils', p.id, 'create', p.values);
+    await theirs.push([theirChange]);
+    const { body } = await ours.pull();
+    const cursor = Buffer.from(body.cursor, 'base64url').toString('utf8');
+    expect(cursor).not.toContain(theirs.deviceId);
+    expect(cursor).not.toContain(theirChange.hlc.slice(0, 24));
+    // It still tells a restored log from the one the tablet read: the next pull carries on from it.
+    expect((await ours.pull(body.cursor)).status).toBe(200);
+  });
+
+  it('written by an earlier release, with the change’s clock reading in it, is still read', async () => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const sent = a.change('pupils', p.id, 'create', p.values);
+    await a.push([sent]);
+    const colleague = await school.enrolTablet('Alex Jones');
+    const now = JSON.parse(Buffer.from((await colleague.pull()).body.cursor, 'base64url').toString('utf8'));
+    const earlier = Buffer.from(JSON.stringify({ ...now, at: sent.hlc })).toString('base64url');
+    expect((await colleague.pull(earlier)).status).toBe(200);
+  });
+});
