@@ -4,11 +4,12 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { LABELS } from '../../src/shared/field-labels.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { inWords } from '../../src/shared/issue-words.ts';
 import { ValidationError } from '../../src/shared/model.ts';
-import { EnrolRequestSchema, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../../src/shared/protocol.ts';
-import { validate } from '../../src/shared/validation.ts';
+import { EnrolRequestSchema, PROTOCOL, PullRequestSchema, PushChangeSchema, PushRequestSchema } from '../../src/shared/protocol.ts';
+import { ContactSchema, SCHEMAS, validate } from '../../src/shared/validation.ts';
 import { pupil } from './helpers.ts';
 
 const words = (schema: v.GenericSchema, input: unknown) => {
@@ -152,5 +153,24 @@ describe('a request refused for its shape', () => {
     ['a request that is not an object', PullRequestSchema, 'pull', ['The request must be a set of named values.']],
   ] as const)('%s', (_, schema, input, expected) => {
     expect(words(schema as v.GenericSchema, input)).toEqual(expected);
+  });
+});
+
+describe('the names refusals give fields', () => {
+  it('are there for every field of every record and request: none is named by its code', () => {
+    const schemas = {
+      ...SCHEMAS,
+      contacts: ContactSchema,
+      push: PushRequestSchema,
+      change: PushChangeSchema,
+      pull: PullRequestSchema,
+      enrol: EnrolRequestSchema,
+    };
+    const unnamed = Object.entries(schemas).flatMap(([name, schema]) =>
+      Object.keys(schema.entries)
+        .filter((field) => !LABELS[field])
+        .map((field) => `${name}.${field}`),
+    );
+    expect(unnamed).toEqual([]);
   });
 });
