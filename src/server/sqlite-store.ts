@@ -2,7 +2,7 @@
  * The embedded store: one SQLite file under DATA_DIR, in WAL mode, so a school runs Waymark with
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -63,16 +63,45 @@ export const MIGRATIONS = [
   `CREATE TABLE refused_changes (device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, change_id TEXT NOT NULL,
     code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;`,
   // When each change reached the endpoint, beside the tablet's own clock reading (which a tablet
-  // sets); the reading a re-dated change was sent with, so the tablet's later edits made on top of
+  // sets); a hash chain through the log (see chainOf; filled in for earlier changes on opening); the reading a re-dated change was sent with, so the tablet's later edits made on top of
   // it are read as made on top of it; and each change's length, so a pull page stops before it
   // grows past LIMITS.pullPageChars from an index alone, without reading what it leaves.
   `ALTER TABLE changes ADD COLUMN received_at TEXT;
   ALTER TABLE changes ADD COLUMN sent_hlc TEXT;
+  ALTER TABLE changes ADD COLUMN chain TEXT;
   CREATE INDEX changes_by_sent_hlc ON changes (device_id, sent_hlc) WHERE sent_hlc IS NOT NULL;
   ALTER TABLE changes ADD COLUMN wire_chars INTEGER NOT NULL DEFAULT 0;
   UPDATE changes SET wire_chars = length(wire);
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars);`,
 ];
+
+/**
+ * The log's hash chain at a change: a hash of the chain at the change before it and of this
+ * change's position, clock reading and id. It vouches for the whole log up to there, so a cursor
+ * carrying it proves the tablet read this very log (see sync.ts pull): after a restore, a change
+ * sent again can land where it stood before, with the same reading, behind different changes.
+ */
+export const chainOf = (previous: string | null, seq: number, hlc: string, changeId: string | null) =>
+  createHash('sha256')
+    .update(`${previous ?? ''}\n${seq}\n${hlc}\n${changeId ?? ''}`)
+    .digest('base64url');
+
+/** Chains the changes logged before the chain existed, in order, after the last one chained. */
+function fillChains(db: Database.Database): void {
+  const unchained = db.prepare('SELECT seq, hlc, change_id FROM changes WHERE chain IS NULL ORDER BY seq').all() as {
+    seq: number;
+    hlc: string;
+    change_id: string | null;
+  }[];
+  if (unchained.length === 0) return;
+  const before = db.prepare('SELECT chain FROM changes WHERE seq < ? AND chain IS NOT NULL ORDER BY seq DESC LIMIT 1');
+  const set = db.prepare('UPDATE changes SET chain = ? WHERE seq = ?');
+  let chain = (before.get(unchained[0]?.seq) as { chain: string } | undefined)?.chain ?? null;
+  for (const row of unchained) {
+    chain = chainOf(chain, row.seq, row.hlc, row.change_id);
+    set.run(chain, row.seq);
+  }
+}
 
 interface DeviceRow {
   id: string;
@@ -173,6 +202,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
+    fillChains(db);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
   }).immediate();
@@ -191,8 +221,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at, sent_hlc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at, sent_hlc, chain)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -227,12 +257,19 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
       )`),
     changeHlcAt: db.prepare('SELECT hlc FROM changes WHERE seq = ?'),
+    chainAt: db.prepare('SELECT chain FROM changes WHERE seq = ?'),
+    lastChain: db.prepare('SELECT chain FROM changes ORDER BY seq DESC LIMIT 1'),
+    nextChangeSeq: db.prepare(
+      "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + 1 AS seq",
+    ),
     lastChangeSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes'),
   };
 
   // The log's tail for pulls (see recent-changes.ts): changes join it once their batch commits.
   const recent = new RecentChanges();
   let logged: LoggedChange[] = [];
+  /** The chain at the last change this batch logged (read from the log at its first). */
+  let chain: string | null | undefined;
   // A batch's last sequence number and clock reading for each tablet (see writeDeviceMarks).
   const deviceMarks = { seq: new Map<string, number>(), hlc: new Map<string, string>() };
   const writer: BatchWriter = {
@@ -256,6 +293,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
+      // The position it will have, by AUTOINCREMENT's own rule (one past the highest ever given).
+      const seq = (q.nextChangeSeq.get() as { seq: number }).seq;
+      chain ??= (q.lastChain.get() as { chain: string | null } | undefined)?.chain ?? null;
+      chain = chainOf(chain, seq, hlc, changeId);
       const { lastInsertRowid } = q.appendChange.run(
         schoolId,
         table,
@@ -269,7 +310,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         wire.length,
         receivedAt,
         sentHlc !== undefined && sentHlc !== hlc ? sentHlc : null,
+        chain,
       );
+      if (Number(lastInsertRowid) !== seq) throw new Error(`The change log's next position was ${lastInsertRowid}, not ${seq}.`);
       logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire });
     },
     keepLost(schoolId, l) {
@@ -418,6 +461,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         return result;
       } finally {
         logged = [];
+        chain = undefined;
         deviceMarks.seq.clear();
         deviceMarks.hlc.clear();
       }
@@ -439,6 +483,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       return { json: [page.json], count: page.count, lastSeq: page.lastSeq, full };
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
+    chainAt: (seq) => (q.chainAt.get(seq) as { chain: string | null } | undefined)?.chain ?? undefined,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
     backup(target) {
       if (existsSync(target)) throw new Error(`${target} already exists: give the backup a new name (a date in it, say).`);

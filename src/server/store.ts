@@ -125,6 +125,8 @@ export interface Store {
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;
+  /** The log's hash chain at a position: it vouches for every change up to there (see chainOf in sqlite-store.ts). */
+  chainAt(seq: number): string | undefined;
   /**
    * Writes a consistent copy of everything to `file` while the server runs (writers are not held
    * up), whole or not at all: to a file beside it first, renamed once complete. Refuses a file

@@ -336,22 +336,24 @@ function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
 }
 
 /**
- * Where a tablet has read up to: this database's epoch, a position in its change log, and a
- * fingerprint of the change at that position. A database restored from a backup reuses positions;
- * the fingerprint tells its log apart from the one the tablet read. The log is shared by every
- * school on the server, and that change may be another school's: the fingerprint is a hash of
- * its clock reading, which would name that school's tablet and when its mentor was working.
+ * Where a tablet has read up to: this database's epoch, a position in its change log, and the
+ * log's hash chain at that position, which vouches for every change up to it. A database restored
+ * from a backup reuses positions, and a change sent again after it can land where it stood
+ * before: the chain tells the restored log apart from the one the tablet read, all of it. A hash,
+ * too, tells a tablet nothing of another school's change at that position (its tablet, its time).
  */
 interface Cursor {
   epoch: string;
   seq: number;
   at?: string;
 }
-const fingerprint = (epoch: string, hlc: string | undefined) =>
-  hlc === undefined ? undefined : createHash('sha256').update(`${epoch}\n${hlc}`).digest('base64url').slice(0, 22);
-/** Whether a cursor's fingerprint is of this change: as this release writes it, or as the clock reading earlier releases wrote. */
-const sameChange = (epoch: string, hlc: string | undefined, at: string | undefined) =>
-  at === fingerprint(epoch, hlc) || (at !== undefined && at === hlc);
+/**
+ * Whether a cursor's `at` vouches for the log up to its position: the chain there, or, in a cursor
+ * an earlier release wrote, the clock reading of the change there (read once: the answer's cursor
+ * carries the chain).
+ */
+const sameLog = (store: Store, seq: number, at: string | undefined) =>
+  at !== undefined && (at === store.chainAt(seq) || at === store.changeHlcAt(seq));
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decodeCursor(text: string): Cursor {
   try {
@@ -370,7 +372,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
-  if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && !sameChange(epoch, store.changeHlcAt(from.seq), from.at))) {
+  if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && !sameLog(store, from.seq, from.at))) {
     throw new SyncError(
       409,
       'resync',
@@ -385,7 +387,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
-    cursor: encodeCursor({ epoch, seq, at: fingerprint(epoch, store.changeHlcAt(seq)) }),
+    cursor: encodeCursor({ epoch, seq, at: store.chainAt(seq) }),
     more,
     mentors,
   };

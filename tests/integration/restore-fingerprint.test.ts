@@ -57,4 +57,40 @@ describe('a restored school whose change log has grown past where a tablet had r
     // A tablet whose cursor is from the restored log carries on from it: nothing is fetched again.
     expect(await priya.sync()).toMatchObject({ status: 'done', pulled: 0 });
   });
+
+  it('a change sent again after the restore, landing where it stood before with the same reading, does not hide the changes before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-fingerprint-'));
+    const school = inProcessSchool({ dataDir: dir });
+    onTestFinished(() => {
+      school.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const sam = await school.tablet('Sam Patel');
+    const lee = await school.tablet('Lee Okafor');
+    const alex = await school.tablet('Alex Jones');
+
+    await addPupil(sam.db, pupil({ name: 'Before the backup' })); // change 1
+    await sam.sync();
+    school.reopen();
+    copyFileSync(join(dir, 'waymark.sqlite'), join(dir, 'backup.sqlite'));
+
+    await addPupil(lee.db, pupil({ name: 'Lee’s, lost in the restore' })); // change 2
+    await lee.sync();
+    await addPupil(sam.db, pupil({ name: 'Sam’s, sent twice' })); // change 3: the school has it, Sam never hears so
+    school.network.mode = 'dropAnswer';
+    await sam.sync();
+    school.network.mode = 'up';
+    expect(await alex.sync()).toMatchObject({ status: 'done', pulled: 3 }); // Alex has read up to change 3
+
+    school.reopen(join(dir, 'backup.sqlite'));
+    const priya = await school.tablet('Priya Shah');
+    await addPupil(priya.db, pupil({ name: 'Priya’s, after the restore' })); // change 2 of the restored log
+    await priya.sync();
+    // Sam's change, still held, lands at position 3 again, with the same reading.
+    expect(await sam.sync()).toMatchObject({ status: 'done', pushed: 1 });
+
+    // The change at Alex's position is the one it read there; the log before it is not.
+    await alex.sync();
+    expect(await names(alex.db)).toContain('Priya’s, after the restore');
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, openSqliteStore, type Upgrade } from '../../src/server/sqlite-store.ts';
+import { chainOf, MIGRATIONS, openSqliteStore, type Upgrade } from '../../src/server/sqlite-store.ts';
 import { push } from '../../src/server/sync.ts';
 import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 
@@ -87,6 +87,8 @@ describe('an endpoint upgraded in place', () => {
       expect(upgrades).toEqual([{ from: 4, to: MIGRATIONS.length, copy }]);
       expect(store.lastChangeSeq()).toBe(2);
       expect(store.changeHlcAt(2)).toBe('h2');
+      // The changes logged before the chain existed are chained, in order, on opening.
+      expect(store.chainAt(2)).toBe(chainOf(chainOf(null, 1, 'h1', 'c1'), 2, 'h2', 'c2'));
     } finally {
       store.close();
     }
