@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
 import { tabletAddress } from './address.ts';
 import { escapeControls } from './printable.ts';
-import { openSqliteStore } from './sqlite-store.ts';
+import { type Backup, backupDatabase, openSqliteStore } from './sqlite-store.ts';
 import type { Device, Mentor, School, Store } from './store.ts';
 import { CODE_LIFETIME_MS, issueEnrolmentCode, replaceEnrolmentCode } from './sync.ts';
 
@@ -183,21 +183,32 @@ export const commands: Record<string, Command> = {
     if (device.unsent > 0)
       print(`At its last sync it still held ${device.unsent} unsent change(s): they arrive only if it is found and enrolled again.`);
   },
-  backup(store, args, print) {
+};
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Commands on the database file itself rather than through the store: they neither create nor
+ * upgrade it (a backup beside a server not yet restarted after an upgrade leaves its file as it is).
+ */
+export type FileCommand = (dataDir: string, args: string[], print: Print) => void;
+
+export const fileCommands: Record<string, FileCommand> = {
+  backup(dataDir, args, print) {
     const file = resolve(single(parse(args).positionals, 'file to write', 'backup /mnt/backups/waymark-2026-11-24.sqlite'));
-    let bytes: number;
+    let made: Backup;
     try {
-      bytes = store.backup(file);
+      made = backupDatabase(dataDir, file);
     } catch (error) {
       throw new AdminError(`No backup was written: ${(error as Error).message}`);
     }
-    print(`Backed up the school’s records to ${file} (${megabytes(bytes)}).`);
+    print(`Backed up the school’s records to ${file} (${megabytes(made.bytes)}).`);
+    const last = made.lastChangeAt ? `, the last received ${when(made.lastChangeAt)}` : '';
+    print(`It holds ${made.schools} school(s), ${made.mentors} mentor(s) and ${made.changes} change(s)${last}.`);
     print('It holds records about children: keep it as safely as the server. To restore it, see “Backups” in the README.');
     print('Back up DATA_DIR/tls/ too (the certificate authority the tablets trust), or the tablets must be set up again.');
   },
 };
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function commandNamed(name: string): Command {
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
@@ -216,8 +227,11 @@ function main() {
   try {
     // Help and typos should not create ./data as a side effect, so the store opens last.
     if (name === 'help' || name === '--help') return console.log(USAGE);
+    const dataDir = resolve(process.env.DATA_DIR ?? 'data');
+    const onFile = Object.hasOwn(fileCommands, name) ? fileCommands[name] : undefined;
+    if (onFile) return onFile(dataDir, args, console.log);
     const command = commandNamed(name);
-    const store = openAdminStore(resolve(process.env.DATA_DIR ?? 'data'));
+    const store = openAdminStore(dataDir);
     try {
       command(store, args, console.log);
     } finally {

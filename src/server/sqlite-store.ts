@@ -75,6 +75,59 @@ export const MIGRATIONS = [
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars);`,
 ];
 
+/** What a backup holds, to be printed: a copy of an empty or wrong database says so at once. */
+export interface Backup {
+  bytes: number;
+  schools: number;
+  mentors: number;
+  changes: number;
+  /** When the last change in it reached the server, if any did. */
+  lastChangeAt: string | null;
+}
+
+/**
+ * Writes a consistent copy of the database in `dataDir` to `file` while the server runs: one read
+ * snapshot (writers are not held up), compacted, checked, and only then given its name, so a
+ * failed backup leaves no file. The database is opened read-only and never created or upgraded:
+ * a backup run with the wrong DATA_DIR, or beside a server not yet restarted after an upgrade,
+ * must neither copy a new empty database nor change the live one. A file that exists is refused.
+ */
+export function backupDatabase(dataDir: string, file: string): Backup {
+  const source = join(dataDir, 'waymark.sqlite');
+  if (!existsSync(source)) throw new Error(`There is no Waymark database in ${dataDir}: set DATA_DIR to the folder the server uses.`);
+  if (existsSync(file)) throw new Error(`${file} already exists: give the backup a new name (a date in it, say).`);
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  const partial = `${file}.partial`;
+  try {
+    db.pragma('busy_timeout = 5000');
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const schools = count('schools');
+    if (schools === 0) throw new Error(`The database in ${dataDir} holds no school: is DATA_DIR the folder the server uses?`);
+    rmSync(partial, { force: true });
+    db.prepare('VACUUM INTO ?').run(partial);
+    const copy = new Database(partial, { readonly: true });
+    try {
+      const check = copy.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(`the copy does not read back whole (${String(check)})`);
+    } finally {
+      copy.close();
+    }
+    renameSync(partial, file);
+    let lastChangeAt: string | null = null;
+    try {
+      lastChangeAt =
+        (db.prepare('SELECT received_at FROM changes ORDER BY seq DESC LIMIT 1').get() as { received_at: string | null } | undefined)
+          ?.received_at ?? null;
+    } catch {
+      // A database of a release before arrival times were kept: the copy is whole all the same.
+    }
+    return { bytes: statSync(file).size, schools, mentors: count('mentors'), changes: count('changes'), lastChangeAt };
+  } finally {
+    rmSync(partial, { force: true });
+    db.close();
+  }
+}
+
 /**
  * The log's hash chain at a change: a hash of the chain at the change before it and of this
  * change's position, clock reading and id. It vouches for the whole log up to there, so a cursor
@@ -88,6 +141,10 @@ export const chainOf = (previous: string | null, seq: number, hlc: string, chang
 
 /** Chains the changes logged before the chain existed, in order, after the last one chained. */
 function fillChains(db: Database.Database): void {
+  // Changes are chained in order and every new one is chained as it is logged: once the last
+  // change has its chain, all have, and opening the database reads nothing more.
+  const last = db.prepare('SELECT chain FROM changes ORDER BY seq DESC LIMIT 1').get() as { chain: string | null } | undefined;
+  if (!last || last.chain !== null) return;
   const unchained = db.prepare('SELECT seq, hlc, change_id FROM changes WHERE chain IS NULL ORDER BY seq').all() as {
     seq: number;
     hlc: string;
@@ -485,19 +542,6 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
     chainAt: (seq) => (q.chainAt.get(seq) as { chain: string | null } | undefined)?.chain ?? undefined,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
-    backup(target) {
-      if (existsSync(target)) throw new Error(`${target} already exists: give the backup a new name (a date in it, say).`);
-      const partial = `${target}.partial`;
-      rmSync(partial, { force: true });
-      try {
-        // One read transaction: a snapshot of one moment, compacted, with its write-ahead log folded in.
-        db.prepare('VACUUM INTO ?').run(partial);
-        renameSync(partial, target);
-      } finally {
-        rmSync(partial, { force: true });
-      }
-      return statSync(target).size;
-    },
     checkpoint() {
       if (file === ':memory:') return { logBytes: 0, behindBytes: 0 };
       const pageSize = db.pragma('page_size', { simple: true }) as number;

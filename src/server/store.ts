@@ -128,12 +128,6 @@ export interface Store {
   /** The log's hash chain at a position: it vouches for every change up to there (see chainOf in sqlite-store.ts). */
   chainAt(seq: number): string | undefined;
   /**
-   * Writes a consistent copy of everything to `file` while the server runs (writers are not held
-   * up), whole or not at all: to a file beside it first, renamed once complete. Refuses a file
-   * that exists. Returns its size in bytes.
-   */
-  backup(file: string): number;
-  /**
    * Folds the write-ahead log into the database as far as readers allow, and says how it went:
    * a log that cannot be folded in (a reader left open, a disk error) grows without end.
    */

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AdminStore, openAdminStore, run } from '../../src/server/admin.ts';
-import { openSqliteStore } from '../../src/server/sqlite-store.ts';
+import { type AdminStore, fileCommands, openAdminStore, run } from '../../src/server/admin.ts';
+import { MIGRATIONS, openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Store } from '../../src/server/store.ts';
 import { authenticate, enrol, SyncError } from '../../src/server/sync.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -178,6 +178,13 @@ describe('tablets', () => {
 });
 
 describe('backups', () => {
+  /** `npm run admin -- backup …` on a data folder, and what it printed. */
+  const backup = (dataDir: string, ...args: string[]) => {
+    const lines: string[] = [];
+    fileCommands.backup?.(dataDir, args, (line) => lines.push(...line.split('\n')));
+    return lines;
+  };
+
   it('backup FILE writes a copy the server can be restored from, with every mentor and tablet, taken beside a batch still writing', () => {
     const sam = tabletFor('Sam Patel');
     // Another connection (the server) is part-way through a batch: the copy neither waits for it nor holds any of it.
@@ -186,10 +193,11 @@ describe('backups', () => {
     server.prepare("INSERT INTO schools (id, name, created_at) VALUES ('s2', 'Not yet committed', '2026-11-24')").run();
     const file = join(dir, 'backups', 'waymark-2026-11-24.sqlite');
     mkdirSync(join(dir, 'backups'));
-    const printed = admin('backup', file);
+    const printed = backup(dir, file);
     server.prepare('ROLLBACK').run();
     server.close();
     expect(printed[0]).toMatch(/^Backed up the school’s records to .*waymark-2026-11-24\.sqlite \(\d+\.\d MB\)\.$/);
+    expect(printed[1]).toBe('It holds 1 school(s), 1 mentor(s) and 0 change(s).');
     expect(printed.join('\n')).toContain('“Backups” in the README');
 
     // Restored as the README says: the file put in a data folder of its own.
@@ -208,13 +216,38 @@ describe('backups', () => {
   });
 
   it('never writes over a file, nor leaves half a copy behind when it cannot write', () => {
+    admin('add-school', 'Hillside Academy');
     const file = join(dir, 'taken.sqlite');
     writeFileSync(file, 'last week’s backup');
-    expect(() => admin('backup', file)).toThrow('No backup was written: ');
+    expect(() => backup(dir, file)).toThrow('No backup was written: ');
     expect(readFileSync(file, 'utf8')).toBe('last week’s backup');
     const nowhere = join(dir, 'no-such-folder', 'waymark.sqlite');
-    expect(() => admin('backup', nowhere)).toThrow('No backup was written: ');
+    expect(() => backup(dir, nowhere)).toThrow('No backup was written: ');
     expect(existsSync(`${nowhere}.partial`)).toBe(false);
+  });
+
+  it('run with the wrong DATA_DIR, copies nothing and says so, rather than a new empty database', () => {
+    const wrong = join(dir, 'not-the-server’s');
+    expect(() => backup(wrong, join(dir, 'b1.sqlite'))).toThrow('There is no Waymark database in');
+    expect(existsSync(wrong)).toBe(false);
+    // A database with no school in it (one just made by mistake) is not a school's backup either.
+    expect(() => backup(dir, join(dir, 'b2.sqlite'))).toThrow('holds no school: is DATA_DIR the folder the server uses?');
+    expect(existsSync(join(dir, 'b2.sqlite'))).toBe(false);
+  });
+
+  it('beside a server not yet restarted after an upgrade, leaves the live database as that server made it', () => {
+    admin('add-school', 'Hillside Academy');
+    store.close();
+    const live = new Database(join(dir, 'waymark.sqlite'));
+    live.pragma('user_version = 6');
+    live.close();
+    backup(dir, join(dir, 'b.sqlite'));
+    const after = new Database(join(dir, 'waymark.sqlite'));
+    expect(after.pragma('user_version', { simple: true })).toBe(6);
+    // As it really was (this test only lowered the number): for the next store to open.
+    after.pragma(`user_version = ${MIGRATIONS.length}`);
+    after.close();
+    store = openAdminStore(dir);
   });
 });
 
