@@ -147,21 +147,29 @@ export const SessionSchema = v.pipe(
 const EDITED = { pupils: PupilSchema, targets: TargetSchema, checkIns: CheckInSchema, sessions: SessionSchema } as const;
 
 /**
+ * A refusal of a value's content, not its shape: a length or a date's form (a validation), or a
+ * word that is not in today's list. What a field held before an edit may break today's rules (a
+ * word since retired, a limit since lowered, a value an earlier release took); refusing the edit's
+ * revision for it would stop the mentor from ever correcting that very field.
+ */
+const ofContentOnly = (issue: v.BaseIssue<unknown>) =>
+  issue.kind === 'validation' || (issue.type === 'picklist' && typeof issue.input === 'string');
+
+/**
  * Why a revision's `before` is not what its record could have said, or undefined: only fields the
- * record has, each with a value its field's own rule takes, or none (a field the record did not
- * have yet). A revision is handed to every tablet and shown in the record's history as written.
+ * record has, each with a value of that field's shape, or none (a field the record did not have
+ * yet). A revision is handed to every tablet and shown in the record's history as written.
  */
 function beforeProblem(table: keyof typeof EDITED, before: Record<string, unknown>): string | undefined {
   const fields: Record<string, v.GenericSchema> = EDITED[table].entries;
   for (const [field, value] of Object.entries(before)) {
     const rule = fields[field];
-    if (!rule) return `A revision names a field its record does not have (“${field}”).`;
+    if (!rule) return `The record’s history names a field it does not have (“${field}”).`;
     if (value === null || value === undefined) continue;
     const result = v.safeParse(rule, value);
-    if (!result.success) {
-      // Checked alone, the value's issue has no field in its path: it is named as the field's.
-      return `A revision’s earlier ${field} breaks its own rule: ${inWords(result.issues[0], field)}`;
-    }
+    const wrongShape = result.success ? undefined : result.issues.find((issue) => !ofContentOnly(issue));
+    // Checked alone, the value's issue has no field in its path: it is named as the field's.
+    if (wrongShape) return `What the record said before this edit cannot be read: ${inWords(wrongShape, field)}`;
   }
   return undefined;
 }

@@ -92,13 +92,12 @@ describe('a change of a shape no record has', () => {
 
 describe('a revision, what a record said before an edit', () => {
   it.each([
-    ['a field pupils do not have', { password: 'x' }, 'A revision names a field its record does not have (“password”).'],
-    ['a year group no school has', { yearGroup: 'Year 99' }, 'A revision’s earlier yearGroup breaks its own rule: Choose a year group.'],
-    ['a list for a name', { name: ['Jacob'] }, 'A revision’s earlier name breaks its own rule: Name must be text.'],
+    ['a field pupils do not have', { password: 'x' }, 'The record’s history names a field it does not have (“password”).'],
+    ['a list for a name', { name: ['Jacob'] }, 'What the record said before this edit cannot be read: Name must be text.'],
     [
-      'eleven contacts',
-      { contacts: Array.from({ length: 11 }, () => ({ name: 'A', relationship: '', phone: '', email: '' })) },
-      'A revision’s earlier contacts breaks its own rule: At most 10 contacts.',
+      'a contact without a name',
+      { contacts: [{ relationship: '', phone: '', email: '' }] },
+      'What the record said before this edit cannot be read: Contact 1: Name is missing.',
     ],
   ])('naming %s is refused', async (_, before, message) => {
     school = openSchool();
@@ -106,6 +105,20 @@ describe('a revision, what a record said before an edit', () => {
     const p = newPupil(a);
     const results = await resultsOf(a, [a.change('pupils', p.id, 'create', p.values), revision(a, p.id, before)]);
     expect(results[1]).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
+  });
+
+  // What a field held may break today's rules (a word since retired, a limit since lowered, a
+  // value an earlier release took): its revision is kept, or the mentor could never correct it.
+  it.each([
+    ['a year group no longer on the list', { yearGroup: 'Year 14' }],
+    ['eleven contacts', { contacts: Array.from({ length: 11 }, () => ({ name: 'A', relationship: '', phone: '', email: '' })) }],
+    ['a date in another form', { startOn: '07/09/2026' }],
+  ])('holding %s, as the record had it, is taken', async (_, before) => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    const results = await resultsOf(a, [a.change('pupils', p.id, 'create', p.values), revision(a, p.id, before)]);
+    expect(results[1]).toMatchObject({ status: 'applied' });
   });
 
   it('with an earlier value of each kind, or a field the record did not have yet, is taken', async () => {
