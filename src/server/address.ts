@@ -80,6 +80,11 @@ export function httpsSite(settings: AddressSettings, current: () => { names: Nam
         host === 'localhost' ||
         isLoopback(host) ||
         holds(names, host) ||
+        // The names the IT person gave, and this machine's own, even when a certificate of the
+        // school's (TLS_CERT) holds other names: a tablet linked at one before still reaches it.
+        settings.preferred.some((name) => name.toLowerCase() === host) ||
+        holds(machineNames(hostname(), networkInterfaces(), []), host) ||
+        host === hostname().toLowerCase().split('.')[0] ||
         names.dns.some((name) => name.startsWith('*.') && host.endsWith(name.slice(1)) && !host.slice(0, -name.length + 1).includes('.')) ||
         machineAddresses().includes(host) ||
         (settings.publicUrl !== undefined && new URL(settings.publicUrl).hostname.replace(/^\[|\]$/g, '') === host)

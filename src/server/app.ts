@@ -10,16 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
 import { inWords } from '../shared/issue-words.ts';
-import {
-  API,
-  EnrolRequestSchema,
-  type EnrolResponse,
-  type ErrorBody,
-  LIMITS,
-  PROTOCOL,
-  PullRequestSchema,
-  PushRequestSchema,
-} from '../shared/protocol.ts';
+import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
 import { enrolGuard } from './enrol-guard.ts';
 import { connectionOf, type HttpsSite, httpsOnly, isLoopback } from './https-only.ts';
 import { serveSetup } from './setup.ts';
@@ -297,22 +288,18 @@ export function createApp(options: ServerOptions): Hono {
   if (store) {
     app.post(`${API}/enrol`, async (c) => {
       const address = clientAddress(c);
-      const wait = await guard.lockedFor(address);
+      const wait = await guard.attempt(address);
       if (wait > 0) {
         c.header('Retry-After', String(wait));
+        const minutes = Math.ceil(wait / 60);
         throw new SyncError(
           429,
           'too_many_attempts',
-          `Too many wrong codes have been tried from this tablet’s network: wait ${Math.ceil(wait / 60)} minutes, then type the code exactly as printed. If it still does not work, ask for a new one.`,
+          `Too many wrong codes have been tried from this tablet’s network: wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`}, then type the code exactly as printed. If it still does not work, ask for a new one.`,
         );
       }
-      let answer: EnrolResponse;
-      try {
-        answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
-      } catch (error) {
-        if (error instanceof SyncError && error.code === 'code_invalid') await guard.failed(address);
-        throw error;
-      }
+      const answer = enrol(store, await readBody(c.req.raw, EnrolRequestSchema), now(), getCookie(c, tabletCookie(c)));
+      await guard.succeeded(address);
       note(c, { deviceId: answer.deviceId });
       // Outlives the browser wiping Waymark's storage: the next enrolment from here can report it.
       rememberTablet(c, answer.deviceId);

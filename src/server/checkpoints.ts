@@ -27,10 +27,15 @@ export function judge(result: Checkpoint, warned: boolean): { level: 'warn' | 'i
 export function watchCheckpoints(store: Store, log: Logger, every = CHECK_EVERY_MS): () => void {
   let warned = false;
   const timer = setInterval(() => {
-    const result = store.checkpoint();
-    const verdict = judge(result, warned);
-    if (verdict) log[verdict.level]({ logBytes: result.logBytes, behindBytes: result.behindBytes }, verdict.message);
-    warned = verdict?.level === 'warn';
+    // A failure here must never stop the server: it is said, and tried again next time.
+    try {
+      const result = store.checkpoint();
+      const verdict = judge(result, warned);
+      if (verdict) log[verdict.level]({ logBytes: result.logBytes, behindBytes: result.behindBytes }, verdict.message);
+      warned = verdict?.level === 'warn';
+    } catch (error) {
+      log.error({ err: error }, 'the write-ahead log could not be checked');
+    }
   }, every);
   timer.unref();
   return () => clearInterval(timer);

@@ -10,10 +10,13 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 export const ENROL_LOCKOUT = { failures: 10, windowMinutes: 10, lockMinutes: 15 } as const;
 
 export interface EnrolGuard {
-  /** Seconds until `address` may try a code again, or 0 when it may now. */
-  lockedFor(address: string): Promise<number>;
-  /** Counts a wrong code from `address`. */
-  failed(address: string): Promise<void>;
+  /**
+   * Counts an attempt from `address` before its code is tried (so that attempts sent all at once
+   * are counted too): the seconds it must wait when it is locked out, else 0.
+   */
+  attempt(address: string): Promise<number>;
+  /** Gives back the attempt of a code that worked: a mentor who enrolled is no step nearer a lock-out. */
+  succeeded(address: string): Promise<void>;
 }
 
 export function enrolGuard(log: Logger): EnrolGuard {
@@ -23,17 +26,21 @@ export function enrolGuard(log: Logger): EnrolGuard {
     blockDuration: ENROL_LOCKOUT.lockMinutes * 60,
   });
   return {
-    async lockedFor(address) {
-      const state = await limiter.get(address);
-      return state && state.consumedPoints > ENROL_LOCKOUT.failures ? Math.ceil(state.msBeforeNext / 1000) : 0;
-    },
-    async failed(address) {
+    async attempt(address) {
       try {
         await limiter.consume(address);
-      } catch {
-        // Past the limit: from now on the address is locked out, which the next attempt hears.
-        log.warn({ from: address, minutes: ENROL_LOCKOUT.lockMinutes }, 'too many wrong enrolment codes from this address: locked out');
+        return 0;
+      } catch (refused) {
+        const state = refused as { msBeforeNext?: number; consumedPoints?: number };
+        // The attempt that first goes past the limit starts the lock-out: said once, with the address.
+        if (state.consumedPoints === ENROL_LOCKOUT.failures + 1) {
+          log.warn({ from: address, minutes: ENROL_LOCKOUT.lockMinutes }, 'too many wrong enrolment codes from this address: locked out');
+        }
+        return Math.max(1, Math.ceil((state.msBeforeNext ?? 0) / 1000));
       }
+    },
+    async succeeded(address) {
+      await limiter.reward(address, 1);
     },
   };
 }

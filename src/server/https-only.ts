@@ -119,7 +119,8 @@ export function hostOf(hostHeader: string | undefined): string | undefined {
   if (!hostHeader) return undefined;
   const bracketed = /^\[([^\]]+)\]/.exec(hostHeader);
   if (bracketed) return bracketed[1]?.toLowerCase();
-  return hostHeader.replace(/:\d+$/, '').toLowerCase();
+  // "waymark.school.sch.uk." (a fully qualified name, with its final dot) is the same name.
+  return hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
 }
 
 /** The host of an Origin header ("https://waymark.local:8443"), or undefined for "null" or nonsense. */
@@ -149,7 +150,9 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
     /** Serves the request, if it is for this server's own name and, for the API, from no other site's page. */
     const serve = async () => {
       // The request's URL is made from its Host header by the Node server.
-      if (site && !setup && !site.knows(hostOf(new URL(c.req.url).host))) {
+      // A linked tablet's push or pull carries its token, which no other site's page has: it is
+      // answered under whatever name the tablet was linked at.
+      if (site && !setup && !isLinkedTabletSync(c) && !site.knows(hostOf(new URL(c.req.url).host))) {
         const origin = site.originFor(undefined);
         c.header('Cache-Control', 'no-store');
         return api ? c.json(wrongAddress(origin), 421) : c.text(wrongAddress(origin).error.message, 421);

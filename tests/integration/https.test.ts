@@ -224,6 +224,19 @@ describe('the school server over HTTPS and plain HTTP', () => {
       }
     });
 
+    it('does not stop a linked tablet’s sync: that carries its token, which no other site’s page has', async () => {
+      const pull = await send(`${httpsUrl}/api/v1/pull`, {
+        ca: made.authority?.pem ?? '',
+        servername: 'waymark.hillside.test',
+        method: 'POST',
+        headers: { host: 'old-alias.hillside.test:8443', authorization: 'Bearer some-tablets-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ protocol: 1, cursor: null }),
+      });
+      // Read, and answered for itself (this token was never issued), not refused for the name.
+      expect(pull.status).toBe(401);
+      expect(JSON.parse(pull.body.toString()).error.code).toBe('unauthorised');
+    });
+
     it('cannot have a tablet’s browser send the API anything from its own page', async () => {
       const enrol = (origin: string) =>
         send(`${httpsUrl}/api/v1/enrol`, {

@@ -1,9 +1,10 @@
+import { hostname } from 'node:os';
 /**
  * The rules behind "records only over HTTPS": which connections are this machine's own, which host
  * a browser asked for, which names the certificate is made for, and which address a tablet is told.
  */
 import { describe, expect, it } from 'vitest';
-import { httpsOrigin, tabletHost } from '../../src/server/address.ts';
+import { httpsOrigin, httpsSite, tabletHost } from '../../src/server/address.ts';
 import { hostOf, isLoopback } from '../../src/server/https-only.ts';
 import { machineNames } from '../../src/server/tls.ts';
 
@@ -36,6 +37,7 @@ describe('hostOf: the host a browser asked for, without its port', () => {
     ['waymark.local', 'waymark.local'],
     ['[fd00::2]:8080', 'fd00::2'],
     ['[fd00::2]', 'fd00::2'],
+    ['waymark.hillside.sch.uk.:8443', 'waymark.hillside.sch.uk'],
     [undefined, undefined],
   ])('%s → %s', (header, host) => {
     expect(hostOf(header)).toBe(host);
@@ -132,5 +134,27 @@ describe('httpsOrigin', () => {
     ['fd00::2', 8443, 'https://[fd00::2]:8443'],
   ])('%s on %d → %s', (host, port, origin) => {
     expect(httpsOrigin(host, port)).toBe(origin);
+  });
+});
+
+describe('knows: the names this server answers at', () => {
+  // The school's own certificate (TLS_CERT) holds its name only; TLS_NAMES and this machine's names are known too.
+  const site = httpsSite({ httpsPort: 8443, preferred: ['waymark-old.hillside.test'] }, () => ({
+    names: { dns: ['waymark.hillside.sch.uk', '*.tablets.hillside.sch.uk'], ip: [] },
+  }));
+  const short = hostname().toLowerCase().split('.')[0] ?? '';
+  it.each([
+    ['the certificate’s name', 'waymark.hillside.sch.uk', true],
+    ['a name under its wildcard', 'ipad3.tablets.hillside.sch.uk', true],
+    ['a name two levels under its wildcard', 'a.b.tablets.hillside.sch.uk', false],
+    ['a name in TLS_NAMES', 'waymark-old.hillside.test', true],
+    ['this machine’s short name', short, true],
+    ['this machine’s .local name', `${short}.local`, true],
+    ['localhost', 'localhost', true],
+    ['a loopback address', '127.0.0.1', true],
+    ['another site’s name', 'rebind.example', false],
+    ['no name at all', undefined, false],
+  ])('%s: %s → %s', (_, host, known) => {
+    expect(site.knows(host)).toBe(known);
   });
 });
