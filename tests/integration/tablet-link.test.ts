@@ -151,6 +151,15 @@ describe('a sync', () => {
     },
   );
 
+  it('with nothing to send still tells a tablet whose clock is 10 minutes fast, for the warning on the school link', async () => {
+    const s = school();
+    const db = newTablet();
+    await link(s, db, s.addMentor('Sam Patel').code);
+    const fast = () => new Date(s.clock.now.getTime() + 10 * 60_000);
+    expect(await syncNow(db, { fetch: s.tabletFetch, now: fast })).toMatchObject({ status: 'done', pushed: 0 });
+    expect((await syncState(db)).clockSkewMs).toBe(10 * 60_000);
+  });
+
   it('that fails while the tablet is being linked again leaves the new link without the old link’s problem', async () => {
     // Browsers without Web Locks let the settings screen link the tablet while a sync is under way.
     const s = school();
