@@ -180,6 +180,59 @@ describe('a sync', () => {
   });
 });
 
+describe('pulling what other tablets changed', () => {
+  /** Two mentors' tablets; Alex's has sent `pupils` new pupils, and Sam's pulls them through `fetch`. */
+  async function alexSent(s: TestSchool, pupils: number) {
+    const sams = newTablet();
+    const alexs = newTablet();
+    await link(s, sams, s.addMentor('Sam Patel').code);
+    await link(s, alexs, s.addMentor('Alex Jones').code);
+    for (let i = 0; i < pupils; i++) await addPupil(alexs, pupil({ name: `Pupil ${i + 1}` }));
+    await syncNow(alexs, { fetch: s.tabletFetch });
+    return { sams, alexs };
+  }
+  /** Pull requests as the endpoint sees them, with pages of at most `limit` changes. */
+  const pulls = (s: TestSchool, limit?: number) => {
+    const cursors: (string | null)[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      if (!String(input).endsWith('/pull')) return s.tabletFetch(input, init);
+      const body = JSON.parse(String(init?.body));
+      cursors.push(body.cursor);
+      return s.tabletFetch(input, { ...init, body: JSON.stringify({ ...body, ...(limit ? { limit } : {}) }) });
+    };
+    return { fetch, cursors };
+  };
+
+  it('page after page brings each change once, until caught up', async () => {
+    const s = school();
+    const { sams } = await alexSent(s, 5);
+    const { fetch, cursors } = pulls(s, 2);
+    expect(await syncNow(sams, { fetch })).toMatchObject({ status: 'done', pulled: 5 });
+    expect(cursors).toHaveLength(3);
+    expect(await sams.pupils.count()).toBe(5);
+  });
+
+  it('cut off by the network, stops, and next time carries on from where it was rather than fetching everything again', async () => {
+    const s = school();
+    const { sams, alexs } = await alexSent(s, 2);
+    await syncNow(sams, { fetch: s.tabletFetch });
+    await addPupil(alexs, pupil({ name: 'Zoe Neill' }));
+    await syncNow(alexs, { fetch: s.tabletFetch });
+    let cutOff = true;
+    const wifiDropsOnce: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/pull') && cutOff) {
+        cutOff = false;
+        throw new TypeError('Failed to fetch');
+      }
+      return s.tabletFetch(input, init);
+    };
+    expect(await syncNow(sams, { fetch: wifiDropsOnce })).toMatchObject({ status: 'stopped', problem: { code: 'unreachable' } });
+    const { fetch, cursors } = pulls(s);
+    expect(await syncNow(sams, { fetch })).toMatchObject({ status: 'done', pulled: 1 });
+    expect(cursors).not.toContain(null);
+  });
+});
+
 describe('discarding a refused change', () => {
   it('does nothing to a change still waiting to be sent', async () => {
     const db = newTablet();
