@@ -155,6 +155,23 @@ describe('every write lands with its outbox entry, in one transaction', () => {
     expect((error as Error).message).toMatch(/out of storage space.*still here/);
     expect(await db.pupils.count()).toBe(0);
   });
+
+  it.each([
+    ['an id already taken', 'A record with that id already exists; nothing was saved.', null],
+    ['any other failure', 'This was not saved: The tab was closed. What you typed is still here.', new Error('The tab was closed')],
+  ])('%s is reported in words the mentor can act on, and nothing is saved', async (_, message, failure) => {
+    const db = freshDb();
+    const id = await addPupil(db, pupil());
+    db.pupils.hook('creating', () => {
+      if (failure) throw failure;
+    });
+    const error = await commit(db, [
+      { op: 'create', table: 'pupils', record: { ...pupil({ name: 'Second' }), id, status: 'active' } },
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SaveError);
+    expect((error as Error).message).toBe(message);
+    expect((await allPupils(db)).map((p) => p.name)).toEqual(['Jacob Smith']);
+  });
 });
 
 describe('tombstones', () => {

@@ -42,6 +42,14 @@ describe('cutting the outbox into pushes', () => {
     expect(second[0]?.seq).toBe(first.length + 1);
   });
 
+  it('changes that fill a push exactly to its size all go in it', () => {
+    const last = entry(2);
+    const filler = BATCH_BYTES - bytesOf([last]) - bytesOf([entry(1)]);
+    const waiting = [entry(1, 'x'.repeat(filler)), last];
+    expect(bytesOf(waiting)).toBe(BATCH_BYTES);
+    expect(takeBatch(waiting).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
   it('a single change larger than a push still goes, alone, so the tablet never stops sending', () => {
     const huge = entry(1, 'x'.repeat(BATCH_BYTES + 10));
     expect(takeBatch([huge, entry(2)]).map((e) => e.seq)).toEqual([1]);
