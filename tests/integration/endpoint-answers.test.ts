@@ -151,6 +151,32 @@ describe('a change refused', () => {
     });
   });
 
+  it.each([
+    [
+      'a clock reading on 30 February',
+      (own: string) => ({ hlc: `2026-02-30T10:00:00.000Z_0000_${own}` }),
+      'This change’s clock reading is not a real time.',
+    ],
+    [
+      'a clock reading of another tablet',
+      () => ({ hlc: `2026-11-24T15:00:00.000Z_0000_${newId()}` }),
+      'This change’s clock reading names another tablet.',
+    ],
+    [
+      'an edit of when the record was made',
+      () => ({ values: { createdAt: '2026-09-01T09:00:00.000Z' } }),
+      'A change cannot alter a record’s id or when it was created.',
+    ],
+  ])('with %s is refused as not a record the school can take', async (_, wrong, message) => {
+    school = openSchool();
+    const sam = await school.enrolTablet('Sam Patel');
+    const p = newPupil(sam);
+    await sam.push([sam.change('pupils', p.id, 'create', p.values)]);
+    const [result] = (await sam.push([{ ...sam.change('pupils', p.id, 'update', { form: '9S' }), ...wrong(sam.deviceId) }])).body
+      .results as Results;
+    expect(result).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
+  });
+
   it('with two things wrong says both', async () => {
     school = openSchool();
     const sam = await school.enrolTablet('Sam Patel');
