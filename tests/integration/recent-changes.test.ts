@@ -165,6 +165,55 @@ describe('the tail itself', () => {
     expect(json(tail.page('s', 42, 10, 44))).toBe('{"n":43},{"n":44}');
   });
 
+  it('gives back every change exactly as added, whatever the lengths and however full its buffer', () => {
+    // Lengths around each size's edges, some with characters of two and three bytes.
+    const wire = (seq: number) => `{"n":${seq},"name":"${'é“'.slice(0, seq % 3).padEnd(seq % 7, 'x')}"}`;
+    for (const size of [20, 33, 64, 100, 257]) {
+      const tail = new RecentChanges(size);
+      const wires: string[] = [];
+      for (let seq = 1; seq <= 60; seq++) {
+        tail.add([{ seq, schoolId: 's', deviceId: 't', wire: wire(seq) }]);
+        wires.push(wire(seq));
+        let held = 0;
+        for (let after = 0; after < seq; after++) {
+          const page = json(tail.page('s', after, 100, seq));
+          if (page === undefined) continue;
+          expect(page, `size ${size}, ${seq} held, after ${after}`).toBe(wires.slice(after).join(','));
+          // Each change with its comma after it.
+          held = Math.max(held, Buffer.byteLength(page) + 1);
+        }
+        // Within its size, unless the newest change alone is longer.
+        expect(held, `size ${size}, ${seq} held`).toBeLessThanOrEqual(Math.max(size, Buffer.byteLength(wire(seq)) + 1));
+      }
+    }
+    // One change longer than the room left in the tail's first buffer.
+    const tail = new RecentChanges(1024 * 1024);
+    tail.add([{ seq: 1, schoolId: 's', deviceId: 't', wire: 'a'.repeat(30_000) }]);
+    tail.add([{ seq: 2, schoolId: 's', deviceId: 't', wire: 'b'.repeat(40_000) }]);
+    expect(json(tail.page('s', 0, 10, 2))).toBe(`${'a'.repeat(30_000)},${'b'.repeat(40_000)}`);
+  });
+
+  it.each([
+    // A tail of more than 64 KB starts with a buffer of 64 KB, and grows it up to its size.
+    ['past its first buffer, to just within its size', 80 * 1024, 60, 1100],
+    ['past its first buffer, to exactly its size', 66_000, 1000, 66],
+  ])('keeps every change when %s', (_, size, length, count) => {
+    const tail = new RecentChanges(size);
+    // Each change takes `length` bytes with its comma.
+    const changes = Array.from({ length: count }, (_, i) => ({ seq: i + 1, schoolId: 's', deviceId: 't', wire: 'x'.repeat(length - 1) }));
+    tail.add(changes);
+    expect(tail.page('s', 0, count, count)?.count).toBe(count);
+  });
+
+  it('stops a page at the change that reaches its length, as the database does', () => {
+    const tail = new RecentChanges();
+    tail.add([change(1), change(2), change(3)]);
+    // Each change is 7 characters: a page of 7 holds one, of 8 two.
+    expect(tail.page('s', 0, 10, 3, undefined, 7)).toMatchObject({ count: 1, full: true });
+    expect(tail.page('s', 0, 10, 3, undefined, 8)).toMatchObject({ count: 2, full: true });
+    expect(tail.page('s', 0, 10, 3, undefined, 21)).toMatchObject({ count: 3, full: false });
+  });
+
   it('stays within its size, dropping the oldest changes first', () => {
     const tail = new RecentChanges(100);
     tail.add(Array.from({ length: 30 }, (_, i) => change(i + 1)));

@@ -31,6 +31,8 @@ export interface TestSchool {
       /** Sent as a stream, without declaring its length (as a chunked upload is). */
       streamed?: boolean;
       token?: string;
+      /** The Authorization header as sent, in place of the token's. */
+      authorization?: string;
       method?: 'GET' | 'POST';
       cookie?: string;
     },
@@ -105,6 +107,7 @@ export function openSchool(options: { overHttp?: boolean } = {}): TestSchool {
       headers: {
         'content-type': 'application/json',
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.authorization ? { authorization: init.authorization } : {}),
         ...(init.cookie ? { cookie: init.cookie } : {}),
       },
       body: text !== undefined && init.streamed ? new Blob([text]).stream() : text,

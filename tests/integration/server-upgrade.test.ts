@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -157,6 +157,39 @@ describe('an endpoint upgraded in place', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('copies the database before upgrading it, once: a second upgrade from the same schema keeps the first copy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    const copy = join(dir, 'waymark.before-upgrade-from-5.sqlite');
+    const earlier = () => {
+      const old = new Database(join(dir, 'waymark.sqlite'));
+      for (const sql of MIGRATIONS.slice(0, 5)) old.exec(sql);
+      old.pragma('user_version = 5');
+      old.close();
+    };
+    earlier();
+    // Opened without anyone to tell (the admin command does so).
+    openSqliteStore(dir).close();
+    const first = statSync(copy).mtimeMs;
+    // The IT person went back to the earlier release's file and starts this release again.
+    rmSync(join(dir, 'waymark.sqlite'));
+    earlier();
+    const upgrades: Upgrade[] = [];
+    openSqliteStore(dir, (upgrade) => upgrades.push(upgrade)).close();
+    expect(upgrades).toEqual([{ from: 5, to: MIGRATIONS.length, copy }]);
+    expect(statSync(copy).mtimeMs).toBe(first);
+  });
+
+  it('opens a database already of this release without upgrading it or copying it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    openSqliteStore(dir).close();
+    const upgrades: Upgrade[] = [];
+    openSqliteStore(dir, (upgrade) => upgrades.push(upgrade)).close();
+    expect(upgrades).toEqual([]);
+    expect(readdirSync(dir).filter((name) => name.includes('before-upgrade'))).toEqual([]);
   });
 
   it('refuses a database made by a newer release, and leaves it as it was', () => {
