@@ -17,6 +17,7 @@ export default {
     'src/data/sync*.ts',
     'src/data/sync/**/*.ts',
     'src/server/sync.ts',
+    'src/server/change-shape.ts',
     'src/server/sqlite-store.ts',
     'src/server/recent-changes.ts',
   ],
