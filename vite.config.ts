@@ -148,7 +148,7 @@ export default defineConfig({
     precompress(),
   ],
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/faults/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
     environment: 'node',
     // Mentors' days are local days: test where local time and UTC differ for half the year.

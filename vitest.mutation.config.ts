@@ -14,8 +14,8 @@ export default mergeConfig(
     test: {
       // Not here: the check of the production build (Stryker's copy has none); the HTTPS tests,
       // whose static-file cases read that build too, and which guard the transport, not the rules;
-      // the test of several processes on one database, which compiles the server and runs it in
-      // other processes that Stryker's mutants never reach; and the check of the benchmarks' data
+      // the test of several processes on one database and the fault suite, which compile the
+      // server and run it in other processes that Stryker's mutants never reach; and the check of the benchmarks' data
       // generator, which guards the benchmarks, and would run seconds of generating three years of
       // records for every mutant of the rules it uses.
       exclude: [
@@ -24,6 +24,7 @@ export default mergeConfig(
         'tests/unit/bench-data.test.ts',
         'tests/integration/https.test.ts',
         'tests/integration/one-database-two-processes.test.ts',
+        'tests/faults/**',
       ],
       // Code with mutants in it runs slower than the real thing, and Stryker stops a mutant that
       // runs too long itself (from how long its tests took unmutated). A vitest time limit would

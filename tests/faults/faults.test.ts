@@ -1,0 +1,148 @@
+/**
+ * The fault suite (`npm run faults`; a quick run of it in `npm test`): the real server process,
+ * several tablets with their own outboxes, and a fault made again and again while they push. Each
+ * case ends with every acknowledged change in the school's file exactly once, no answer of 500 or
+ * more from a busy database, and every tablet holding every other tablet's changes.
+ *
+ * FAULT_ROUNDS sets how many times each fault is made (3 unless set; `npm run faults` makes 30).
+ * The random moments come from a seed printed at the start; FAULT_SEED=<seed> makes the same run.
+ */
+import { spawn } from 'node:child_process';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  compileServer,
+  type FaultTablet,
+  type Folder,
+  folder,
+  ROOT,
+  ROUNDS,
+  type RunningServer,
+  startServer,
+  tabletsOf,
+  tally,
+} from './harness.ts';
+
+const seed = Number(process.env.FAULT_SEED ?? Date.now() % 2 ** 31);
+/** The next random number in [0, 1), from the run's seed (a small linear congruential generator). */
+let state = seed;
+const random = () => {
+  state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+  return state / 2 ** 31;
+};
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+beforeAll(() => {
+  console.log(`fault seed: ${seed} (replay: FAULT_SEED=${seed} FAULT_ROUNDS=${ROUNDS} npm run faults)`);
+  compileServer();
+}, 120_000);
+
+async function school(tabletCount: number): Promise<{ dir: Folder; server: RunningServer; tablets: FaultTablet[] }> {
+  const dir = folder();
+  cleanups.push(dir.remove);
+  const server = await startServer(dir);
+  cleanups.push(() => server.kill());
+  return { dir, server, tablets: await tabletsOf(dir, server.url, tabletCount) };
+}
+
+/** Every tablet pushes what it holds, to the end. */
+const pushAll = (tablets: FaultTablet[], url: string | ((i: number) => string)) =>
+  Promise.all(tablets.map((t, i) => t.push(typeof url === 'string' ? url : url(i))));
+
+/** The end of every case: nothing left to send, every acknowledged change held once, and every tablet holding the others'. */
+async function expectNothingLost(dir: Folder, server: RunningServer, tablets: FaultTablet[]) {
+  expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => true));
+  for (const tablet of tablets) {
+    const others = tablets.filter((t) => t !== tablet).flatMap((t) => [...t.acknowledged]);
+    const pulled = new Set(await tablet.pullAll(server.url));
+    expect(others.length).toBeGreaterThan(0);
+    // Pulls hand on record ids; each acknowledged change here created one record.
+    expect(others.length).toBe(tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0));
+    expect(pulled.size, `${tablet.name} holds every other tablet's pupils`).toBe(others.length);
+  }
+  expect(await server.kill('SIGTERM')).toBe(0);
+  const counted = tally(dir, tablets);
+  expect({ lost: counted.lost, duplicated: counted.duplicated }).toEqual({ lost: [], duplicated: [] });
+  expect(counted.foundOnce).toBe(counted.acknowledged);
+  return counted;
+}
+
+describe('faults, against the real server process', () => {
+  it('killed (SIGKILL) at random moments while tablets push: nothing acknowledged is lost or held twice', async () => {
+    let { dir, server, tablets } = await school(3);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(30);
+      const pushing = pushAll(tablets, server.url);
+      await new Promise((r) => setTimeout(r, random() * 300));
+      await server.kill('SIGKILL');
+      await pushing;
+      server = await startServer(dir);
+      cleanups.push(() => server.kill());
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.acknowledged).toBe(3 * 30 * ROUNDS);
+    expect(counted.serverErrors).toEqual([]);
+  }, 600_000);
+
+  it('two server processes on one data folder, tablets pushing to both: no push fails for a busy database', async () => {
+    const { dir, server, tablets } = await school(4);
+    const second = await startServer(dir);
+    cleanups.push(() => second.kill());
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(25);
+      // Half the tablets reach one process, half the other, all at once.
+      expect(await pushAll(tablets, (i) => (i % 2 === 0 ? server.url : second.url))).toEqual(tablets.map(() => true));
+    }
+    expect(await second.kill('SIGTERM')).toBe(0);
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.serverErrors).toEqual([]);
+  }, 600_000);
+
+  it('the admin command writing beside a busy server: no push fails for a busy database', async () => {
+    const { dir, server, tablets } = await school(3);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(40);
+      const admins = Array.from(
+        { length: 3 },
+        (_, i) =>
+          new Promise<number | null>((done) => {
+            const child = spawn(process.execPath, [join(ROOT, 'build/server/admin.js'), 'add-mentor', `Extra ${round}-${i}`], {
+              env: { ...process.env, DATA_DIR: dir.dataDir },
+              stdio: 'ignore',
+            });
+            child.once('exit', done);
+          }),
+      );
+      const [codes] = await Promise.all([Promise.all(admins), pushAll(tablets, server.url)]);
+      expect(codes).toEqual([0, 0, 0]);
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.serverErrors).toEqual([]);
+  }, 600_000);
+
+  it('the data folder moved away while tablets push: nothing more is acknowledged until it is back, and then nothing is lost', async () => {
+    const { dir, server, tablets } = await school(3);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(20);
+      const pushing = pushAll(tablets, server.url);
+      await new Promise((r) => setTimeout(r, random() * 100));
+      renameSync(dir.dataDir, `${dir.dataDir}-moved`);
+      await pushing;
+      // Each mentor writes one more, and pushes while it is gone: every push is refused, nothing more acknowledged.
+      for (const t of tablets) t.write(1);
+      const during = tablets.map((t) => t.acknowledged.size);
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
+      expect(tablets.map((t) => t.acknowledged.size)).toEqual(during);
+      renameSync(`${dir.dataDir}-moved`, dir.dataDir);
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    // What it refused meanwhile, it refused as unable to save, in words: no other failure.
+    expect(counted.serverErrors.length).toBeGreaterThanOrEqual(3 * ROUNDS);
+    for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
+  }, 600_000);
+});
