@@ -11,7 +11,7 @@ import { format } from 'date-fns';
 import { tabletAddress } from './address.ts';
 import { escapeControls } from './printable.ts';
 import { type Backup, backupDatabase, openSqliteStore } from './sqlite-store.ts';
-import type { Device, Mentor, School, Store } from './store.ts';
+import type { Device, LoggedChangeInfo, Mentor, School, Store } from './store.ts';
 import { CODE_LIFETIME_MS, issueEnrolmentCode, replaceEnrolmentCode } from './sync.ts';
 
 export const USAGE = `Usage: npm run admin -- <command> [arguments]
@@ -23,6 +23,9 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
+  longest-changes [COUNT]                 the longest changes in the log (what slows every pull)
+  quarantine CHANGE                       withhold a change from every tablet's pulls (it is kept)
+  release CHANGE                          hand a quarantined change on again
   backup FILE                             a consistent copy of the database, taken while the server runs
   help                                    this list
 
@@ -117,6 +120,17 @@ function table(rows: string[][], print: Print) {
 }
 
 export const commands: Record<string, Command> = {
+  'longest-changes'(store, args, print) {
+    const { positionals } = parse(args);
+    const count = positionals.length === 0 ? 10 : Number(positionals[0]);
+    if (!Number.isSafeInteger(count) || count < 1)
+      throw new AdminError('Give how many to list, for example: npm run admin -- longest-changes 20');
+    const changes = store.longestChanges(count);
+    if (changes.length === 0) return print('No changes have reached the server yet.');
+    table([['change', 'length', 'what', 'record', 'school', 'tablet', 'received', ''], ...changes.map((c) => changeRow(store, c))], print);
+  },
+  quarantine: (store, args, print) => quarantine(store, args, print, true),
+  release: (store, args, print) => quarantine(store, args, print, false),
   help: (_store, _args, print) => print(USAGE),
   'add-school'(store, args, print) {
     const school = store.addSchool(single(parse(args).positionals, 'school’s name', 'add-school "Hillside Academy"'));
@@ -184,6 +198,40 @@ export const commands: Record<string, Command> = {
       print(`At its last sync it still held ${device.unsent} unsent change(s): they arrive only if it is found and enrolled again.`);
   },
 };
+
+/** A change's position in the log, as `longest-changes` lists it. */
+function changeNumber(positionals: string[], example: string): number {
+  const text = single(positionals, 'change’s number', example);
+  const seq = Number(text);
+  if (!Number.isSafeInteger(seq) || seq < 1)
+    throw new AdminError(`“${text}” is not a change’s number: \`npm run admin -- longest-changes\` lists them.`);
+  return seq;
+}
+
+const changeRow = (store: Store, c: LoggedChangeInfo) => [
+  String(c.seq),
+  `${c.chars.toLocaleString('en-GB')} chars`,
+  `${c.op} ${c.table}`,
+  c.recordId,
+  schoolName(store, c.schoolId),
+  escapeControls(store.device(c.deviceId)?.name ?? c.deviceId),
+  when(c.receivedAt),
+  c.withheldAt ? `QUARANTINED ${when(c.withheldAt)}` : '',
+];
+
+/** Quarantines (or releases) one change and says what that means. */
+function quarantine(store: Store, args: string[], print: Print, withheld: boolean): void {
+  const verb = withheld ? 'quarantine' : 'release';
+  const seq = changeNumber(parse(args).positionals, `${verb} 1234`);
+  const change = store.withhold(seq, new Date().toISOString(), withheld);
+  if (!change) throw new AdminError(`There is no change ${seq}: \`npm run admin -- longest-changes\` lists them.`);
+  const what = `Change ${seq} (${change.op} ${change.table} ${change.recordId}, ${change.chars.toLocaleString('en-GB')} characters)`;
+  if (!change.changed) print(`${what} was already ${withheld ? 'quarantined' : 'handed on'}: nothing changed.`);
+  else if (withheld) {
+    print(`${what} is quarantined: no tablet is handed it from now on. It is kept in the log, and in the record it changed.`);
+    print(`Tablets that already had it keep it. To hand it on again: npm run admin -- release ${seq}`);
+  } else print(`${what} is handed on again: tablets that have not had it get it at their next fetch from the start.`);
+}
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 

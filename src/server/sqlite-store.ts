@@ -11,6 +11,7 @@ import { type LoggedChange, RecentChanges } from './recent-changes.ts';
 import {
   type BatchWriter,
   type Device,
+  type LoggedChangeInfo,
   type Mentor,
   type Refusal,
   type School,
@@ -63,7 +64,8 @@ export const MIGRATIONS = [
   `CREATE TABLE refused_changes (device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, change_id TEXT NOT NULL,
     code TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (device_id, seq)) WITHOUT ROWID;`,
   // When each change reached the endpoint, beside the tablet's own clock reading (which a tablet
-  // sets); a hash chain through the log (see chainOf; filled in for earlier changes on opening); the reading a re-dated change was sent with, so the tablet's later edits made on top of
+  // sets); when the IT person withheld it from pulls (quarantine), and a count of such, which a
+  // running server looks at to drop its in-memory tail; a hash chain through the log (see chainOf; filled in for earlier changes on opening); the reading a re-dated change was sent with, so the tablet's later edits made on top of
   // it are read as made on top of it; and each change's length, so a pull page stops before it
   // grows past LIMITS.pullPageChars from an index alone, without reading what it leaves.
   `ALTER TABLE changes ADD COLUMN received_at TEXT;
@@ -72,8 +74,23 @@ export const MIGRATIONS = [
   CREATE INDEX changes_by_sent_hlc ON changes (device_id, sent_hlc) WHERE sent_hlc IS NOT NULL;
   ALTER TABLE changes ADD COLUMN wire_chars INTEGER NOT NULL DEFAULT 0;
   UPDATE changes SET wire_chars = length(wire);
-  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars);`,
+  ALTER TABLE changes ADD COLUMN withheld_at TEXT;
+  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at);
+  CREATE INDEX changes_by_length ON changes (wire_chars);
+  INSERT INTO meta (key, value) VALUES ('withheld', '0');`,
 ];
+
+const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
+  seq: r.seq as number,
+  schoolId: r.school_id as string,
+  deviceId: r.device_id as string,
+  table: r.table_name as LoggedChangeInfo['table'],
+  recordId: r.record_id as string,
+  op: r.op as LoggedChangeInfo['op'],
+  chars: r.wire_chars as number,
+  receivedAt: (r.received_at as string | null) ?? null,
+  withheldAt: (r.withheld_at as string | null) ?? null,
+});
 
 /** What a backup holds, to be printed: a copy of an empty or wrong database says so at once. */
 export interface Backup {
@@ -300,7 +317,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     // again for its length and encoded back for the socket.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
-        SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND seq <= ? AND (? IS NULL OR device_id != ?) ORDER BY seq LIMIT ?
+        SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND seq <= ? AND (? IS NULL OR device_id != ?) AND withheld_at IS NULL
+        ORDER BY seq LIMIT ?
       )`),
     // Where a page ends: the last of the first `limit` changes whose JSON, with the changes before
     // it on the page, starts within the page's length; read from the index alone.
@@ -308,13 +326,15 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     pageEnd: db.prepare(`
       SELECT max(seq) FILTER (WHERE taken) AS seq, count(*) FILTER (WHERE taken) AS taken, count(*) AS considered FROM (
         SELECT seq, row_number() OVER w <= @limit AND sum(wire_chars) OVER w - wire_chars < @chars AS taken FROM (
-          SELECT seq, wire_chars FROM changes WHERE school_id = @school AND seq > @after AND (@other IS NULL OR device_id != @other)
+          SELECT seq, wire_chars FROM changes
+          WHERE school_id = @school AND seq > @after AND (@other IS NULL OR device_id != @other) AND withheld_at IS NULL
           ORDER BY seq LIMIT @limit + 1
         )
         WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
       )`),
     changeHlcAt: db.prepare('SELECT hlc FROM changes WHERE seq = ?'),
     chainAt: db.prepare('SELECT chain FROM changes WHERE seq = ?'),
+    withheldCount: db.prepare("SELECT value FROM meta WHERE key = 'withheld'"),
     lastChain: db.prepare('SELECT chain FROM changes ORDER BY seq DESC LIMIT 1'),
     nextChangeSeq: db.prepare(
       "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + 1 AS seq",
@@ -325,6 +345,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   // The log's tail for pulls (see recent-changes.ts): changes join it once their batch commits.
   const recent = new RecentChanges();
   let logged: LoggedChange[] = [];
+  /** The count of withheld changes when this process last looked (see changesSince). */
+  let seenWithheld = (q.withheldCount.get() as { value: string }).value;
   /** The chain at the last change this batch logged (read from the log at its first). */
   let chain: string | null | undefined;
   // A batch's last sequence number and clock reading for each tablet (see writeDeviceMarks).
@@ -525,6 +547,12 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     changesSince(schoolId, after, limit, excludeDevice, maxChars = LIMITS.pullPageChars) {
       const latest = (q.lastChangeSeq.get() as { seq: number }).seq;
+      // A change withheld since (perhaps by the admin command, in another process) may be in the tail.
+      const withheld = (q.withheldCount.get() as { value: string }).value;
+      if (withheld !== seenWithheld) {
+        recent.clear();
+        seenWithheld = withheld;
+      }
       const held = recent.page(schoolId, after, limit, latest, excludeDevice, maxChars);
       if (held) return held;
       const other = excludeDevice ?? null;
@@ -540,6 +568,31 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       return { json: [page.json], count: page.count, lastSeq: page.lastSeq, full };
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,
+    longestChanges: (limit) =>
+      (
+        db
+          .prepare(
+            `SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at FROM changes
+             ORDER BY wire_chars DESC, seq LIMIT ?`,
+          )
+          .all(limit) as Record<string, unknown>[]
+      ).map(toLoggedChangeInfo),
+    withhold(seq, at, withheld) {
+      return db
+        .transaction(() => {
+          const changed = db
+            .prepare(`UPDATE changes SET withheld_at = ? WHERE seq = ? AND (withheld_at IS NULL) = ?`)
+            .run(withheld ? at : null, seq, withheld ? 1 : 0).changes;
+          if (changed) db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'withheld'").run();
+          const row = db
+            .prepare(
+              'SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at FROM changes WHERE seq = ?',
+            )
+            .get(seq) as Record<string, unknown> | undefined;
+          return row && { ...toLoggedChangeInfo(row), changed: changed > 0 };
+        })
+        .immediate();
+    },
     chainAt: (seq) => (q.chainAt.get(seq) as { chain: string | null } | undefined)?.chain ?? undefined,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
     checkpoint() {

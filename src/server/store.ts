@@ -125,6 +125,13 @@ export interface Store {
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;
+  /** The longest changes in the log, longest first: what the IT person looks at when pulls grow slow. */
+  longestChanges(limit: number): LoggedChangeInfo[];
+  /**
+   * Withholds a change from every pull from now on (quarantine), or hands it on again: it stays in
+   * the log, and in the record it changed. Returns the change, and whether this changed it.
+   */
+  withhold(seq: number, at: string, withheld: boolean): (LoggedChangeInfo & { changed: boolean }) | undefined;
   /** The log's hash chain at a position: it vouches for every change up to there (see chainOf in sqlite-store.ts). */
   chainAt(seq: number): string | undefined;
   /**
@@ -164,4 +171,19 @@ export interface Checkpoint {
   behindBytes: number;
   /** Why it could not finish, when it could not. */
   problem?: string;
+}
+
+/** A change in the log, as the admin command shows it (never its values: they are about children). */
+export interface LoggedChangeInfo {
+  seq: number;
+  schoolId: string;
+  deviceId: string;
+  table: SyncedTable;
+  recordId: string;
+  op: 'create' | 'update' | 'delete';
+  /** Its JSON's length, in characters. */
+  chars: number;
+  receivedAt: string | null;
+  /** When it was withheld from pulls, if it is. */
+  withheldAt: string | null;
 }
