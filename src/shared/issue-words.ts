@@ -47,8 +47,9 @@ export function inWords(issue: v.BaseIssue<unknown>, field?: string): string {
     return first?.key === 'changes' && typeof second?.key === 'number' ? `Change ${second.key + 1}: ${issue.message}` : issue.message;
   }
   const what = where || 'The request';
-  if (issue.type === 'object' && issue.received === 'undefined' && issue.path?.length) return `${what} is missing.`;
-  if (issue.type === 'picklist' || issue.type === 'literal') return `${what} is not one Waymark knows (${issue.received}).`;
+  // A key left out, or there with nothing in it (a tablet's own record, before it is sent as JSON).
+  if (issue.received === 'undefined' && issue.path?.length) return `${what} is missing.`;
+  if (issue.type === 'picklist') return `${what} is not one Waymark knows (${issue.received}).`;
   const kind = KINDS[issue.type];
   return kind ? `${what} must be ${kind}.` : `${what} is not in a form Waymark can read.`;
 }

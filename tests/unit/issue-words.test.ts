@@ -18,7 +18,7 @@ const words = (schema: v.GenericSchema, input: unknown) => {
 };
 
 /** The messages a record's refusal gives, as the tablet and the endpoint both say them. */
-const refusal = (table: 'pupils' | 'sessions', record: unknown) => {
+const refusal = (table: 'pupils' | 'sessions' | 'checkIns' | 'revisions', record: unknown) => {
   try {
     validate(table, record);
     return [];
@@ -68,6 +68,7 @@ describe('a record refused for its shape', () => {
   it.each([
     ['a missing name', 'pupils', (({ name: _, ...rest }) => rest)(aPupil), ['Name is missing.']],
     ['a name that is not text', 'pupils', { ...aPupil, name: null }, ['Name must be text.']],
+    ['a name there with nothing in it', 'pupils', { ...aPupil, name: undefined }, ['Name is missing.']],
     [
       'a contact’s phone that is a number',
       'pupils',
@@ -104,6 +105,21 @@ describe('a record refused for its shape', () => {
     ],
     ['a time that does not exist', 'sessions', { ...aSession, occurredAt: '2026-02-30T09:30:00.000Z' }, ['That time does not exist.']],
     ['a rule’s own words, kept as they are', 'pupils', { ...aPupil, name: '  ' }, ['Name is required.']],
+    ['a session of no minutes', 'sessions', { ...aSession, minutes: 0 }, ['Length is at least a minute.']],
+    [
+      'a check-in that is neither met, partly nor not met',
+      'checkIns',
+      { ...stamp, targetId: stamp.id, pupilId: stamp.id, on: '2026-11-24', result: 'maybe', word: '' },
+      ['A check-in is met, partly or not met.'],
+    ],
+    ['a pupil in a session given as a number', 'sessions', { ...aSession, pupilIds: [7] }, ['The pupils: item 1 must be text.']],
+    ['a contact that is a number, not a contact', 'pupils', { ...aPupil, contacts: [5] }, ['Contact 1 must be a set of named values.']],
+    [
+      'a revision of fields the record did not have yet (left out, as JSON leaves them)',
+      'revisions',
+      { ...stamp, table: 'pupils', recordId: stamp.id, before: { name: undefined, closedOn: undefined } },
+      [],
+    ],
   ] as const)('%s', (_, table, record, expected) => {
     expect(refusal(table, record)).toEqual(expected);
   });
@@ -151,6 +167,19 @@ describe('a request refused for its shape', () => {
       ['The enrolment code is missing.'],
     ],
     ['a request that is not an object', PullRequestSchema, 'pull', ['The request must be a set of named values.']],
+    ['no request at all', PullRequestSchema, undefined, ['The request must be a set of named values.']],
+    [
+      'a rule’s own words about the whole push, told of no change',
+      PushRequestSchema,
+      push(Array.from({ length: 501 }, () => change)),
+      ['At most 500 changes in one push.'],
+    ],
+    [
+      'a change id that is not one',
+      PushRequestSchema,
+      push([{ ...change, changeId: 'abc' }]),
+      ['Change 1: The change’s id is not in a form Waymark can read.'],
+    ],
   ] as const)('%s', (_, schema, input, expected) => {
     expect(words(schema as v.GenericSchema, input)).toEqual(expected);
   });
