@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
+import { newPupil, type Tablet } from '../integration/school.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'build/server/main.js');
@@ -145,34 +146,15 @@ export class FaultTablet {
   write(count: number): void {
     for (let i = 0; i < count; i++) {
       this.wall += 1000;
-      const id = newId();
       const at = new Date(this.wall).toISOString();
+      const pupil = newPupil({ deviceId: this.deviceId } as Tablet, `${this.name} pupil ${this.seq + 1}`, at);
       this.outbox.push({
         changeId: newId(),
         seq: ++this.seq,
         table: 'pupils',
-        recordId: id,
+        recordId: pupil.id,
         op: 'create',
-        values: {
-          id,
-          createdAt: at,
-          updatedAt: at,
-          deviceId: this.deviceId,
-          mentorId: null,
-          name: `${this.name} pupil ${this.seq}`,
-          preferredName: '',
-          yearGroup: 'Year 9',
-          form: '9R',
-          schoolRef: '',
-          referralReasons: ['attendance'],
-          referralOther: '',
-          referredBy: '',
-          consent: 'given',
-          startOn: '2026-09-07',
-          contacts: [],
-          whatHelps: '',
-          status: 'active',
-        },
+        values: pupil.values,
         hlc: encodeHlc({ wall: this.wall, count: 0, node: this.deviceId }),
       });
     }
