@@ -349,6 +349,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   let seenWithheld = (q.withheldCount.get() as { value: string }).value;
   /** The chain at the last change this batch logged (read from the log at its first). */
   let chain: string | null | undefined;
+  /** The position this batch's next change takes (read from the log at its first, then counted). */
+  let nextSeq: number | undefined;
   // A batch's last sequence number and clock reading for each tablet (see writeDeviceMarks).
   const deviceMarks = { seq: new Map<string, number>(), hlc: new Map<string, string>() };
   const writer: BatchWriter = {
@@ -373,7 +375,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
       // The position it will have, by AUTOINCREMENT's own rule (one past the highest ever given).
-      const seq = (q.nextChangeSeq.get() as { seq: number }).seq;
+      nextSeq ??= (q.nextChangeSeq.get() as { seq: number }).seq;
+      const seq = nextSeq++;
       chain ??= (q.lastChain.get() as { chain: string | null } | undefined)?.chain ?? null;
       chain = chainOf(chain, seq, hlc, changeId);
       const { lastInsertRowid } = q.appendChange.run(
@@ -541,6 +544,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       } finally {
         logged = [];
         chain = undefined;
+        nextSeq = undefined;
         deviceMarks.seq.clear();
         deviceMarks.hlc.clear();
       }
