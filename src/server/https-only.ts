@@ -123,13 +123,20 @@ export function hostOf(hostHeader: string | undefined): string | undefined {
   return hostHeader.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
 }
 
-/** The host of an Origin header ("https://waymark.local:8443"), or undefined for "null" or nonsense. */
-function originHost(origin: string): string | undefined {
+/**
+ * Whether an Origin header names one of Waymark's own pages: the origin the request itself was
+ * made for (its scheme, name and port), or the address tablets are given (PUBLIC_URL behind a
+ * proxy, which reaches this server over plain HTTP). A name alone is not enough: another service
+ * on the same machine, on another port or over plain HTTP, is another site.
+ */
+function isOwnPage(origin: string, c: Context, site: HttpsSite): boolean {
+  let from: string;
   try {
-    return hostOf(new URL(origin).host);
+    from = new URL(origin).origin;
   } catch {
-    return undefined;
+    return false;
   }
+  return from !== 'null' && (from === new URL(c.req.url).origin || from === site.originFor(undefined));
 }
 
 /** A linked tablet's push or pull: the requests that carry its token (enrol makes one, and is not among them). */
@@ -158,7 +165,7 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
         return api ? c.json(wrongAddress(origin), 421) : c.text(wrongAddress(origin).error.message, 421);
       }
       const from = c.req.header('origin');
-      if (site && api && c.req.method !== 'GET' && from !== undefined && !site.knows(originHost(from))) return c.json(FOREIGN_PAGE, 403);
+      if (site && api && c.req.method !== 'GET' && from !== undefined && !isOwnPage(from, c, site)) return c.json(FOREIGN_PAGE, 403);
       return next();
     };
     if (encrypted) {

@@ -237,23 +237,36 @@ describe('the school server over HTTPS and plain HTTP', () => {
       expect(JSON.parse(pull.body.toString()).error.code).toBe('unauthorised');
     });
 
-    it('cannot have a tablet’s browser send the API anything from its own page', async () => {
-      const enrol = (origin: string) =>
-        send(`${httpsUrl}/api/v1/enrol`, {
-          ca: made.authority?.pem ?? '',
-          servername: 'waymark.hillside.test',
-          method: 'POST',
-          headers: { origin, 'content-type': 'application/json' },
-          body: JSON.stringify({ protocol: 1, deviceId: newId(), code: 'ABCDE-FGHJK', deviceName: 'iPad' }),
-        });
-      const foreign = await enrol('https://rebind.example');
+    // A browser sends the page's origin; it asks for Waymark by the name and port in Host.
+    const enrolFrom = (origin: string, host = 'waymark.hillside.test:8443') =>
+      send(`${httpsUrl}/api/v1/enrol`, {
+        ca: made.authority?.pem ?? '',
+        servername: 'waymark.hillside.test',
+        method: 'POST',
+        headers: { origin, host, 'content-type': 'application/json' },
+        body: JSON.stringify({ protocol: 1, deviceId: newId(), code: 'ABCDE-FGHJK', deviceName: 'iPad' }),
+      });
+
+    it.each([
+      ['another site whose name was pointed at this server', 'https://rebind.example'],
+      ['another service on this server, on another port', 'https://waymark.hillside.test:9443'],
+      ['a plain-HTTP page under this server’s name', 'http://waymark.hillside.test:8443'],
+      ['a page with no origin of its own (a sandboxed frame)', 'null'],
+    ])('cannot have a tablet’s browser send the API anything from %s', async (_, origin) => {
+      const foreign = await enrolFrom(origin);
       expect(foreign.status).toBe(403);
       expect(JSON.parse(foreign.body.toString()).error).toEqual({
         code: 'wrong_address',
         message: 'Only Waymark’s own pages may send records to the school’s server.',
       });
-      // From Waymark's own page the request is read (and this code, which was never issued, refused for itself).
-      const own = await enrol('https://waymark.hillside.test:8443');
+    });
+
+    it.each([
+      ['the page the request was made for', 'https://school-srv.local:8443', 'school-srv.local:8443'],
+      ['the address tablets are given, asked for under another of its names', 'https://waymark.hillside.test:8443', '10.1.2.3:8443'],
+    ])('reads what Waymark’s own page sends: %s', async (_, origin, host) => {
+      // Read, and this code, which was never issued, refused for itself.
+      const own = await enrolFrom(origin, host);
       expect(JSON.parse(own.body.toString()).error.code).toBe('code_invalid');
     });
   });
