@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { test } from '@playwright/test';
+import { sealCursor } from '../src/server/cursor.ts';
 import { openSqliteStore } from '../src/server/sqlite-store.ts';
 import { encodeHlc } from '../src/shared/hlc.ts';
 import { newId } from '../src/shared/ids.ts';
@@ -36,7 +37,7 @@ function caughtUpCursor(dataDir: string): string {
   const store = openSqliteStore(dataDir);
   try {
     const seq = store.lastChangeSeq();
-    return Buffer.from(JSON.stringify({ epoch: store.epoch(), seq, at: store.changeHlcAt(seq) })).toString('base64url');
+    return sealCursor(store.cursorSecret(), { epoch: store.epoch(), seq, at: store.chainAt(seq) });
   } finally {
     store.close();
   }

@@ -2,7 +2,7 @@
  * The embedded store: one SQLite file under DATA_DIR, in WAL mode, so a school runs Waymark with
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -279,8 +279,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     fillChains(db);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
   }).immediate();
 
+  const cursorSecret = Buffer.from(
+    (db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get() as { value: string }).value,
+    'base64',
+  );
   const now = () => new Date().toISOString();
   const q = {
     // Statements every sync request runs are prepared once.
@@ -416,6 +421,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
 
   return {
     epoch: () => (q.epoch.get() as { value: string }).value,
+    cursorSecret: () => cursorSecret,
     addSchool(name) {
       const school = { id: randomUUID(), name };
       db.prepare('INSERT INTO schools (id, name, created_at) VALUES (?, ?, ?)').run(school.id, name, now());

@@ -88,6 +88,8 @@ export interface BatchWriter {
 export interface Store {
   /** Changes with this epoch are from this database's life; a restore from backup keeps it, a new database does not. */
   epoch(): string;
+  /** 32 random bytes the database made once, which seal pull cursors (see cursor.ts): a restore keeps them. */
+  cursorSecret(): Buffer;
   addSchool(name: string): School;
   schools(): School[];
   addMentor(schoolId: string, name: string): Mentor;

@@ -24,6 +24,7 @@ import type {
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
+import { openCursor, sealCursor } from './cursor.ts';
 import { printableName } from './printable.ts';
 import type { BatchWriter, Device, Refusal, Store } from './store.ts';
 
@@ -336,33 +337,13 @@ function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
 }
 
 /**
- * Where a tablet has read up to: this database's epoch, a position in its change log, and the
- * log's hash chain at that position, which vouches for every change up to it. A database restored
- * from a backup reuses positions, and a change sent again after it can land where it stood
- * before: the chain tells the restored log apart from the one the tablet read, all of it. A hash,
- * too, tells a tablet nothing of another school's change at that position (its tablet, its time).
- */
-interface Cursor {
-  epoch: string;
-  seq: number;
-  at?: string;
-}
-/**
  * Whether a cursor's `at` vouches for the log up to its position: the chain there, or, in a cursor
  * an earlier release wrote, the clock reading of the change there (read once: the answer's cursor
- * carries the chain).
+ * carries the chain). The chain tells a restored log apart from the one the tablet read, all of
+ * it: a change sent again after a restore can land where it stood before.
  */
 const sameLog = (store: Store, seq: number, at: string | undefined) =>
   at !== undefined && (at === store.chainAt(seq) || at === store.changeHlcAt(seq));
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    // A position below 0 would read from the start of the log as if it were a first pull.
-    if (typeof c?.epoch === 'string' && Number.isInteger(c.seq) && c.seq >= 0 && (c.at === undefined || typeof c.at === 'string')) return c;
-  } catch {}
-  throw new SyncError(400, 'bad_request', 'That pull cursor is not one this endpoint issued.');
-}
 
 /**
  * The school's changes made by other tablets since the cursor, a page at a time: a PullResponse as
@@ -371,7 +352,8 @@ function decodeCursor(text: string): Cursor {
 export function pull(store: Store, device: Device, request: PullRequest): readonly Uint8Array[] {
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
-  const from = request.cursor === null ? { epoch, seq: 0 } : decodeCursor(request.cursor);
+  const from = request.cursor === null ? { epoch, seq: 0 } : openCursor(store.cursorSecret(), epoch, request.cursor);
+  if (!from) throw new SyncError(400, 'bad_request', 'That pull cursor is not one this endpoint issued.');
   if (from.epoch !== epoch || from.seq > latest || (from.seq > 0 && !sameLog(store, from.seq, from.at))) {
     throw new SyncError(
       409,
@@ -387,7 +369,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
-    cursor: encodeCursor({ epoch, seq, at: store.chainAt(seq) }),
+    cursor: sealCursor(store.cursorSecret(), { epoch, seq, at: store.chainAt(seq) }),
     more,
     mentors,
   };

@@ -3,11 +3,13 @@
  * IT person reads: enrolments refused and who is told of a wiped tablet, tokens refused, a clock
  * told it is off, changes refused, what the school sees a tablet still holds, and a restored log.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sealCursor } from '../../src/server/cursor.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Device } from '../../src/server/store.ts';
 import { issueEnrolmentCode, type LostRange, push, replaceEnrolmentCode } from '../../src/server/sync.ts';
@@ -253,7 +255,8 @@ describe('a pull after the endpoint was replaced', () => {
   it('tells the tablet to fetch everything again, keeping its unsent changes', async () => {
     school = openSchool();
     const sam = await school.enrolTablet('Sam Patel');
-    const cursor = Buffer.from(JSON.stringify({ epoch: 'another-database', seq: 0 })).toString('base64url');
+    // Sealed by another database, under its own secret.
+    const cursor = sealCursor(randomBytes(32), { epoch: 'another-database', seq: 0 });
     const answer = await sam.pull(cursor);
     expect(answer.status).toBe(409);
     expect(answer.body.error).toEqual({

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { enrolTablet, outboxSummary, syncNow } from '../../src/data/sync.ts';
 import { createApp } from '../../src/server/app.ts';
+import { type Cursor, openCursor, sealCursor } from '../../src/server/cursor.ts';
 import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { decodeHlc, encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
@@ -265,10 +267,11 @@ describe('pushing and pulling', () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const { body } = await a.pull();
-    const cursor = JSON.parse(Buffer.from(body.cursor, 'base64url').toString());
-    const future = Buffer.from(JSON.stringify({ ...cursor, seq: cursor.seq + 50 })).toString('base64url');
+    const secret = school.store.cursorSecret();
+    const cursor = openCursor(secret, school.store.epoch(), body.cursor) as Cursor;
+    const future = sealCursor(secret, { ...cursor, seq: cursor.seq + 50 });
     expect(await a.pull(future)).toMatchObject({ status: 409, body: { error: { code: 'resync' } } });
-    const otherServer = Buffer.from(JSON.stringify({ ...cursor, epoch: 'another-database' })).toString('base64url');
+    const otherServer = sealCursor(randomBytes(32), { ...cursor, epoch: 'another-database' });
     expect(await a.pull(otherServer)).toMatchObject({ status: 409, body: { error: { code: 'resync' } } });
   });
 });
@@ -278,6 +281,7 @@ describe.each([
   ['in process', false],
   ['over HTTP', true],
 ])('a pull cursor this endpoint did not issue (%s)', (_, overHttp) => {
+  // As an earlier release wrote them: base64url JSON, in clear.
   const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   it.each([
     ['a position before the start of the log', { seq: -1 }],
@@ -294,13 +298,37 @@ describe.each([
     const b = await school.enrolTablet('Alex Jones');
     const p = newPupil(a);
     await a.push([a.change('pupils', p.id, 'create', p.values)]);
-    const issued = JSON.parse(Buffer.from((await b.pull()).body.cursor, 'base64url').toString());
-    const pulled = await b.pull(cursorOf({ ...issued, ...fields }));
-    expect(pulled).toMatchObject({
-      status: 400,
-      body: { error: { code: 'bad_request', message: 'That pull cursor is not one this endpoint issued.' } },
-    });
-    expect(pulled.body.changes).toBeUndefined();
+    const secret = school.store.cursorSecret();
+    const issued = openCursor(secret, school.store.epoch(), (await b.pull()).body.cursor);
+    // The epoch travels in clear beside the seal: what is inside it is checked once opened.
+    const sealed = 'epoch' in fields ? [] : [sealCursor(secret, { ...issued, ...fields } as Cursor)];
+    for (const cursor of [cursorOf({ ...issued, ...fields }), ...sealed]) {
+      const pulled = await b.pull(cursor);
+      expect(pulled).toMatchObject({
+        status: 400,
+        body: { error: { code: 'bad_request', message: 'That pull cursor is not one this endpoint issued.' } },
+      });
+      expect(pulled.body.changes).toBeUndefined();
+    }
+  });
+
+  it('sealed by this endpoint but altered in any one character, or cut short, is refused in words', async () => {
+    const school = openSchool({ overHttp });
+    onTestFinished(school.close);
+    const a = await school.enrolTablet('Sam Patel');
+    const issued = (await a.pull()).body.cursor as string;
+    const sealed = issued.indexOf('.') + 1;
+    const flip = (at: number) => `${issued.slice(0, at)}${issued[at] === 'A' ? 'B' : 'A'}${issued.slice(at + 1)}`;
+    for (const cursor of [
+      flip(sealed),
+      flip(sealed + 20),
+      flip(issued.length - 2),
+      issued.slice(0, -4),
+      `${issued.slice(0, sealed)}AAAA`,
+    ]) {
+      expect(await a.pull(cursor)).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    }
+    expect((await a.pull(issued)).status).toBe(200);
   });
 
   it.each([

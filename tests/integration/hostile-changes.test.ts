@@ -3,7 +3,9 @@
  * older release, or someone holding a tablet's token): each is refused alone, with its reason, and
  * neither stops the changes after it nor any pull of the school's other tablets.
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCursor } from '../../src/server/cursor.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { LIMITS, PROTOCOL } from '../../src/shared/protocol.ts';
@@ -267,11 +269,21 @@ describe('a pull cursor, between schools sharing one server', () => {
     const p = newPupil(theirs);
     const theirChange = theirs.change('pupils', p.id, 'create', p.values);
     await theirs.push([theirChange]);
+    for (let i = 0; i < 30; i++) {
+      const q = newPupil(theirs);
+      await theirs.push([theirs.change('pupils', q.id, 'create', q.values)]);
+    }
     const { body } = await ours.pull();
-    const cursor = Buffer.from(body.cursor, 'base64url').toString('utf8');
-    expect(cursor).not.toContain(theirs.deviceId);
-    expect(cursor).not.toContain(theirChange.hlc.slice(0, 24));
-    // It still tells a restored log from the one the tablet read: the next pull carries on from it.
+    // The epoch, in clear, then sealed bytes: no position in the log all schools share, which
+    // would show how busy the other school is, and no chain or clock reading.
+    const [epoch, sealed] = (body.cursor as string).split('.');
+    expect(epoch).toBe(school.store.epoch());
+    const inside = Buffer.from(sealed ?? '', 'base64url').toString('utf8');
+    for (const told of ['"seq"', '"at"', String(school.store.lastChangeSeq()), theirs.deviceId, theirChange.hlc.slice(0, 24)])
+      expect(inside).not.toContain(told);
+    // Only this endpoint's secret opens it; and the next pull carries on from it.
+    expect(openCursor(randomBytes(32), epoch ?? '', body.cursor)).toBeUndefined();
+    expect(openCursor(school.store.cursorSecret(), epoch ?? '', body.cursor)).toMatchObject({ seq: school.store.lastChangeSeq() });
     expect((await ours.pull(body.cursor)).status).toBe(200);
   });
 
@@ -282,7 +294,7 @@ describe('a pull cursor, between schools sharing one server', () => {
     const sent = a.change('pupils', p.id, 'create', p.values);
     await a.push([sent]);
     const colleague = await school.enrolTablet('Alex Jones');
-    const now = JSON.parse(Buffer.from((await colleague.pull()).body.cursor, 'base64url').toString('utf8'));
+    const now = openCursor(school.store.cursorSecret(), school.store.epoch(), (await colleague.pull()).body.cursor);
     const earlier = Buffer.from(JSON.stringify({ ...now, at: sent.hlc })).toString('base64url');
     expect((await colleague.pull(earlier)).status).toBe(200);
   });
