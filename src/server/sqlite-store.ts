@@ -249,6 +249,24 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         `The database ${file} is no longer there (its folder was deleted or moved while the server ran): nothing is being saved. Stop the server, put the folder back from where it went or from a backup, and start it again.`,
       );
   };
+  /**
+   * A write the disk refused (full, over a quota or a file size limit, or failing) as the store
+   * being unable to save: answered 503, so tablets keep their changes and try again, and said to
+   * the IT person in words. SQLite rolled the transaction back; once the disk takes writes again,
+   * so does the store, without a restart.
+   */
+  const saving = <T>(write: () => T): T => {
+    try {
+      return write();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')))
+        throw new StoreUnavailable(
+          `The disk holding ${file} ${code === 'SQLITE_FULL' ? 'is full' : 'refused to write (full, over a size limit, or failing)'} (${code}): nothing is being saved, and tablets keep their changes. Free space on it, or check the disk; Waymark takes changes again by itself as soon as it can write.`,
+        );
+      throw error;
+    }
+  };
   db.pragma('journal_mode = WAL');
   // Each commit is on the disk before the push is answered: a tablet drops a change from its
   // outbox once the endpoint says it has it, so a power cut must not take back what was answered
@@ -512,18 +530,20 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       return row && toDevice(row);
     },
     noteSync(deviceId, at, unsent, clockSkewMs) {
-      q.noteSync.run(at, unsent, clockSkewMs, deviceId);
+      saving(() => q.noteSync.run(at, unsent, clockSkewMs, deviceId));
     },
     atomically: (work) =>
       db.inTransaction
         ? work()
-        : db
-            .transaction(() => {
-              const done = work();
-              stillThere();
-              return done;
-            })
-            .immediate(),
+        : saving(() =>
+            db
+              .transaction(() => {
+                const done = work();
+                stillThere();
+                return done;
+              })
+              .immediate(),
+          ),
     batch(work) {
       // A batch inside a batch would hand the tail the inner one's changes before the outer commits.
       if (db.inTransaction) throw new Error('A store batch cannot run inside another transaction.');
@@ -531,15 +551,17 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         // Immediate: the write lock is taken (waiting up to busy_timeout for another process to
         // finish) before the batch reads anything. A deferred transaction that read first would be
         // refused at once when it came to write after another process had written.
-        const result = db
-          .transaction(() => {
-            const done = work(writer);
-            writeDeviceMarks();
-            // Last, just before the commit: a push is answered only once it is in the school's file.
-            stillThere();
-            return done;
-          })
-          .immediate();
+        const result = saving(() =>
+          db
+            .transaction(() => {
+              const done = work(writer);
+              writeDeviceMarks();
+              // Last, just before the commit: a push is answered only once it is in the school's file.
+              stillThere();
+              return done;
+            })
+            .immediate(),
+        );
         try {
           recent.add(logged);
         } catch {

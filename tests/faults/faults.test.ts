@@ -15,6 +15,7 @@ import {
   compileServer,
   type FaultTablet,
   type Folder,
+  fillDisk,
   folder,
   ROOT,
   ROUNDS,
@@ -144,5 +145,30 @@ describe('faults, against the real server process', () => {
     // What it refused meanwhile, it refused as unable to save, in words: no other failure.
     expect(counted.serverErrors.length).toBeGreaterThanOrEqual(3 * ROUNDS);
     for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
+  }, 600_000);
+
+  it('the disk fills while tablets push: what does not fit is refused as unable to save, and once there is room nothing is lost', async () => {
+    const dir = folder();
+    cleanups.push(dir.remove);
+    const server = await startServer(dir, { fullDisk: true });
+    cleanups.push(() => server.kill());
+    const tablets = await tabletsOf(dir, server.url, 3);
+    for (let round = 0; round < ROUNDS; round++) {
+      fillDisk(dir, server, Math.floor(random() * 64 * 1024));
+      // Mentors write until the disk is full: the write-ahead log reuses its file after a
+      // checkpoint, so how much fits depends on where it stands.
+      let pushed: boolean[] = [];
+      for (let i = 0; i < 200 && !pushed.includes(false); i++) {
+        for (const t of tablets) t.write(20);
+        pushed = await pushAll(tablets, server.url);
+      }
+      expect(pushed).toContain(false);
+      fillDisk(dir, server);
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => true));
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.serverErrors.length).toBeGreaterThanOrEqual(ROUNDS);
+    for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
+    expect(server.output()).toMatch(/The disk holding .* (is full|refused to write)/);
   }, 600_000);
 });

@@ -5,7 +5,7 @@
  * its database file once it has stopped, and counted against what it acknowledged.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,10 +61,16 @@ export interface RunningServer {
   kill: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Starts `npm start`'s server on `dir`, and resolves once it answers. */
-export async function startServer(dir: Folder): Promise<RunningServer> {
+/**
+ * Starts `npm start`'s server on `dir`, and resolves once it answers. With `fullDisk`, a write past
+ * the process's file size limit (see fillDisk) fails as on a full disk instead of ending the process.
+ */
+export async function startServer(dir: Folder, { fullDisk = false } = {}): Promise<RunningServer> {
   const [port, httpsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [MAIN], {
+  const [command, args] = fullDisk
+    ? ['/bin/bash', ['-c', 'trap "" XFSZ; exec "$0" "$@"', process.execPath, MAIN]]
+    : [process.execPath, [MAIN]];
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -103,6 +109,18 @@ export async function startServer(dir: Folder): Promise<RunningServer> {
       return exited;
     },
   };
+}
+
+/**
+ * Lets the server's files grow only `room` bytes more than the largest is now (or without limit
+ * again, for `room` undefined), through the process's file size limit: its next writes past that
+ * fail as they would on a full disk, and SQLite refuses them; once the limit is lifted the disk has
+ * room again. (A real full disk needs a filesystem of its own, which a test cannot mount.)
+ */
+export function fillDisk(dir: Folder, server: RunningServer, room?: number): void {
+  const sizes = readdirSync(dir.dataDir).map((name) => statSync(join(dir.dataDir, name)).size);
+  const limit = room === undefined ? 'unlimited' : String(Math.max(...sizes) + room);
+  execFileSync('prlimit', ['--pid', String(server.child.pid), `--fsize=${limit}:unlimited`]);
 }
 
 /** `npm run admin -- …` on the folder, as the IT person runs it beside the server; returns what it printed. */
