@@ -70,6 +70,8 @@ const store = openSqliteStore(dataDir, (upgrade) =>
     'upgrading the database for this release, after copying it as it was; a large school’s can take a few minutes',
   ),
 );
+const readOnly = store.readOnly();
+if (readOnly) log.error(readOnly);
 watchCheckpoints(store, log);
 const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablets: allowPlainHttpTablets };
 if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));

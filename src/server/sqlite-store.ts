@@ -3,7 +3,8 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
@@ -221,6 +222,36 @@ export interface Upgrade {
   copy?: string;
 }
 
+/** SQLite could not write the database, or the files it keeps beside it: a read-only file, folder or disk. */
+const cannotWrite = (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN');
+};
+
+/**
+ * Opens a database that cannot be written, to read only. Reading one in WAL mode needs a file
+ * beside it (`-shm`), which SQLite cannot make in a folder it cannot write: then a copy of it (and
+ * of its write-ahead log) in the system's temporary folder is read instead. Nothing changes a
+ * database that cannot be written, so the copy is exact.
+ */
+function openReadOnly(file: string): { db: Database.Database; copyDir?: string } {
+  if (!existsSync(file)) throw new Error(`Waymark cannot make its database ${file}: that folder cannot be written.`);
+  const inPlace = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    inPlace.pragma('user_version', { simple: true });
+    inPlace.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
+    return { db: inPlace };
+  } catch (error) {
+    inPlace.close();
+    if (!cannotWrite(error)) throw error;
+  }
+  const copyDir = mkdtempSync(join(tmpdir(), 'waymark-read-only-'));
+  const copy = join(copyDir, 'waymark.sqlite');
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  return { db: new Database(copy, { readonly: true, fileMustExist: true }), copyDir };
+}
+
 /**
  * Opens (creating if need be) the store in `dataDir`, or in memory for tests. `onUpgrade` hears
  * before a database made by an earlier release is upgraded (it can take a while on a large one).
@@ -231,7 +262,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     mkdirSync(dataDir, { recursive: true });
     file = join(dataDir, 'waymark.sqlite');
   }
-  const db = new Database(file);
+  let db = new Database(file);
   const onDisk = file === ':memory:' ? undefined : statSync(file);
   /**
    * Throws when the database file this store opened is no longer at its path (DATA_DIR deleted or
@@ -260,6 +291,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       return write();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
+      if (readOnly && cannotWrite(error)) throw new StoreUnavailable(readOnly);
       if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')))
         throw new StoreUnavailable(
           `The disk holding ${file} ${code === 'SQLITE_FULL' ? 'is full' : 'refused to write (full, over a size limit, or failing)'} (${code}): nothing is being saved, and tablets keep their changes. Free space on it, or check the disk; Waymark takes changes again by itself as soon as it can write.`,
@@ -267,39 +299,58 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       throw error;
     }
   };
-  db.pragma('journal_mode = WAL');
-  // Each commit is on the disk before the push is answered: a tablet drops a change from its
-  // outbox once the endpoint says it has it, so a power cut must not take back what was answered
-  // (NORMAL, with WAL, can lose the last commits that way).
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
+  /** Why this store cannot write, when it was opened on a database it cannot change. */
+  let readOnly: string | undefined;
+  /** A copy read in place of a database whose folder cannot be written (see openReadOnly). */
+  let copyDir: string | undefined;
+  try {
+    db.pragma('journal_mode = WAL');
+    // Each commit is on the disk before the push is answered: a tablet drops a change from its
+    // outbox once the endpoint says it has it, so a power cut must not take back what was answered
+    // (NORMAL, with WAL, can lose the last commits that way).
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      db.close();
+      throw new Error(
+        `The database in ${dataDir} was made by a newer release of Waymark (schema ${version}; this release knows ${MIGRATIONS.length}). Run that release, or restore a copy taken before it.`,
+      );
+    }
+    if (version > 0 && version < MIGRATIONS.length) {
+      // Upgrades rewrite tables in place and an earlier release cannot read the result: the database
+      // as it was is copied beside it first (once per version), so going back is always possible.
+      const copy = dataDir === ':memory:' ? undefined : join(dataDir, `waymark.before-upgrade-from-${version}.sqlite`);
+      onUpgrade?.({ from: version, to: MIGRATIONS.length, ...(copy ? { copy } : {}) });
+      if (copy && !existsSync(copy)) db.prepare('VACUUM INTO ?').run(copy);
+    }
+    // Another process (a second server, the admin command) may be starting on the same folder: the
+    // version is read again under the write lock, so only one of them migrates, and the others find
+    // it done.
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
+      fillChains(db);
+      db.pragma(`user_version = ${MIGRATIONS.length}`);
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
+    }).immediate();
+  } catch (error) {
+    if (file === ':memory:' || !cannotWrite(error)) throw error;
     db.close();
-    throw new Error(
-      `The database in ${dataDir} was made by a newer release of Waymark (schema ${version}; this release knows ${MIGRATIONS.length}). Run that release, or restore a copy taken before it.`,
-    );
+    ({ db, copyDir } = openReadOnly(file));
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const secret = db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get();
+    if (version !== MIGRATIONS.length || !secret) {
+      db.close();
+      if (copyDir) rmSync(copyDir, { recursive: true, force: true });
+      throw new Error(
+        `The database ${file} cannot be written (a read-only file, folder or disk), and was made by ${version > MIGRATIONS.length ? 'a newer' : 'an earlier'} release of Waymark (schema ${version}; this release's is ${MIGRATIONS.length}): this release cannot serve it as it is. Make ${dataDir} writable, and start Waymark again.`,
+      );
+    }
+    readOnly = `The database ${file} cannot be written (a read-only file, folder or disk): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Make ${dataDir} writable, and start Waymark again.`;
   }
-  if (version > 0 && version < MIGRATIONS.length) {
-    // Upgrades rewrite tables in place and an earlier release cannot read the result: the database
-    // as it was is copied beside it first (once per version), so going back is always possible.
-    const copy = dataDir === ':memory:' ? undefined : join(dataDir, `waymark.before-upgrade-from-${version}.sqlite`);
-    onUpgrade?.({ from: version, to: MIGRATIONS.length, ...(copy ? { copy } : {}) });
-    if (copy && !existsSync(copy)) db.prepare('VACUUM INTO ?').run(copy);
-  }
-  // Another process (a second server, the admin command) may be starting on the same folder: the
-  // version is read again under the write lock, so only one of them migrates, and the others find
-  // it done.
-  db.transaction(() => {
-    const current = db.pragma('user_version', { simple: true }) as number;
-    for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
-    fillChains(db);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
-    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
-  }).immediate();
-
   const cursorSecret = Buffer.from(
     (db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get() as { value: string }).value,
     'base64',
@@ -440,6 +491,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   return {
     epoch: () => (q.epoch.get() as { value: string }).value,
     cursorSecret: () => cursorSecret,
+    readOnly: () => readOnly,
     addSchool(name) {
       const school = { id: randomUUID(), name };
       db.prepare('INSERT INTO schools (id, name, created_at) VALUES (?, ?, ?)').run(school.id, name, now());
@@ -628,7 +680,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     chainAt: (seq) => (q.chainAt.get(seq) as { chain: string | null } | undefined)?.chain ?? undefined,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
     checkpoint() {
-      if (file === ':memory:') return { logBytes: 0, behindBytes: 0 };
+      // Nothing is written to a database that cannot be written: nothing to fold in.
+      if (file === ':memory:' || readOnly) return { logBytes: 0, behindBytes: 0 };
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       try {
         // PASSIVE: never waits for, nor holds up, the tablets' syncs.
@@ -641,6 +694,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         return { logBytes, behindBytes: logBytes, problem: (error as Error).message };
       }
     },
-    close: () => db.close(),
+    close() {
+      db.close();
+      if (copyDir) rmSync(copyDir, { recursive: true, force: true });
+    },
   };
 }

@@ -90,6 +90,11 @@ export interface Store {
   epoch(): string;
   /** 32 random bytes the database made once, which seal pull cursors (see cursor.ts): a restore keeps them. */
   cursorSecret(): Buffer;
+  /**
+   * Why the store cannot write, when it was opened on a database it cannot change (a read-only
+   * file, folder or disk): it serves what it holds, and every write is StoreUnavailable.
+   */
+  readOnly(): string | undefined;
   addSchool(name: string): School;
   schools(): School[];
   addMentor(schoolId: string, name: string): Mentor;

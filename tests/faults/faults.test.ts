@@ -20,6 +20,7 @@ import {
   ROOT,
   ROUNDS,
   type RunningServer,
+  setWritable,
   startServer,
   tabletsOf,
   tally,
@@ -170,5 +171,39 @@ describe('faults, against the real server process', () => {
     expect(counted.serverErrors.length).toBeGreaterThanOrEqual(ROUNDS);
     for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
     expect(server.output()).toMatch(/The disk holding .* (is full|refused to write)/);
+  }, 600_000);
+
+  it('a database that cannot be written (a read-only file, folder or disk): the server starts, hands out what it holds and takes nothing; once writable, nothing is lost', async () => {
+    const { dir, server: first, tablets } = await school(3);
+    let server = first;
+    // Stopped in turn cleanly (SQLite removes the files it keeps beside the database, which a
+    // read-only folder cannot have made again, so Waymark reads a copy) and killed (they stay, and
+    // it reads the database in place, write-ahead log and all).
+    const restart = async (writable: boolean, signal: NodeJS.Signals = 'SIGTERM') => {
+      expect(await server.kill(signal)).toBe(signal === 'SIGTERM' ? 0 : null);
+      setWritable(dir, writable);
+      server = await startServer(dir);
+      cleanups.push(() => server.kill());
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(5 + Math.floor(random() * 20));
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => true));
+      await restart(false, round % 2 === 0 ? 'SIGTERM' : 'SIGKILL');
+      expect(server.output()).toMatch(/cannot be written \(a read-only file, folder or disk\): Waymark serves what it holds/);
+      // What the school holds, every tablet can still fetch.
+      for (const tablet of tablets) {
+        const others = tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0);
+        expect(new Set(await tablet.pullAll(server.url)).size).toBe(others);
+      }
+      // What the mentors write meanwhile waits on their tablets.
+      for (const t of tablets) t.write(3);
+      const before = tablets.map((t) => t.acknowledged.size);
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
+      expect(tablets.map((t) => t.acknowledged.size)).toEqual(before);
+      await restart(true);
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.serverErrors.length).toBeGreaterThanOrEqual(3 * ROUNDS);
+    for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
   }, 600_000);
 });

@@ -5,7 +5,7 @@
  * its database file once it has stopped, and counted against what it acknowledged.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,7 +49,12 @@ export function folder(): Folder {
   const staticDir = join(root, 'app');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><div id="app"></div>');
-  return { dataDir: join(root, 'data'), staticDir, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const dataDir = join(root, 'data');
+  const remove = () => {
+    if (existsSync(dataDir)) setWritable({ dataDir, staticDir, remove }, true);
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { dataDir, staticDir, remove };
 }
 
 export interface RunningServer {
@@ -64,13 +69,15 @@ export interface RunningServer {
 /**
  * Starts `npm start`'s server on `dir`, and resolves once it answers. With `fullDisk`, a write past
  * the process's file size limit (see fillDisk) fails as on a full disk instead of ending the process.
+ * Under root, who may write any file, the server runs without that power, so that a folder made
+ * read-only (setWritable) is read-only to it as a read-only disk would be.
  */
 export async function startServer(dir: Folder, { fullDisk = false } = {}): Promise<RunningServer> {
   const [port, httpsPort] = [await freePort(), await freePort()];
-  const [command, args] = fullDisk
-    ? ['/bin/bash', ['-c', 'trap "" XFSZ; exec "$0" "$@"', process.execPath, MAIN]]
-    : [process.execPath, [MAIN]];
-  const child = spawn(command, args, {
+  const node = [process.execPath, MAIN];
+  const asRoot = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search,-fowner', '--'] : [];
+  const [command, ...args] = fullDisk ? [...asRoot, '/bin/bash', '-c', 'trap "" XFSZ; exec "$0" "$@"', ...node] : [...asRoot, ...node];
+  const child = spawn(command as string, args, {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -121,6 +128,16 @@ export function fillDisk(dir: Folder, server: RunningServer, room?: number): voi
   const sizes = readdirSync(dir.dataDir).map((name) => statSync(join(dir.dataDir, name)).size);
   const limit = room === undefined ? 'unlimited' : String(Math.max(...sizes) + room);
   execFileSync('prlimit', ['--pid', String(server.child.pid), `--fsize=${limit}:unlimited`]);
+}
+
+/** Makes the data folder and all in it read-only (no one may write it), or writable by its owner again. */
+export function setWritable(dir: Folder, writable: boolean): void {
+  const walk = (path: string) => {
+    const stats = statSync(path);
+    chmodSync(path, writable ? stats.mode | 0o200 : stats.mode & ~0o222);
+    if (stats.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+  };
+  walk(dir.dataDir);
 }
 
 /** `npm run admin -- …` on the folder, as the IT person runs it beside the server; returns what it printed. */
