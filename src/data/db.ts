@@ -34,6 +34,18 @@ export interface OutboxEntry {
   rejected?: { code: string; message: string; at: string };
 }
 
+/**
+ * A change the school's endpoint acknowledged, kept for KEEP_DELIVERED_DAYS (sync/delivered.ts):
+ * an endpoint restored from a backup taken before it arrived says it no longer has it, and the
+ * tablet sends it again, the same change under the same number.
+ */
+export interface DeliveredEntry extends Omit<OutboxEntry, 'rejected'> {
+  /** When the endpoint acknowledged it (the tablet's clock). */
+  deliveredAt: string;
+  /** The reading it was sent with, when the endpoint re-dated it: `hlc` is then the endpoint's. */
+  sentHlc?: string;
+}
+
 /** Half-typed forms, saved as the mentor types. Local only: never synced, removed once saved. */
 export interface Draft {
   key: string;
@@ -135,6 +147,7 @@ export class WaymarkDB extends Dexie {
   sessions!: EntityTable<Session, 'id'>;
   revisions!: EntityTable<Revision, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
+  delivered!: EntityTable<DeliveredEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
   device!: EntityTable<ThisTablet, 'key'>;
   recordClocks!: EntityTable<RecordClocks, 'key'>;
@@ -227,5 +240,8 @@ export class WaymarkDB extends Dexie {
         );
         await tx.table('conflicts').bulkDelete(flagged.map((c) => c.id));
       });
+    // Version 6: changes the endpoint acknowledged are kept a while (see sync/delivered.ts), so a
+    // school restored from a backup gets them again. They start from this version on: nothing to move.
+    this.version(6).stores({ delivered: 'seq, deliveredAt' });
   }
 }

@@ -43,8 +43,10 @@ async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult
     // Paused until the mentor enrols the tablet again: every change stays, nothing is sent.
     if (state.problem && NEEDS_MENTOR.has(state.problem.code)) return { status: 'stopped', problem: state.problem };
     await db.sync.update('sync', { lastAttemptAt: now() });
-    const pushed = await pushOutbox(db, state, options);
-    const pulled = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
+    let pushed = await pushOutbox(db, state, options);
+    const { pulled, sentAgain } = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
+    // Restored between the push and the pull: what it lost of this tablet's goes now, not next time.
+    if (sentAgain > 0) pushed += await pushOutbox(db, state, options);
     await db.sync.update('sync', { lastSyncAt: now(), problem: undefined, failures: 0 });
     return { status: 'done', pushed, pulled };
   } catch (error) {

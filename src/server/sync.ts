@@ -185,7 +185,7 @@ export function push(
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
   // Told once the batch is stored: a batch rolled back lost nothing.
   let lostRange: LostRange | undefined;
-  const results = store.batch((writer) => {
+  const { results, received } = store.batch((writer) => {
     let last = writer.lastAppliedSeq(device.id);
     if (request.resumeFrom && request.resumeFrom - 1 > last) {
       lostRange = { deviceId: device.id, from: last + 1, to: request.resumeFrom - 1 };
@@ -220,10 +220,10 @@ export function push(
     // unsent work), in the same transaction: one commit a push, not two.
     const taken = results.filter((r) => r.status !== 'rejected' || r.code !== 'out_of_order').length;
     store.noteSync(device.id, now.toISOString(), Math.max(0, request.unsent - taken), clockSkewMs ?? null);
-    return results;
+    return { results, received: last };
   });
   if (lostRange) onLostRange?.(lostRange);
-  return { protocol: PROTOCOL, results, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
+  return { protocol: PROTOCOL, results, received, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 
 type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
@@ -371,6 +371,8 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
     protocol: PROTOCOL,
     cursor: sealCursor(store.cursorSecret(), { epoch, seq, at: store.chainAt(seq) }),
     more,
+    // A tablet told of a restore by the cursor learns here which of its own changes went with it.
+    received: device.lastAppliedSeq,
     mentors,
   };
   return [Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)];

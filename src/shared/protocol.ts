@@ -59,9 +59,12 @@ export const PushRequestSchema = v.object({
   /** The tablet's clock when it sent the request: a clock far off is flagged to the mentor. */
   deviceTime: v.pipe(v.string(), v.isoTimestamp()),
   /**
-   * The first change the tablet still holds. A tablet removes a change only once the endpoint has
-   * acknowledged it, so an endpoint whose count is behind this lost those changes (a restore from
-   * backup): it moves on to here instead of waiting for changes that will never come.
+   * The push's first change, said to be the first the tablet holds that the endpoint lacks: an
+   * endpoint whose count is behind this lost the changes in between (a restore from a backup
+   * taken before they arrived, and the tablet no longer keeps them): it moves on to here instead
+   * of waiting for changes that will never come. A tablet that keeps delivered changes sends it
+   * only after an out_of_order answer, once it has put back into its outbox every kept change
+   * above that answer's `received`.
    */
   resumeFrom: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
@@ -92,6 +95,13 @@ export type ChangeResult =
 export interface PushResponse {
   protocol: typeof PROTOCOL;
   results: ChangeResult[];
+  /**
+   * How far the endpoint holds this tablet's changes once this push is through: its last `seq`
+   * from it, applied or refused. A tablet keeping delivered changes above it sends them again:
+   * the endpoint was restored from a backup taken before they arrived. Endpoints of earlier
+   * releases do not send it.
+   */
+  received?: number;
   /** Set when the tablet's clock is far from the endpoint's, in milliseconds (positive: ahead). */
   clockSkewMs?: number;
 }
@@ -124,6 +134,8 @@ export interface PullResponse {
   cursor: string;
   /** More pages wait: pull again at once. */
   more: boolean;
+  /** How far the endpoint holds this tablet's changes, as in a push's answer. */
+  received?: number;
   /** The school's mentors as they are now: who wrote what, and who is the Designated Safeguarding Lead. */
   mentors: { id: string; name: string; dsl: boolean }[];
 }

@@ -1,6 +1,7 @@
 /**
  * The fault suite (`npm run faults`; a quick run of it in `npm test`): the real server process,
- * several tablets with their own outboxes, and a fault made again and again while they push. Each
+ * several tablets with their own outboxes, and a fault made again and again while they push (or,
+ * for a restore from an older copy, while they sync with Waymark's own engine). Each
  * case ends with every acknowledged change in the school's file exactly once, no answer of 500 or
  * more from a busy database, and every tablet holding every other tablet's changes.
  *
@@ -8,12 +9,16 @@
  * The random moments come from a seed printed at the start; FAULT_SEED=<seed> makes the same run.
  */
 import { spawn } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { thisDevice } from '../../src/data/commit.ts';
+import { outboxSummary } from '../../src/data/sync.ts';
 import {
+  admin,
   compileServer,
-  type FaultTablet,
+  EngineTablet,
+  FaultTablet,
   type Folder,
   fillDisk,
   folder,
@@ -49,7 +54,7 @@ async function school(tabletCount: number): Promise<{ dir: Folder; server: Runni
   cleanups.push(dir.remove);
   const server = await startServer(dir);
   cleanups.push(() => server.kill());
-  return { dir, server, tablets: await tabletsOf(dir, server.url, tabletCount) };
+  return { dir, server, tablets: await tabletsOf(dir, server.url, tabletCount, (name) => new FaultTablet(name)) };
 }
 
 /** Every tablet pushes what it holds, to the end. */
@@ -153,7 +158,7 @@ describe('faults, against the real server process', () => {
     cleanups.push(dir.remove);
     const server = await startServer(dir, { fullDisk: true });
     cleanups.push(() => server.kill());
-    const tablets = await tabletsOf(dir, server.url, 3);
+    const tablets = await tabletsOf(dir, server.url, 3, (name) => new FaultTablet(name));
     for (let round = 0; round < ROUNDS; round++) {
       fillDisk(dir, server, Math.floor(random() * 64 * 1024));
       // Mentors write until the disk is full: the write-ahead log reuses its file after a
@@ -205,5 +210,53 @@ describe('faults, against the real server process', () => {
     const counted = await expectNothingLost(dir, server, tablets);
     expect(counted.serverErrors.length).toBeGreaterThanOrEqual(3 * ROUNDS);
     for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
+  }, 600_000);
+
+  it('restored from an older copy after tablets delivered more: every change any tablet made is back, once, and on the other tablet', async () => {
+    const dir = folder();
+    cleanups.push(dir.remove);
+    const servers = [await startServer(dir)];
+    const server = () => servers.at(-1) as RunningServer;
+    cleanups.push(() => server().kill());
+    const tablets = await tabletsOf(dir, server().url, 2, (name) => new EngineTablet(name));
+    const syncAll = async () => {
+      for (const t of tablets) expect(await t.sync(), `${t.name} syncs`).toMatchObject({ status: 'done' });
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) await t.write(3);
+      await syncAll();
+      // `npm run admin -- backup FILE` while the server runs: the night's backup.
+      const backup = join(dir.dataDir, '..', `backup-${round}.sqlite`);
+      admin(dir, 'backup', backup);
+      // The next day both mentors add pupils and edit theirs, and sync: the school acknowledges all of it.
+      for (const t of tablets) await t.write(1 + Math.floor(random() * 4));
+      await syncAll();
+      await syncAll();
+      // The restore drill: stop the server, put the backup in place of the database, start it again.
+      expect(await server().kill('SIGTERM')).toBe(0);
+      for (const file of ['waymark.sqlite-wal', 'waymark.sqlite-shm']) rmSync(join(dir.dataDir, file), { force: true });
+      copyFileSync(backup, join(dir.dataDir, 'waymark.sqlite'));
+      servers.push(await startServer(dir));
+      for (const t of tablets) t.url = server().url;
+      // A mentor edits before the tablet hears of the restore.
+      await tablets[0]?.write(0);
+      await syncAll();
+      await syncAll();
+    }
+    const caseloads = await Promise.all(
+      tablets.map(async (t) => (await t.db.pupils.toArray()).map((p) => `${p.id} ${p.name} ${p.form}`).sort()),
+    );
+    expect(caseloads[1]).toEqual(caseloads[0]);
+    for (const t of tablets)
+      expect(await outboxSummary(t.db), `${t.name} holds nothing back`).toMatchObject({ waiting: 0, needsAttention: [] });
+    const made = (await Promise.all(tablets.map(async (t) => (await thisDevice(t.db)).lastIssuedSeq))).reduce((a, b) => a + b, 0);
+    expect(await server().kill('SIGTERM')).toBe(0);
+    // No server ever moved on over a change a tablet held.
+    for (const s of servers) expect(s.output()).not.toContain('no longer has');
+    const counted = tally(dir, tablets);
+    expect({ lost: counted.lost, duplicated: counted.duplicated }).toEqual({ lost: [], duplicated: [] });
+    expect(counted.acknowledged).toBe(made);
+    expect(counted.foundOnce).toBe(made);
+    expect(counted.serverErrors).toEqual([]);
   }, 600_000);
 });

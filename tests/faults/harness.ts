@@ -1,19 +1,26 @@
 /**
  * The fault suite's world: the real compiled server (build/server/main.js) in processes of its own
  * on 127.0.0.1, and tablets that keep their own outboxes as Waymark does (a change leaves only once
- * the school answered for it) and talk to the server over HTTP. What the server holds is read from
- * its database file once it has stopped, and counted against what it acknowledged.
+ * the school answered for it) and talk to the server over HTTP. Where a fault needs more of the
+ * tablet than its outbox (a restore, which tablets mend by sending again what they delivered), the
+ * tablet is Waymark's own sync engine, its database on fake-indexeddb. What the server holds is
+ * read from its database file once it has stopped, and counted against what it acknowledged.
  */
+import 'fake-indexeddb/auto';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { WaymarkDB } from '../../src/data/db.ts';
+import { addPupil, editPupil } from '../../src/data/pupils.ts';
+import { enrolTablet, type SyncResult, syncNow } from '../../src/data/sync.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 import { newPupil, type Tablet } from '../integration/school.ts';
+import { pupil } from '../unit/helpers.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'build/server/main.js');
@@ -263,8 +270,52 @@ export class FaultTablet {
   }
 }
 
+/**
+ * A tablet running Waymark's own sync engine over HTTP, its database on fake-indexeddb: it keeps
+ * what it delivered and sends it again as the school's answers ask. It counts every change the
+ * school told it it has, as a FaultTablet does.
+ */
+export class EngineTablet {
+  readonly db: WaymarkDB;
+  readonly acknowledged = new Set<string>();
+  readonly serverErrors: string[] = [];
+  /** The server's address now: a server started again listens on another port. */
+  url = '';
+  private readonly own: string[] = [];
+
+  constructor(readonly name: string) {
+    this.db = new WaymarkDB(`faults-${process.pid}-${Date.now()}-${name}`);
+  }
+
+  /** Every request goes to the server's address now; each push's answer is counted. */
+  private readonly send: typeof fetch = async (input, init) => {
+    const answer = await fetch(`${this.url}${new URL(String(input)).pathname}`, init);
+    if (answer.status >= 500) this.serverErrors.push(`${answer.status} ${await answer.clone().text()}`);
+    if (answer.ok && String(input).endsWith('/push')) {
+      const { results } = (await answer.clone().json()) as { results: { changeId: string; status: string }[] };
+      for (const r of results) if (r.status === 'applied' || r.status === 'duplicate') this.acknowledged.add(r.changeId);
+    }
+    return answer;
+  };
+
+  async enrol(url: string, code: string): Promise<void> {
+    this.url = url;
+    await enrolTablet(this.db, url, code, this.name, { fetch: this.send });
+  }
+
+  /** Adds `count` pupils and moves each pupil it added before to another form, as a mentor does offline. */
+  async write(count: number): Promise<void> {
+    for (const [i, id] of this.own.entries()) await editPupil(this.db, id, { form: `${this.name} form ${i} ${this.own.length}` });
+    for (let i = 0; i < count; i++) this.own.push(await addPupil(this.db, pupil({ name: `${this.name} pupil ${this.own.length + 1}` })));
+  }
+
+  sync(): Promise<SyncResult> {
+    return syncNow(this.db, { fetch: this.send });
+  }
+}
+
 /** Counts the tablets' acknowledged changes in the school's database file (the servers stopped). */
-export function tally(dir: Folder, tablets: readonly FaultTablet[]): Tally {
+export function tally(dir: Folder, tablets: readonly { acknowledged: ReadonlySet<string>; serverErrors: readonly string[] }[]): Tally {
   const db = new Database(join(dir.dataDir, 'waymark.sqlite'), { readonly: true });
   try {
     const counts = new Map(
@@ -285,17 +336,22 @@ export function tally(dir: Folder, tablets: readonly FaultTablet[]): Tally {
   }
 }
 
-/** A school with `count` mentors' tablets enrolled at `url`. */
-export async function tabletsOf(dir: Folder, url: string, count: number): Promise<FaultTablet[]> {
+/** A school with `count` mentors' tablets, made by `make`, enrolled at `url`. */
+export async function tabletsOf<T extends { enrol: (url: string, code: string) => Promise<void> }>(
+  dir: Folder,
+  url: string,
+  count: number,
+  make: (name: string) => T,
+): Promise<T[]> {
   admin(dir, 'add-school', 'Hillside Academy');
-  const tablets: FaultTablet[] = [];
+  const tablets: T[] = [];
   for (let i = 0; i < count; i++) {
     const code =
       admin(dir, 'add-mentor', `Mentor ${i + 1}`)
         .trim()
         .split('\n')
         .at(-1) ?? '';
-    const tablet = new FaultTablet(`Tablet ${i + 1}`);
+    const tablet = make(`Tablet ${i + 1}`);
     await tablet.enrol(url, code);
     tablets.push(tablet);
   }

@@ -210,6 +210,26 @@ describe('what the school sees a tablet still holds after a push', () => {
   });
 });
 
+describe('how far the endpoint says it holds a tablet’s changes (received), after a push and in a pull', () => {
+  it.each([
+    ['nothing sent yet', [], 0],
+    ['both changes taken', ['ok', 'ok'], 2],
+    ['a change refused for its content uses its number up', ['ok', 'bad'], 2],
+    ['a change sent out of order does not', ['ok', 'skip'], 1],
+  ])('%s', async (_, kinds, received) => {
+    school = openSchool();
+    const sam = await school.enrolTablet('Sam Patel');
+    const p = newPupil(sam);
+    const changes = kinds.map((kind, i) => {
+      if (kind === 'skip') sam.seq += 1;
+      if (i === 0) return sam.change('pupils', p.id, 'create', p.values);
+      return sam.change('pupils', p.id, 'update', { form: kind === 'bad' ? 42 : '9S' });
+    });
+    expect((await sam.push(changes)).body.received).toBe(received);
+    expect((await sam.pull()).body.received).toBe(received);
+  });
+});
+
 describe('a push after the endpoint lost changes it had acknowledged (restored from a backup)', () => {
   it.each([
     ['the next change: nothing lost', 1, undefined],

@@ -31,10 +31,12 @@ export function inProcessSchool(options: { dataDir?: string; now?: () => Date } 
   let store = open();
   let app = serve(store);
   const { id: schoolId } = store.addSchool('Hillside Academy');
-  const network = { mode: 'up' as NetworkMode };
+  /** `beforeRequest` runs as each request reaches the school, before it is answered (a restore can happen then). */
+  const network: { mode: NetworkMode; beforeRequest?: (path: string) => void } = { mode: 'up' };
 
   const fetchVia: typeof fetch = async (input, init) => {
     if (network.mode === 'down') throw new TypeError('Failed to fetch');
+    network.beforeRequest?.(new URL(input as string).pathname);
     if (network.mode === 'error500') return new Response('{}', { status: 500 });
     const response = await app.fetch(new Request(input as string, init));
     // The server did its work, but the answer never reached the tablet (the Wi-Fi dropped).

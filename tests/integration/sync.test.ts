@@ -216,7 +216,7 @@ describe('storing pulled pages', () => {
 });
 
 describe('a school server restored from an older backup', () => {
-  it('tablets fetch everything again and their unsent changes still arrive; changes made since the backup are still on the tablets', async () => {
+  it('tablets fetch everything again, their unsent changes arrive, and what they delivered since the backup arrives again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-restore-'));
     const file = join(dir, 'waymark.sqlite');
     const s = inProcessSchool({ dataDir: dir });
@@ -231,21 +231,22 @@ describe('a school server restored from an older backup', () => {
       reopen();
       copyFileSync(file, join(dir, 'backup.sqlite')); // the night's backup
 
-      await addPupil(a.db, pupil({ name: 'Lost in the restore' }));
+      await addPupil(a.db, pupil({ name: 'Delivered since the backup' }));
       await a.sync();
       await b.sync();
       await addPupil(a.db, pupil({ name: 'Written after the restore' })); // not sent yet
 
       reopen(join(dir, 'backup.sqlite')); // the school restores last night's backup
-      expect(await a.sync()).toMatchObject({ status: 'done', pushed: 1 });
+      // The pupil sent since the backup goes again, then the one not sent yet.
+      expect(await a.sync()).toMatchObject({ status: 'done', pushed: 2 });
       expect(await b.sync()).toMatchObject({ status: 'done' });
-      expect(await names(b.db)).toEqual(['Before the backup', 'Lost in the restore', 'Written after the restore']);
+      expect(await names(b.db)).toEqual(['Before the backup', 'Delivered since the backup', 'Written after the restore']);
       expect((await outboxSummary(a.db)).waiting).toBe(0);
 
       const c = await tablet('New Mentor');
       await c.sync();
-      // The server has what the backup had, and what was sent since; the rest is on the tablets.
-      expect(await names(c.db)).toEqual(['Before the backup', 'Written after the restore']);
+      // The server has what the backup had, what was delivered since, and what was sent since.
+      expect(await names(c.db)).toEqual(['Before the backup', 'Delivered since the backup', 'Written after the restore']);
     } finally {
       s.store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * A tablet that last ran the previous release, with changes it has not sent, opened by this one:
- * its database is upgraded in place (schema version 5) and every unsent change still reaches the
- * school, with sequence numbers that go on from where they were.
+ * its database is upgraded in place (schema version 6) and every unsent change still reaches the
+ * school, with sequence numbers that go on from where they were, and is kept once delivered.
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,7 @@ describe('a tablet upgraded from the previous release', () => {
     const tablet = await school.tablet('Sam Patel', undefined, db);
     expect(await tablet.sync()).toMatchObject({ status: 'done', pushed: 5 });
     expect((await outboxSummary(db)).waiting).toBe(0);
+    expect((await db.delivered.toArray()).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     const colleague = await school.tablet('Alex Jones');
     await colleague.sync();
     expect(await getPupil(colleague.db, jacob.id)).toMatchObject({ form: '9S', whatHelps: 'A quiet start' });

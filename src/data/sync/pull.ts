@@ -10,6 +10,7 @@ import { PROTOCOL, type PulledChange, type PullResponse } from '../../shared/pro
 import { thisDevice } from '../commit.ts';
 import type { SyncState, WaymarkDB } from '../db.ts';
 import { indexSessions } from '../pupil-sessions.ts';
+import { sendAgainAbove } from './delivered.ts';
 import { mergePage, recordKey } from './merge-page.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 
@@ -94,9 +95,10 @@ async function readStored(db: WaymarkDB, changes: readonly PulledChange[]): Prom
 /**
  * Pulls page after page until caught up. The next page is already on its way while one is being
  * stored, so the network and the database work side by side; each page is still stored whole with
- * its cursor before the next one is.
+ * its cursor before the next one is. Returns how many changes came, and how many of this tablet's
+ * own the endpoint turned out not to hold (restored since the push): they wait to be sent again.
  */
-export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
+export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<{ pulled: number; sentAgain: number }> {
   const request = (cursor: string | null) => {
     const answer = call<PullResponse>(state, '/pull', { protocol: PROTOCOL, cursor }, options);
     // Not awaited if storing the page before it fails: that error is the one reported.
@@ -104,14 +106,15 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
     return { cursor, answer };
   };
   let pulled = 0;
+  let sentAgain = 0;
   let next = request(state.cursor);
   for (let page = 0; page < 10_000; page++) {
     let answer: PullResponse;
     try {
       answer = await next.answer;
     } catch (error) {
-      // The endpoint was restored or replaced: fetch everything again. Merging is idempotent, and
-      // unsent changes stay in the outbox.
+      // The endpoint was restored or replaced: fetch everything again. Merging is idempotent,
+      // unsent changes stay in the outbox, and the answer says which delivered ones go again.
       if (error instanceof SyncProblem && error.code === 'resync' && next.cursor !== null) {
         next = request(null);
         continue;
@@ -120,8 +123,9 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
     }
     if (answer.more) next = request(answer.cursor);
     await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer.mentors);
+    if (answer.received !== undefined) sentAgain += await sendAgainAbove(db, answer.received);
     pulled += answer.changes.length;
     if (!answer.more) break;
   }
-  return pulled;
+  return { pulled, sentAgain };
 }

@@ -1,10 +1,12 @@
 /**
  * Delivering the outbox: the tablet's queued changes, oldest first, in batches the endpoint takes,
- * each answered change by change. A change leaves the outbox only once the endpoint has it.
+ * each answered change by change. A change leaves the outbox only once the endpoint has it, and is
+ * kept a while after (delivered.ts) in case the endpoint is restored from an older copy.
  */
 import { encodeHlc } from '../../shared/hlc.ts';
-import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
+import { LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
+import { forgetOldDelivered, keepDelivered, sendAgainAbove } from './delivered.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 
 /** An outbox entry as the protocol sends it. */
@@ -40,9 +42,19 @@ export function takeBatch(waiting: readonly OutboxEntry[]): OutboxEntry[] {
   return batch;
 }
 
-/** Sends the outbox in order; returns how many changes the endpoint took (applied or already had). */
+/**
+ * Sends the outbox in order; returns how many changes the endpoint took (applied or already had).
+ *
+ * Told the first change a tablet holds (`resumeFrom`), an endpoint behind it moves on to it; but
+ * this tablet keeps changes it delivered, which an endpoint restored from a backup may lack. So
+ * the first push of a sync names none. Its answer says how far the endpoint holds this tablet's
+ * changes (`received`), and every kept change above that waits again: from then on the first
+ * change waiting is the first the endpoint lacks that this tablet still holds, and a push names it.
+ * An endpoint that does not say (an earlier release) is told it after an out-of-order answer.
+ */
 export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<number> {
   let sent = 0;
+  let told = false;
   for (let round = 0; round < 1000; round++) {
     const waiting = await db.outbox
       .orderBy('seq')
@@ -52,7 +64,8 @@ export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncO
     if (waiting.length === 0 && round > 0) return sent;
     const batch = takeBatch(waiting);
     const now = clockOf(options)();
-    const answer = await call<PushResponse>(
+    const resumeFrom: number | undefined = told ? batch[0]?.seq : undefined;
+    const answer: PushResponse = await call<PushResponse>(
       state,
       '/push',
       {
@@ -60,42 +73,53 @@ export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncO
         changes: batch.map(toPushChange),
         unsent: waiting.length,
         deviceTime: now.toISOString(),
-        resumeFrom: batch[0]?.seq,
+        ...(resumeFrom === undefined ? {} : { resumeFrom }),
       },
       options,
     );
-    const outOfOrder = await recordResults(db, answer.results, now);
+    const { outOfOrder, sentAgain } = await recordResults(db, answer, now);
     await db.sync.update('sync', { clockSkewMs: answer.clockSkewMs });
-    sent += answer.results.filter((r) => r.status !== 'rejected').length;
-    if (outOfOrder) throw new SyncProblem('out_of_order', outOfOrder);
+    const taken = answer.results.filter((r) => r.status !== 'rejected').length;
+    sent += taken;
+    // Out of order the tablet cannot mend: it named where it resumes, and nothing moved on.
+    if (outOfOrder && resumeFrom !== undefined && taken === 0 && sentAgain === 0) throw new SyncProblem('out_of_order', outOfOrder);
+    told ||= answer.received !== undefined || outOfOrder !== undefined;
   }
   return sent;
 }
 
-/** Removes delivered changes and marks refused ones, in one transaction; returns an out-of-order message if any. */
-async function recordResults(db: WaymarkDB, results: readonly ChangeResult[], now: Date): Promise<string | undefined> {
+/**
+ * Keeps what the endpoint took, marks what it refused, and puts back into the outbox what it says
+ * it no longer holds, in one transaction; returns an out-of-order message if any, and how many
+ * changes are to go again.
+ */
+async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Promise<{ outOfOrder?: string; sentAgain: number }> {
   let outOfOrder: string | undefined;
-  await db.transaction('rw', db.outbox, db.recordClocks, async () => {
-    for (const result of results) {
+  let sentAgain = 0;
+  await db.transaction('rw', db.outbox, db.delivered, db.recordClocks, async () => {
+    for (const result of answer.results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
       else if (result.status === 'rejected')
         await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
       else {
-        if (result.hlc) await adoptRedatedClock(db, result.seq, result.hlc);
-        await db.outbox.delete(result.seq);
+        const entry = await db.outbox.get(result.seq);
+        if (!entry) continue;
+        if (result.hlc) await adoptRedatedClock(db, entry, result.hlc);
+        await keepDelivered(db, entry, toPushChange(entry).hlc, result.hlc, now);
       }
     }
+    if (answer.received !== undefined) sentAgain = await sendAgainAbove(db, answer.received);
+    await forgetOldDelivered(db, now);
   });
-  return outOfOrder;
+  return { outOfOrder, sentAgain };
 }
 
 /**
  * The endpoint re-dated a change because this tablet's clock runs fast: the fields it set take the
  * endpoint's reading here too, so this tablet merges later changes exactly as the endpoint does.
  */
-async function adoptRedatedClock(db: WaymarkDB, seq: number, hlc: string): Promise<void> {
-  const entry = await db.outbox.get(seq);
-  if (!entry?.hlc) return;
+async function adoptRedatedClock(db: WaymarkDB, entry: OutboxEntry, hlc: string): Promise<void> {
+  if (!entry.hlc) return;
   const stamped = await db.recordClocks.get(`${entry.table}:${entry.recordId}`);
   if (!stamped) return;
   for (const [field, clock] of Object.entries(stamped.clocks)) if (clock === entry.hlc) stamped.clocks[field] = hlc;
