@@ -3,6 +3,7 @@
  * real SQLite file in a temp directory, and once end to end as the compiled program.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AdminStore, fileCommands, openAdminStore, run } from '../../src/server/admin.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Store } from '../../src/server/store.ts';
-import { authenticate, enrol, SyncError } from '../../src/server/sync.ts';
+import { authenticate, enrol, push, SyncError } from '../../src/server/sync.ts';
+import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
+import { newPupil, type Tablet } from './school.ts';
 
 const CODE = /^[A-Z2-9]{5}-[A-Z2-9]{5}$/;
 const ROOT = join(import.meta.dirname, '../..');
@@ -215,11 +218,33 @@ describe('backups', () => {
     }
   });
 
+  it('says when the last change in it reached the server', () => {
+    const sam = tabletFor('Sam Patel');
+    const { id, values } = newPupil({ deviceId: sam.deviceId } as Tablet);
+    const at = new Date('2026-11-24T15:30:00.000Z');
+    const change = {
+      changeId: newId(),
+      seq: 1,
+      table: 'pupils' as const,
+      recordId: id,
+      op: 'create' as const,
+      values,
+      hlc: encodeHlc({ wall: at.getTime(), count: 0, node: sam.deviceId }),
+    };
+    const device = authenticate(store, sam.authorization);
+    push(store, device, { protocol: PROTOCOL, changes: [change], unsent: 1, deviceTime: at.toISOString() }, at);
+    expect(backup(dir, join(dir, 'b.sqlite'))[1]).toBe(
+      'It holds 1 school(s), 1 mentor(s) and 1 change(s), the last received 24 Nov 2026 15:30.',
+    );
+  });
+
   it('never writes over a file, nor leaves half a copy behind when it cannot write', () => {
     admin('add-school', 'Hillside Academy');
     const file = join(dir, 'taken.sqlite');
     writeFileSync(file, 'last week’s backup');
-    expect(() => backup(dir, file)).toThrow('No backup was written: ');
+    expect(() => backup(dir, file)).toThrow(
+      `No backup was written: ${file} already exists: give the backup a new name (a date in it, say).`,
+    );
     expect(readFileSync(file, 'utf8')).toBe('last week’s backup');
     const nowhere = join(dir, 'no-such-folder', 'waymark.sqlite');
     expect(() => backup(dir, nowhere)).toThrow('No backup was written: ');
@@ -233,6 +258,46 @@ describe('backups', () => {
     // A database with no school in it (one just made by mistake) is not a school's backup either.
     expect(() => backup(dir, join(dir, 'b2.sqlite'))).toThrow('holds no school: is DATA_DIR the folder the server uses?');
     expect(existsSync(join(dir, 'b2.sqlite'))).toBe(false);
+  });
+
+  it('refuses a copy that does not read back whole, and leaves no file behind', () => {
+    admin('add-mentor', 'Sam Patel');
+    store.close();
+    // A mentor with no name: SQLite never writes one itself (a damaged disk or a hand edit with
+    // its rules switched off can), and copies it as it is. Only the check of the copy finds it.
+    const damage = (sql: string) => {
+      const db = new Database(join(dir, 'waymark.sqlite'));
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.exec(sql);
+      db.close();
+    };
+    damage("UPDATE sqlite_master SET sql = replace(sql, 'name TEXT NOT NULL', 'name TEXT') WHERE name = 'mentors'");
+    damage('UPDATE mentors SET name = NULL');
+    damage("UPDATE sqlite_master SET sql = replace(sql, 'name TEXT,', 'name TEXT NOT NULL,') WHERE name = 'mentors'");
+    const file = join(dir, 'b.sqlite');
+    expect(() => backup(dir, file)).toThrow('No backup was written: the copy does not read back whole (NULL value in mentors.name)');
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+    store = openAdminStore(dir);
+  });
+
+  it('taken after the server stopped without closing its database (a power cut), leaves its files as they were', () => {
+    // The files as the power cut left them: the last changes still only in the write-ahead log,
+    // for the server to fold in when it starts again.
+    admin('add-mentor', 'Sam Patel');
+    const stopped = join(dir, 'stopped');
+    mkdirSync(stopped);
+    for (const name of ['waymark.sqlite', 'waymark.sqlite-wal', 'waymark.sqlite-shm']) copyFileSync(join(dir, name), join(stopped, name));
+    const files = () =>
+      ['waymark.sqlite', 'waymark.sqlite-wal'].map((name) =>
+        createHash('sha256')
+          .update(readFileSync(join(stopped, name)))
+          .digest('hex'),
+      );
+    const before = files();
+    expect(backup(stopped, join(dir, 'b.sqlite'))[1]).toBe('It holds 1 school(s), 1 mentor(s) and 0 change(s).');
+    expect(files()).toEqual(before);
   });
 
   it('beside a server not yet restarted after an upgrade, leaves the live database as that server made it', () => {

@@ -2,7 +2,7 @@
  * The write-ahead log: when it cannot be folded into the database (a program holding it open),
  * the IT person is told rather than finding the disk full. Real SQLite files in a temp folder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,11 +45,28 @@ describe('a checkpoint of the school’s database', () => {
     reader.prepare('SELECT count(*) FROM schools').get();
     for (let i = 0; i < 20; i++) store.addMentor(school.id, `Mentor ${i}`);
     const held = store.checkpoint();
-    expect(held.behindBytes).toBeGreaterThan(0);
+    // Each of the twenty writes added at least one page to the log, none of them folded in yet.
+    const pageSize = reader.pragma('page_size', { simple: true }) as number;
+    expect(held.behindBytes).toBeGreaterThanOrEqual(20 * pageSize);
+    expect(held.behindBytes % pageSize).toBe(0);
     expect(held.logBytes).toBeGreaterThanOrEqual(held.behindBytes);
     reader.prepare('COMMIT').run();
     reader.close();
     expect(store.checkpoint().behindBytes).toBe(0);
+  });
+
+  it('that SQLite refuses says why, with the log’s size on the disk, and is warned of', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-wal-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const store = openSqliteStore(dir);
+    onTestFinished(() => store.close());
+    store.addSchool('Hillside Academy');
+    // Asked for in the middle of a write, SQLite refuses it, as it would on a disk error.
+    const refused = store.atomically(() => store.checkpoint());
+    const onDisk = statSync(join(dir, 'waymark.sqlite-wal')).size;
+    expect(onDisk).toBeGreaterThan(0);
+    expect(refused).toEqual({ logBytes: onDisk, behindBytes: onDisk, problem: 'database table is locked' });
+    expect(judge(refused, false)).toMatchObject({ level: 'warn', message: expect.stringContaining(': database table is locked)') });
   });
 
   it('is watched while the server runs, and a log far behind is logged as a warning', async () => {

@@ -4,7 +4,7 @@
  * of it gone at the next start. Instead nothing more is acknowledged, tablets keep their changes,
  * and the IT person is told, on every request, what to do.
  */
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -44,12 +44,26 @@ describe('the data folder taken away while the server runs', () => {
     expect((await colleague.db.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Jacob Smith', 'Priya Natarajan']);
   });
 
-  it('the store refuses to take a batch into a deleted file, saying what happened and what to do', () => {
-    const { dataDir } = folder();
+  it.each([
+    ['deleted', () => {}],
+    // A copy put where it was (a backup restored, or the folder copied back, while the server ran):
+    // the server's open file is still the deleted one, which no one will read again.
+    [
+      'replaced by a copy',
+      (dataDir: string, copy: string) => {
+        mkdirSync(dataDir);
+        copyFileSync(copy, join(dataDir, 'waymark.sqlite'));
+      },
+    ],
+  ])('the store refuses to take a batch into a file %s, saying what happened and what to do', (_, putBack) => {
+    const { parent, dataDir } = folder();
     const store = openSqliteStore(dataDir);
     onTestFinished(() => store.close());
     const school = store.addSchool('Hillside Academy');
+    const copy = join(parent, 'copy.sqlite');
+    copyFileSync(join(dataDir, 'waymark.sqlite'), copy);
     rmSync(dataDir, { recursive: true, force: true });
+    putBack(dataDir, copy);
     const logged = () =>
       store.batch((writer) =>
         writer.appendChange(

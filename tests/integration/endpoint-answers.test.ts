@@ -94,12 +94,15 @@ describe('a sync request’s token', () => {
     expect(answer.body.error).toEqual({ code: 'unauthorised', message });
   });
 
-  it('is read only as the whole header: a real token after other words is refused', async () => {
+  it.each([
+    ['after other words', (token: string) => `Token Bearer ${token}`],
+    ['followed by other words', (token: string) => `Bearer ${token} ${token}`],
+  ])('is read only as the whole header: a real token %s is refused', async (_, header) => {
     school = openSchool();
     const sam = await school.enrolTablet('Sam Patel');
     const answer = await school.request('/api/v1/pull', {
       body: { protocol: PROTOCOL, cursor: null },
-      authorization: `Token Bearer ${sam.token}`,
+      authorization: header(sam.token),
     });
     expect(answer.status).toBe(401);
   });

@@ -42,7 +42,14 @@ const resultsOf = async (tablet: Tablet, changes: Parameters<Tablet['push']>[0])
 };
 
 describe('a change of a shape no record has', () => {
-  it.each([10_000, 5])('with lists %i deep in a field is refused alone, and the changes after it apply', async (levels) => {
+  const tooDeep = `This change holds lists nested more than ${LIMITS.depth} deep, which no Waymark record has.`;
+  // Lists inside a field of `values`: `values` is the first level, so LIMITS.depth lists in a field
+  // are as deep as a change may be, and are refused only for the field's own rule.
+  it.each([
+    [10_000, 'its depth', tooDeep],
+    [LIMITS.depth + 1, 'its depth', tooDeep],
+    [LIMITS.depth, 'the field’s own rule', 'Form or class must be text.'],
+  ])('with lists %i deep in a field is refused alone, for %s, and the changes after it apply', async (levels, _for, message) => {
     school = openSchool({ overHttp: true });
     const a = await school.enrolTablet('Sam Patel');
     const p = newPupil(a);
@@ -52,11 +59,7 @@ describe('a change of a shape no record has', () => {
     const answer = await school.request('/api/v1/push', { token: a.token, raw: body.replace('"DEEP"', nested(levels)) });
     expect(answer.status).toBe(200);
     expect(answer.body.results as Results).toEqual([
-      expect.objectContaining({
-        status: 'rejected',
-        code: 'invalid_record',
-        message: `This change holds lists nested more than ${LIMITS.depth} deep, which no Waymark record has.`,
-      }),
+      expect.objectContaining({ status: 'rejected', code: 'invalid_record', message }),
       expect.objectContaining({ status: 'applied' }),
     ]);
     const colleague = await school.enrolTablet('Alex Jones');
@@ -89,6 +92,31 @@ describe('a change of a shape no record has', () => {
     expect(results[0]).toMatchObject({ status: 'rejected', code: 'invalid_record' });
     expect(results[0]?.message).toMatch(/^This change is [\d,]+ characters long, more than the 250,000 any record needs\.$/);
     expect(results[1]).toMatchObject({ status: 'applied' });
+  });
+
+  it.each([
+    ['exactly as long as any record may need is taken', LIMITS.change, 'applied'],
+    ['one character longer than that is refused', LIMITS.change + 1, 'rejected'],
+  ])('%s', async (_, length, status) => {
+    school = openSchool();
+    const a = await school.enrolTablet('Sam Patel');
+    const p = newPupil(a);
+    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    const values = { form: '9T' };
+    // Clock readings for fields no pupil has, as many as make the change `length` characters long,
+    // the last field's name making up the rest.
+    const reading = encodeHlc({ wall: Date.parse(p.values.createdAt), count: 0, node: a.deviceId });
+    const wanted = length - JSON.stringify(values).length;
+    const base: Record<string, string> = {};
+    let written = '{}'.length;
+    for (let i = 0; written < wanted - 200; i++) {
+      base[`field${i}`] = reading;
+      written += `"field${i}":"${reading}",`.length;
+    }
+    base['x'.repeat(wanted - written - `"":"${reading}"`.length)] = reading;
+    expect(JSON.stringify(values).length + JSON.stringify(base).length).toBe(length);
+    const [result] = await resultsOf(a, [a.change('pupils', p.id, 'update', values, undefined, base)]);
+    expect(result?.status).toBe(status);
   });
 });
 
@@ -249,9 +277,11 @@ describe('a push that names its first change (resumeFrom)', () => {
     const created = a.change('pupils', p.id, 'create', p.values);
     const refused = await pushFrom(a, [created], 3);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toBe(
-      'This push says the first change the tablet holds is 3, but it starts with change 1: send the changes from the first one held.',
-    );
+    expect(refused.body.error).toEqual({
+      code: 'bad_request',
+      message:
+        'This push says the first change the tablet holds is 3, but it starts with change 1: send the changes from the first one held.',
+    });
     expect((await pushFrom(a, [], 3)).body.error.message).toBe(
       'A push names the first change the tablet holds (resumeFrom) only when it sends that change.',
     );

@@ -203,8 +203,13 @@ describe.each(limits)('$table: $what, at most $max', ({ table, max, sized, messa
 
 describe('the endpoint’s cap on any one string', () => {
   // LIMITS.string is a coarse cap on every string a change carries, above the longest field's own
-  // limit: a note one past its limit is refused for the note's rule, in the note's words.
-  it('sits above the note’s own limit, so a note past its limit is refused for its own rule', async () => {
+  // limit: a note past its limit, up to the cap itself, is refused for the note's rule, in the
+  // note's words; only past the cap for the cap.
+  it.each([
+    ['one past the note’s own limit', 'its own rule', 20_001, 'The note must be at most 20000 characters.'],
+    ['exactly as long as the cap', 'its own rule', LIMITS.string, 'The note must be at most 20000 characters.'],
+    ['one past the cap', 'the cap', LIMITS.string + 1, `note is longer than ${LIMITS.string} characters.`],
+  ])('sits above the note’s own limit: a note %s is refused for %s', async (_what, _for, length, message) => {
     const at = school.clock.now.toISOString();
     /** A new session with this note, as a tablet that skipped the note's rule would send it. */
     const withNote = (note: string) => {
@@ -219,15 +224,6 @@ describe('the endpoint’s cap on any one string', () => {
         note,
       });
     };
-    expect(await withNote(chars(20_001))).toMatchObject({
-      status: 'rejected',
-      code: 'invalid_record',
-      message: 'The note must be at most 20000 characters.',
-    });
-    expect(await withNote(chars(LIMITS.string + 1))).toMatchObject({
-      status: 'rejected',
-      code: 'invalid_record',
-      message: `note is longer than ${LIMITS.string} characters.`,
-    });
+    expect(await withNote(chars(length))).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
   });
 });

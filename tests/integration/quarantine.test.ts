@@ -37,51 +37,58 @@ const namesPulled = (store: Store, device: Device) =>
   ).map((c) => c.values.name);
 
 describe('quarantining a change', () => {
-  it('withholds it from every pull, even of a server already running with it in memory, until it is released', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'waymark-quarantine-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const server = openSqliteStore(dir);
-    onTestFinished(() => server.close());
-    const { id: schoolId } = server.addSchool('Hillside Academy');
-    const sam = enrolled(server, schoolId, 'Sam Patel');
-    const alex = enrolled(server, schoolId, 'Alex Jones');
-    const wall = Date.parse('2026-11-24T09:00:00.000Z');
-    const changes = ['Priya Natarajan', 'x'.repeat(100), 'Jacob Smith'].map((name, i) => {
-      const { id, values } = newPupil({ deviceId: sam.id } as Tablet, name);
-      return {
-        changeId: newId(),
-        seq: i + 1,
-        table: 'pupils' as const,
-        recordId: id,
-        op: 'create' as const,
-        values: { ...values, whatHelps: i === 1 ? 'y'.repeat(900) : '' },
-        hlc: encodeHlc({ wall: wall + i, count: 0, node: sam.id }),
+  it.each([
+    ['after a tablet was handed it', true],
+    ['straight after it arrived, before any tablet was handed it', false],
+  ])(
+    'withholds it from every pull, even of a server already running with it in memory, until it is released (quarantined %s)',
+    (_, pulledFirst) => {
+      const dir = mkdtempSync(join(tmpdir(), 'waymark-quarantine-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      const server = openSqliteStore(dir);
+      onTestFinished(() => server.close());
+      const { id: schoolId } = server.addSchool('Hillside Academy');
+      const sam = enrolled(server, schoolId, 'Sam Patel');
+      const alex = enrolled(server, schoolId, 'Alex Jones');
+      const wall = Date.parse('2026-11-24T09:00:00.000Z');
+      const changes = ['Priya Natarajan', 'x'.repeat(100), 'Jacob Smith'].map((name, i) => {
+        const { id, values } = newPupil({ deviceId: sam.id } as Tablet, name);
+        return {
+          changeId: newId(),
+          seq: i + 1,
+          table: 'pupils' as const,
+          recordId: id,
+          op: 'create' as const,
+          values: { ...values, whatHelps: i === 1 ? 'y'.repeat(900) : '' },
+          hlc: encodeHlc({ wall: wall + i, count: 0, node: sam.id }),
+        };
+      });
+      push(server, sam, { protocol: PROTOCOL, changes, unsent: 3, deviceTime: '2026-11-24T09:00:00.000Z' }, new Date(wall));
+      if (pulledFirst) expect(namesPulled(server, alex)).toHaveLength(3);
+
+      // The IT person, beside the running server.
+      const adminStore = openAdminStore(dir);
+      onTestFinished(() => adminStore.close());
+      const admin = (...argv: string[]) => {
+        const lines: string[] = [];
+        run(adminStore, argv, (line) => lines.push(...line.split('\n')));
+        return lines;
       };
-    });
-    push(server, sam, { protocol: PROTOCOL, changes, unsent: 3, deviceTime: '2026-11-24T09:00:00.000Z' }, new Date(wall));
-    expect(namesPulled(server, alex)).toHaveLength(3);
+      const listed = admin('longest-changes', '2');
+      expect(listed).toHaveLength(3);
+      // Which tablet sent it, and when it reached the server.
+      expect(listed[1]).toMatch(/^2 +\d[\d,]* chars +create pupils +\S+ +Hillside Academy +Sam Patel’s iPad +24 Nov 2026 09:00$/);
+      expect(listed.join('\n')).not.toContain('x'.repeat(100));
 
-    // The IT person, beside the running server.
-    const adminStore = openAdminStore(dir);
-    onTestFinished(() => adminStore.close());
-    const admin = (...argv: string[]) => {
-      const lines: string[] = [];
-      run(adminStore, argv, (line) => lines.push(...line.split('\n')));
-      return lines;
-    };
-    const listed = admin('longest-changes', '2');
-    expect(listed).toHaveLength(3);
-    expect(listed[1]).toMatch(/^2 +\d[\d,]* chars +create pupils +\S+ +Hillside Academy +Sam Patel’s iPad/);
-    expect(listed.join('\n')).not.toContain('x'.repeat(100));
+      expect(admin('quarantine', '2')[0]).toMatch(/^Change 2 \(create pupils .*\) is quarantined: no tablet is handed it from now on\./);
+      expect(namesPulled(server, alex)).toEqual(['Priya Natarajan', 'Jacob Smith']);
+      expect(admin('longest-changes', '1')[1]).toMatch(/QUARANTINED/);
+      expect(admin('quarantine', '2')[0]).toMatch(/was already quarantined: nothing changed\./);
 
-    expect(admin('quarantine', '2')[0]).toMatch(/^Change 2 \(create pupils .*\) is quarantined: no tablet is handed it from now on\./);
-    expect(namesPulled(server, alex)).toEqual(['Priya Natarajan', 'Jacob Smith']);
-    expect(admin('longest-changes', '1')[1]).toMatch(/QUARANTINED/);
-    expect(admin('quarantine', '2')[0]).toMatch(/was already quarantined: nothing changed\./);
-
-    expect(admin('release', '2')[0]).toMatch(/is handed on again/);
-    expect(namesPulled(server, alex)).toEqual(['Priya Natarajan', 'x'.repeat(100), 'Jacob Smith']);
-  });
+      expect(admin('release', '2')[0]).toMatch(/is handed on again/);
+      expect(namesPulled(server, alex)).toEqual(['Priya Natarajan', 'x'.repeat(100), 'Jacob Smith']);
+    },
+  );
 
   it('says so for a change that is not there, or not a number', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-quarantine-'));

@@ -154,6 +154,7 @@ describe('the tail itself', () => {
   it('sends each run of changes as one slice, which stays as it was while more arrive', () => {
     const tail = new RecentChanges(200);
     tail.add([change(1), change(2, 'me'), change(3), change(4)]);
+    expect(tail.page('s', 0, 10, 4)?.json).toHaveLength(1);
     const page = tail.page('s', 0, 10, 4, 'me');
     expect(page?.json).toHaveLength(2);
     expect(json(page)).toBe('{"n":1},{"n":3},{"n":4}');
@@ -212,6 +213,25 @@ describe('the tail itself', () => {
     expect(tail.page('s', 0, 10, 3, undefined, 7)).toMatchObject({ count: 1, full: true });
     expect(tail.page('s', 0, 10, 3, undefined, 8)).toMatchObject({ count: 2, full: true });
     expect(tail.page('s', 0, 10, 3, undefined, 21)).toMatchObject({ count: 3, full: false });
+  });
+
+  it('by default holds a busy school day: thousands of changes, a few KB each', () => {
+    const tail = new RecentChanges();
+    const day = Array.from({ length: 4000 }, (_, i) => ({ seq: i + 1, schoolId: 's', deviceId: 't', wire: 'x'.repeat(2000) }));
+    tail.add(day);
+    expect(tail.page('s', 0, 1000, 4000)?.count).toBe(1000);
+  });
+
+  it('once full, drops its oldest changes down to three quarters of its size, and no further', () => {
+    const tail = new RecentChanges(80);
+    // Each change takes 10 bytes with its comma: eight fill the tail.
+    const changes = Array.from({ length: 9 }, (_, i) => ({ seq: i + 1, schoolId: 's', deviceId: 't', wire: 'x'.repeat(9) }));
+    tail.add(changes.slice(0, 8));
+    expect(tail.page('s', 0, 100, 8)?.count).toBe(8);
+    // The ninth: the oldest three go, and the six newest (60 of its 80 bytes) are kept.
+    tail.add(changes.slice(8));
+    expect(tail.page('s', 3, 100, 9)?.count).toBe(6);
+    expect(tail.page('s', 2, 100, 9)).toBeUndefined();
   });
 
   it('stays within its size, dropping the oldest changes first', () => {

@@ -93,4 +93,38 @@ describe('a restored school whose change log has grown past where a tablet had r
     await alex.sync();
     expect(await names(alex.db)).toContain('Priya’s, after the restore');
   });
+
+  it('another change, re-dated to the very reading the lost one had at the same position, is told apart by its id', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-fingerprint-'));
+    const serverNow = new Date('2026-11-24T15:30:00.000Z');
+    const school = inProcessSchool({ dataDir: dir, now: () => serverNow });
+    onTestFinished(() => {
+      school.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // Sam's tablet runs an hour fast: the endpoint re-dates each of its changes to a minute ahead of
+    // its own clock, one count after the last it stored from Sam.
+    const fast = { now: new Date(serverNow.getTime() + 60 * 60_000) };
+    const sam = await school.tablet('Sam Patel', () => fast.now);
+    const alex = await school.tablet('Alex Jones', () => serverNow);
+
+    await addPupil(sam.db, pupil({ name: 'Before the backup' }), fast); // change 1
+    await sam.sync();
+    school.reopen();
+    copyFileSync(join(dir, 'waymark.sqlite'), join(dir, 'backup.sqlite'));
+
+    await addPupil(sam.db, pupil({ name: 'Sam’s, lost in the restore' }), fast); // change 2
+    await sam.sync();
+    const lostReading = school.store.changeHlcAt(2);
+    expect(await alex.sync()).toMatchObject({ status: 'done', pulled: 2 }); // Alex has read up to change 2
+
+    school.reopen(join(dir, 'backup.sqlite'));
+    await addPupil(sam.db, pupil({ name: 'Sam’s, after the restore' }), fast);
+    expect(await sam.sync()).toMatchObject({ status: 'done', pushed: 1 });
+    // Change 2 of the restored log: the same position, the same reading, the same log before it.
+    expect(school.store.changeHlcAt(2)).toBe(lostReading);
+
+    await alex.sync();
+    expect(await names(alex.db)).toContain('Sam’s, after the restore');
+  });
 });
