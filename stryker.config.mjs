@@ -20,6 +20,7 @@ export default {
     'src/server/change-shape.ts',
     'src/server/sqlite-store.ts',
     'src/server/recent-changes.ts',
+    'src/server/cursor.ts',
   ],
   // The unit and integration tests, through vitest: the browser tests are Playwright's and never
   // run here. vitest.mutation.config.ts is the app's vitest config less the build check, and with
