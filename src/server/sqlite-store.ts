@@ -3,8 +3,7 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
@@ -230,26 +229,29 @@ const cannotWrite = (error: unknown) => {
 
 /**
  * Opens a database that cannot be written, to read only. Reading one in WAL mode needs a file
- * beside it (`-shm`), which SQLite cannot make in a folder it cannot write: then a copy of it (and
- * of its write-ahead log) in the system's temporary folder is read instead. Nothing changes a
- * database that cannot be written, so the copy is exact.
+ * beside it (`-shm`), which SQLite cannot make in a folder it cannot write: then the database is
+ * read into memory and served from there, never copied to another disk (it holds records about
+ * children). Its bytes name WAL mode, which a database in memory cannot use: they are set to the
+ * rollback journal's, which changes nothing else. Changes only in a write-ahead log left beside
+ * it are not served meanwhile; they stay in that log, and SQLite takes them in once the database
+ * can be written.
  */
-function openReadOnly(file: string): { db: Database.Database; copyDir?: string } {
+function openReadOnly(file: string): Database.Database {
   if (!existsSync(file)) throw new Error(`Waymark cannot make its database ${file}: that folder cannot be written.`);
   const inPlace = new Database(file, { readonly: true, fileMustExist: true });
   try {
     inPlace.pragma('user_version', { simple: true });
     inPlace.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
-    return { db: inPlace };
+    return inPlace;
   } catch (error) {
     inPlace.close();
     if (!cannotWrite(error)) throw error;
   }
-  const copyDir = mkdtempSync(join(tmpdir(), 'waymark-read-only-'));
-  const copy = join(copyDir, 'waymark.sqlite');
-  copyFileSync(file, copy);
-  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-  return { db: new Database(copy, { readonly: true, fileMustExist: true }), copyDir };
+  const bytes = readFileSync(file);
+  // The file format's read and write versions: 2 is WAL, 1 the rollback journal.
+  bytes[18] = 1;
+  bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
 }
 
 /**
@@ -301,8 +303,6 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   };
   /** Why this store cannot write, when it was opened on a database it cannot change. */
   let readOnly: string | undefined;
-  /** A copy read in place of a database whose folder cannot be written (see openReadOnly). */
-  let copyDir: string | undefined;
   try {
     db.pragma('journal_mode = WAL');
     // Each commit is on the disk before the push is answered: a tablet drops a change from its
@@ -339,12 +339,11 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   } catch (error) {
     if (file === ':memory:' || !cannotWrite(error)) throw error;
     db.close();
-    ({ db, copyDir } = openReadOnly(file));
+    db = openReadOnly(file);
     const version = db.pragma('user_version', { simple: true }) as number;
     const secret = db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get();
     if (version !== MIGRATIONS.length || !secret) {
       db.close();
-      if (copyDir) rmSync(copyDir, { recursive: true, force: true });
       throw new Error(
         `The database ${file} cannot be written (a read-only file, folder or disk), and was made by ${version > MIGRATIONS.length ? 'a newer' : 'an earlier'} release of Waymark (schema ${version}; this release's is ${MIGRATIONS.length}): this release cannot serve it as it is. Make ${dataDir} writable, and start Waymark again.`,
       );
@@ -694,9 +693,6 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         return { logBytes, behindBytes: logBytes, problem: (error as Error).message };
       }
     },
-    close() {
-      db.close();
-      if (copyDir) rmSync(copyDir, { recursive: true, force: true });
-    },
+    close: () => db.close(),
   };
 }

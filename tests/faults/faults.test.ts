@@ -182,8 +182,8 @@ describe('faults, against the real server process', () => {
     const { dir, server: first, tablets } = await school(3);
     let server = first;
     // Stopped in turn cleanly (SQLite removes the files it keeps beside the database, which a
-    // read-only folder cannot have made again, so Waymark reads a copy) and killed (they stay, and
-    // it reads the database in place, write-ahead log and all).
+    // read-only folder cannot have made again, so Waymark reads the database into memory) and
+    // killed (they stay, and it reads the database in place, write-ahead log and all).
     const restart = async (writable: boolean, signal: NodeJS.Signals = 'SIGTERM') => {
       expect(await server.kill(signal)).toBe(signal === 'SIGTERM' ? 0 : null);
       setWritable(dir, writable);
