@@ -5,6 +5,7 @@
 import { encodeHlc } from '../../shared/hlc.ts';
 import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
+import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 
 /** An outbox entry as the protocol sends it. */
@@ -75,9 +76,14 @@ export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncO
 /** Removes delivered changes and marks refused ones, in one transaction; returns an out-of-order message if any. */
 async function recordResults(db: WaymarkDB, results: readonly ChangeResult[], now: Date): Promise<string | undefined> {
   let outOfOrder: string | undefined;
-  await db.transaction('rw', db.outbox, db.recordClocks, async () => {
+  const erased = results.filter((r) => r.status === 'rejected' && r.code === 'erased');
+  // Erasing reaches into every table.
+  const scope = erased.length ? ERASURE_TABLES : [db.outbox.name, db.recordClocks.name];
+  await db.transaction('rw', scope, async () => {
+    if (erased.length) await letErasedGo(db, erased);
     for (const result of results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
+      else if (result.status === 'rejected' && result.code === 'erased') continue;
       else if (result.status === 'rejected')
         await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
       else {
@@ -87,6 +93,20 @@ async function recordResults(db: WaymarkDB, results: readonly ChangeResult[], no
     }
   });
   return outOfOrder;
+}
+
+/**
+ * The endpoint did not keep these changes: they were about a pupil the school erased while this
+ * tablet was away. Each goes, with the tablet's own copy of its record and everything hanging off
+ * it (a pupil's, all about them); the pull that follows brings the erasure of the pupil itself.
+ */
+async function letErasedGo(db: WaymarkDB, results: readonly ChangeResult[]): Promise<void> {
+  const entries = (await db.outbox.bulkGet(results.map((r) => r.seq))).filter((e) => e !== undefined);
+  await db.outbox.bulkDelete(entries.map((e) => e.seq));
+  await eraseFromTablet(db, {
+    pupils: entries.filter((e) => e.table === 'pupils').map((e) => e.recordId),
+    records: entries.filter((e) => e.table !== 'pupils').map((e) => e.recordId),
+  });
 }
 
 /**
