@@ -44,6 +44,9 @@ async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult
     if (state.problem && NEEDS_MENTOR.has(state.problem.code)) return { status: 'stopped', problem: state.problem };
     await db.sync.update('sync', { lastAttemptAt: now() });
     const pushed = await pushOutbox(db, state, options);
+    // Once, on the first release that erases pupils: everything from the start, so that an erasure
+    // an earlier release took for a removal is done now. A pull cut off resumes where it stopped.
+    if (!(await syncState(db)).erasesPupils) await db.sync.update('sync', { cursor: null, erasesPupils: true });
     const pulled = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
     await db.sync.update('sync', { lastSyncAt: now(), problem: undefined, failures: 0 });
     return { status: 'done', pushed, pulled };

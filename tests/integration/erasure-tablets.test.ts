@@ -196,6 +196,31 @@ describe('a pupil erased by the school', () => {
   });
 });
 
+describe('a tablet that fetched the erasure with a release from before erasure existed', () => {
+  it('hid the pupil as removed and kept the rest; its first sync once updated erases them', async () => {
+    const { s, alex, ids, admin } = await tabletsWithZebedee();
+    admin('erase-pupil', ids.zeb);
+    // What an earlier release did with the page: it merged the erasure as an edit, and stored the cursor past it.
+    const device = s.store.device((await alex.db.device.get('device'))?.deviceId ?? '') as Device;
+    const page = JSON.parse(
+      Buffer.concat(pull(s.store, device, { protocol: PROTOCOL, cursor: (await syncState(alex.db)).cursor })).toString('utf8'),
+    ) as PullResponse;
+    await applyPulled(
+      alex.db,
+      page.changes.map((c) => (c.op === 'erase' ? { ...c, op: 'update' as const } : c)),
+      page.cursor,
+    );
+    await alex.db.sync.update('sync', { erasesPupils: undefined });
+    expect(await getPupil(alex.db, ids.zeb)).toBeUndefined();
+    expect(await tracesOn(alex.db, [NAME, NOTE])).toEqual([NAME, NOTE]);
+
+    expect(await alex.sync()).toMatchObject({ status: 'done' });
+    expect(await tracesOn(alex.db, [ids.zeb, NAME, NOTE, PHONE])).toEqual([]);
+    // Once: the next sync fetches from where it stopped.
+    expect(await alex.sync()).toMatchObject({ status: 'done', pulled: 0 });
+  });
+});
+
 describe('the erasure on the tablet', () => {
   it('has a rule for every table of the tablet’s database', () => {
     const db = new Database('erasure-tables');
