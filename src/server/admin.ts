@@ -26,7 +26,7 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
   list-schools                            the schools, their ids, and how long each keeps pupils' records
-  erase-pupil ID|REF [--school ID|"Name"] erase a pupil and everything about them, here and on every tablet
+  erase-pupil ID|REF [--school …]         erase a pupil and everything about them, here and on every tablet
                                           (UK GDPR): by their id, or their school pupil reference
   set-retention PERIOD|off [--school …]   erase pupils whose support ended longer ago than PERIOD ("6 years")
   erase-due [--school ID|"Name"]          erase now the pupils due by their school's retention period
