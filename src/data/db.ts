@@ -110,6 +110,12 @@ export interface SyncState {
   school?: { id: string; name: string };
   mentor?: { id: string; name: string; dsl: boolean };
   cursor: string | null;
+  /**
+   * Set once this tablet has fetched everything from the school with a release that erases pupils.
+   * An earlier release took the school's erasure of a pupil for a removal and kept their records:
+   * fetching everything again hands it the erasure once more (see sync.ts).
+   */
+  erasesPupils?: true;
   lastSyncAt?: string;
   lastAttemptAt?: string;
   /** Why the last attempt stopped, in the mentor's words, when it did not finish. */

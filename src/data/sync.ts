@@ -44,6 +44,9 @@ async function syncOnce(db: WaymarkDB, options: SyncOptions): Promise<SyncResult
     if (state.problem && NEEDS_MENTOR.has(state.problem.code)) return { status: 'stopped', problem: state.problem };
     await db.sync.update('sync', { lastAttemptAt: now() });
     let pushed = await pushOutbox(db, state, options);
+    // Once, on the first release that erases pupils: everything from the start, so that an erasure
+    // an earlier release took for a removal is done now. A pull cut off resumes where it stopped.
+    if (!(await syncState(db)).erasesPupils) await db.sync.update('sync', { cursor: null, erasesPupils: true });
     const { pulled, sentAgain } = await pullAll(db, { ...state, cursor: (await syncState(db)).cursor }, options);
     // Restored between the push and the pull: what it lost of this tablet's goes now, not next time.
     if (sentAgain > 0) pushed += await pushOutbox(db, state, options);

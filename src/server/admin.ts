@@ -3,15 +3,17 @@
  * hand out enrolment codes and cut off lost tablets. It opens the same SQLite file as `npm start`
  * (DATA_DIR, default ./data); SQLite's locking lets both run at once, so the server can stay up.
  */
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
 import { tabletAddress } from './address.ts';
+import { dueNow, erase, eraseDue } from './erasure.ts';
 import { escapeControls } from './printable.ts';
-import { type Backup, backupDatabase, openSqliteStore } from './sqlite-store.ts';
-import type { Device, LoggedChangeInfo, Mentor, School, Store } from './store.ts';
+import { parseRetention, retentionInWords } from './retention.ts';
+import { type Backup, backupDatabase, ERASURE_REGISTER, openSqliteStore } from './sqlite-store.ts';
+import type { Device, ErasedPupil, LoggedChangeInfo, Mentor, PupilSummary, School, Store } from './store.ts';
 import { CODE_LIFETIME_MS, issueEnrolmentCode, replaceEnrolmentCode } from './sync.ts';
 
 export const USAGE = `Usage: npm run admin -- <command> [arguments]
@@ -23,6 +25,11 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
+  list-schools                            the schools, their ids, and how long each keeps pupils' records
+  erase-pupil ID|REF [--school …]         erase a pupil and everything about them, here and on every tablet
+                                          (UK GDPR): by their id, or their school pupil reference
+  set-retention PERIOD|off [--school …]   erase pupils whose support ended longer ago than PERIOD ("6 years")
+  erase-due [--school ID|"Name"]          erase now the pupils due by their school's retention period
   longest-changes [COUNT]                 the longest changes in the log (what slows every pull)
   quarantine CHANGE                       withhold a change from every tablet's pulls (it is kept)
   release CHANGE                          hand a quarantined change on again
@@ -37,10 +44,13 @@ export type Command = (store: AdminStore, args: string[], print: Print) => void;
 /** A mistake at the keyboard: shown as it is, without a stack trace, and the command exits 1. */
 export class AdminError extends Error {}
 
-/** The admin works on the same Store as the server, so it works on any Store. */
-export type AdminStore = Store;
+/**
+ * The admin works on the same Store as the server, so it works on any Store; with the folder it
+ * is in, when it is one, to tell the IT person of copies there that an erasure cannot reach.
+ */
+export type AdminStore = Store & { dataDir?: string };
 
-export const openAdminStore = (dataDir: string): AdminStore => openSqliteStore(dataDir);
+export const openAdminStore = (dataDir: string): AdminStore => Object.assign(openSqliteStore(dataDir), { dataDir });
 
 // One set of options for every command, so parseArgs stays typed; each command says which it takes.
 const OPTIONS = { school: { type: 'string' }, off: { type: 'boolean' } } as const;
@@ -119,7 +129,141 @@ function table(rows: string[][], print: Print) {
   for (const row of rows) print(row.map(pad).join('  ').trimEnd());
 }
 
+/** The one school, or the one --school names: for a setting of a school's own. */
+function schoolToSet(store: Store, wanted: string | undefined): School {
+  if (wanted !== undefined) return findSchool(store, wanted);
+  const [only, ...others] = store.schools();
+  if (!only) throw new AdminError('There is no school yet: add one with npm run admin -- add-school "Name"');
+  if (others.length) throw new AdminError(`There are several schools: say which with --school:\n${listed([only, ...others])}`);
+  return only;
+}
+
+const retentionWords = (months: number | null) =>
+  months === null ? 'not set: nothing is erased by it' : `${retentionInWords(months)} after support ends`;
+
+/** A pupil as the IT person is shown one to choose from: never a name. */
+const pupilRow = (store: Store, p: PupilSummary) => [
+  p.id,
+  schoolName(store, p.schoolId),
+  p.yearGroup,
+  `started ${p.startOn}`,
+  p.deletedAt ? 'removed' : p.status === 'closed' ? `closed ${p.closedOn ?? ''}` : 'on a caseload',
+];
+
+/** The one pupil `ref` names (an id, or a school pupil reference), in `school` when given. */
+function findPupil(store: Store, ref: string, school: School | undefined): PupilSummary {
+  const matches = store.pupilsByRef(ref).filter((p) => school === undefined || p.schoolId === school.id);
+  const [only, ...others] = matches;
+  if (only && others.length === 0) return only;
+  const where = school ? ` at ${school.name}` : '';
+  if (!only)
+    throw new AdminError(
+      `No pupil with the id or school pupil reference “${ref}”${where} has reached the server. Nothing was erased.\nA pupil’s id is in the address of their page on a tablet (…/pupils/ID).`,
+    );
+  const lines: string[] = [];
+  table(
+    matches.map((p) => pupilRow(store, p)),
+    (line) => lines.push(`  ${line}`),
+  );
+  const schools = new Set(matches.map((p) => p.schoolId)).size;
+  throw new AdminError(
+    `${matches.length} pupils${schools > 1 ? `, in ${schools} schools,` : ''} have the id or school pupil reference “${ref}”${where}. Nothing was erased.\n${lines.join('\n')}\nGive the pupil’s id (the first column) instead${schools > 1 ? ', or add --school "Name"' : ''}.`,
+  );
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What erasing one pupil took away: counts and ids, never a name, nor anything a mentor wrote. */
+function printErasure(store: Store, e: ErasedPupil, print: Print): void {
+  const school = schoolName(store, e.schoolId);
+  const why = { request: '', retention: ', their support having ended longer ago than the school keeps records', restore: ' again' }[
+    e.reason
+  ];
+  print(`Erased pupil ${e.pupilId} (${school})${why}:`);
+  const r = e.records;
+  print(
+    `  ${plural(r.pupils, 'pupil record')}, ${plural(r.targets, 'target')}, ${plural(r.checkIns, 'check-in')}, ${plural(r.sessions, 'session')} with no other pupil present, ${plural(r.revisions, 'earlier version')} of these, ${plural(e.lostValues, 'value')} kept from conflicts.`,
+  );
+  print(`  ${plural(e.changesEmptied, 'change')} in the log about them emptied: no tablet is handed any of it again.`);
+  print(`  Every tablet of ${school} erases them at its next sync; one that sends a change about them is told, and lets it go.`);
+  if (e.groupSessions.length === 0) return;
+  print(
+    `  Taken out of ${plural(e.groupSessions.length, 'session')} other pupils were in. Those notes are about the others too and stay as written: the Designated Safeguarding Lead should read each, as it may name this pupil (on a tablet, open /sessions/ID):`,
+  );
+  for (const g of e.groupSessions) print(`    ${g.id}  ${g.occurredAt ? when(g.occurredAt) : ''}`.trimEnd());
+}
+
+/** What is left on the server's disk once erasing is done, and what an erasure cannot reach. */
+function printAfterErasure(store: AdminStore, problem: string | undefined, pupilId: string, print: Print): void {
+  if (problem) {
+    print(`The records are erased, but their bytes may still lie in the database file: ${problem}.`);
+    print(`To finish, run npm run admin -- erase-pupil ${pupilId} again when the server is quiet (or stopped).`);
+  } else print('The database file and its write-ahead log hold nothing of what was erased.');
+  print(`Logged in ${ERASURE_REGISTER} in DATA_DIR (ids and counts only).`);
+  const copies = store.dataDir ? readdirSync(store.dataDir).filter((f) => /^waymark\.before-upgrade-from-\d+\.sqlite$/.test(f)) : [];
+  if (copies.length)
+    print(
+      `DATA_DIR also holds ${plural(copies.length, 'copy', 'copies')} taken before an upgrade (${copies.join(', ')}), which still hold what was erased: delete ${copies.length === 1 ? 'it' : 'those'} once going back to an earlier release is no longer needed.`,
+    );
+  print(
+    `Backups taken before now still hold it. If one is restored, the server erases it again at its start, from ${ERASURE_REGISTER}: keep that file with DATA_DIR.`,
+  );
+}
+
 export const commands: Record<string, Command> = {
+  'list-schools'(store, args, print) {
+    parse(args);
+    const schools = store.schools();
+    if (schools.length === 0) return print('No schools yet: add one with npm run admin -- add-school "Name"');
+    const rows = schools.map((s) => [s.id, s.name, String(store.mentors(s.id).length), retentionWords(store.retentionMonths(s.id))]);
+    table([['id', 'name', 'mentors', 'pupils’ records kept'], ...rows], print);
+  },
+  'erase-pupil'(store: AdminStore, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    const ref = single(positionals, 'pupil’s id or school pupil reference', 'erase-pupil PUPIL_ID');
+    const school = values.school === undefined ? undefined : findSchool(store, values.school);
+    const before = store.erasure(ref);
+    if (before && (school === undefined || before.schoolId === school.id)) {
+      print(
+        `Pupil ${ref} (${schoolName(store, before.schoolId)}) was erased on ${when(before.erasedAt)}: nothing of theirs is left to erase.`,
+      );
+      return printAfterErasure(store, store.scrubDeleted().problem, ref, print);
+    }
+    const pupil = findPupil(store, ref, school);
+    const run = erase(store, [{ id: pupil.id, schoolId: pupil.schoolId }], 'request');
+    for (const e of run.erased) printErasure(store, e, print);
+    printAfterErasure(store, run.problem, pupil.id, print);
+  },
+  'set-retention'(store, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    if (positionals.length === 0)
+      throw new AdminError(
+        'Give how long to keep a pupil’s records after their support ends, for example: npm run admin -- set-retention "6 years"',
+      );
+    const period = parseRetention(positionals.join(' '));
+    if ('problem' in period) throw new AdminError(period.problem);
+    const school = schoolToSet(store, values.school);
+    store.setRetention(school.id, period.months);
+    if (period.months === null) return print(`${school.name} keeps pupils’ records with no end: no retention period erases any.`);
+    print(
+      `${school.name}: a pupil’s records are erased, here and on every tablet, once their support ended more than ${retentionInWords(period.months)} ago (support closed, or the pupil removed).`,
+    );
+    print('The server does it at its start and once a day; npm run admin -- erase-due does it now.');
+    print(`${plural(dueNow(store, new Date(), school.id).length, 'pupil is', 'pupils are')} due now.`);
+  },
+  'erase-due'(store: AdminStore, args, print) {
+    const { values } = parse(args, ['school']);
+    const school = values.school === undefined ? undefined : findSchool(store, values.school);
+    const run = eraseDue(store, new Date(), school?.id);
+    if (run.erased.length === 0) {
+      print('No pupil is due for erasure now.');
+      for (const s of school ? [school] : store.schools())
+        print(`  ${s.name}: pupils’ records kept ${retentionWords(store.retentionMonths(s.id))}.`);
+      return;
+    }
+    for (const e of run.erased) printErasure(store, e, print);
+    printAfterErasure(store, run.problem, run.erased[0]?.pupilId ?? '', print);
+  },
   'longest-changes'(store, args, print) {
     const { positionals } = parse(args);
     const count = positionals.length === 0 ? 10 : Number(positionals[0]);
@@ -216,7 +360,7 @@ const changeRow = (store: Store, c: LoggedChangeInfo) => [
   schoolName(store, c.schoolId),
   escapeControls(store.device(c.deviceId)?.name ?? c.deviceId),
   when(c.receivedAt),
-  c.withheldAt ? `QUARANTINED ${when(c.withheldAt)}` : '',
+  c.erasedAt ? `ERASED ${when(c.erasedAt)}` : c.withheldAt ? `QUARANTINED ${when(c.withheldAt)}` : '',
 ];
 
 /** Quarantines (or releases) one change and says what that means. */
@@ -225,6 +369,10 @@ function quarantine(store: Store, args: string[], print: Print, withheld: boolea
   const seq = changeNumber(parse(args).positionals, `${verb} 1234`);
   const change = store.withhold(seq, new Date().toISOString(), withheld);
   if (!change) throw new AdminError(`There is no change ${seq}: \`npm run admin -- longest-changes\` lists them.`);
+  if (change.erasedAt) {
+    print(`Change ${seq} was emptied when the record it changed was erased (${when(change.erasedAt)}): no tablet is handed it again.`);
+    return;
+  }
   const what = `Change ${seq} (${change.op} ${change.table} ${change.recordId}, ${change.chars.toLocaleString('en-GB')} characters)`;
   if (!change.changed) print(`${what} was already ${withheld ? 'quarantined' : 'handed on'}: nothing changed.`);
   else if (withheld) {

@@ -22,6 +22,7 @@ import pino from 'pino';
 import { addressSettings, httpsSite } from './address.ts';
 import { createApp } from './app.ts';
 import { watchCheckpoints } from './checkpoints.ts';
+import { keepErasing } from './erasure.ts';
 import { type HttpsSite, PLAIN_HTTP_TABLETS, plainHttpTablets, plainHttpTabletsWarning } from './https-only.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import { closeIdleConnections, serverOptions } from './timeouts.ts';
@@ -73,6 +74,9 @@ const store = openSqliteStore(dataDir, (upgrade) =>
 const readOnly = store.readOnly();
 if (readOnly) log.error(readOnly);
 watchCheckpoints(store, log);
+// Pupils erased before a restore brought them back, and those due by their school's retention
+// period: erased now, and again once a day.
+keepErasing(store, log);
 const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablets: allowPlainHttpTablets };
 if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));
 const app = createApp({ staticDir, store, logger: log, https: site });

@@ -3,16 +3,36 @@
  * nothing else to install. Schema versions are applied in order, by SQLite's user_version.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type ErasableRecord, type ErasurePlan, planErasure, withoutErasedPupils } from '../shared/erasure.ts';
+import { after, compareHlc, decodeHlc, encodeHlc } from '../shared/hlc.ts';
+import { mergeChange, type SyncedState } from '../shared/merge.ts';
+import { SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
 import {
   type BatchWriter,
   type Device,
+  type ErasedPupil,
+  type Erasure,
+  type ErasureReason,
   type LoggedChangeInfo,
   type Mentor,
+  type PupilSummary,
   type Refusal,
   type School,
   type Store,
@@ -78,6 +98,13 @@ export const MIGRATIONS = [
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at);
   CREATE INDEX changes_by_length ON changes (wire_chars);
   INSERT INTO meta (key, value) VALUES ('withheld', '0');`,
+  // Erasure (UK GDPR, see erasePupils): the ids of the records erased, each with the pupil it went
+  // with, so that a tablet's change about one is refused (ids only: nothing a record said); when
+  // each logged change about them had its content removed; and each school's retention period.
+  `CREATE TABLE erased_records (id TEXT PRIMARY KEY, table_name TEXT NOT NULL, school_id TEXT NOT NULL, pupil_id TEXT NOT NULL,
+    erased_at TEXT NOT NULL) WITHOUT ROWID;
+  ALTER TABLE changes ADD COLUMN erased_at TEXT;
+  ALTER TABLE schools ADD COLUMN retention_months INTEGER;`,
 ];
 
 const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
@@ -90,7 +117,16 @@ const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
   chars: r.wire_chars as number,
   receivedAt: (r.received_at as string | null) ?? null,
   withheldAt: (r.withheld_at as string | null) ?? null,
+  erasedAt: (r.erased_at as string | null) ?? null,
 });
+
+/**
+ * The register of erasures, in DATA_DIR beside the database: one line of JSON for each pupil
+ * erased (ids and counts, nothing a record said). The server erases again, at its start, every
+ * pupil it lists that the database does not know was erased: one restored from a backup taken
+ * before the erasure.
+ */
+export const ERASURE_REGISTER = 'erasures.log';
 
 /** What a backup holds, to be printed: a copy of an empty or wrong database says so at once. */
 export interface Backup {
@@ -311,6 +347,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // What is deleted or overwritten is overwritten with zeros, not left in the file's free space:
+    // a pupil's record edited or erased leaves no earlier copy behind to be read off the disk.
+    db.pragma('secure_delete = ON');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
       db.close();
@@ -335,6 +374,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       db.pragma(`user_version = ${MIGRATIONS.length}`);
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
+      // The endpoint's own id, for the changes it makes itself (an erasure): tablets' clock readings
+      // and change authors never bear it.
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('node', randomUUID());
     }).immediate();
   } catch (error) {
     if (file === ':memory:' || !cannotWrite(error)) throw error;
@@ -354,6 +396,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     (db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get() as { value: string }).value,
     'base64',
   );
+  /** Beside the database, and outside it: a restore from a backup does not take an erasure back (see erasePupils). */
+  const register = dataDir === ':memory:' ? undefined : join(dataDir, ERASURE_REGISTER);
   const now = () => new Date().toISOString();
   const q = {
     // Statements every sync request runs are prepared once.
@@ -413,7 +457,45 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + 1 AS seq",
     ),
     lastChangeSeq: db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes'),
+    erasedWith: db.prepare('SELECT pupil_id FROM erased_records WHERE id = ?'),
+    keepErased: db.prepare(
+      'INSERT OR IGNORE INTO erased_records (id, table_name, school_id, pupil_id, erased_at) VALUES (@id, @table, @schoolId, @pupilId, @erasedAt)',
+    ),
+    erasure: db.prepare(
+      "SELECT id AS pupilId, school_id AS schoolId, erased_at AS erasedAt FROM erased_records WHERE id = ? AND table_name = 'pupils'",
+    ),
+    // Every record of a school that names one of @ids (a JSON list): by its own id, a pupil, a
+    // target, the record a revision is of, or among a session's pupils present (now or before an edit).
+    recordsNaming: db.prepare(`
+      SELECT table_name, id, state FROM records WHERE school_id = @school AND (
+        id IN (SELECT value FROM json_each(@ids))
+        OR json_extract(state, '$.fields.pupilId') IN (SELECT value FROM json_each(@ids))
+        OR json_extract(state, '$.fields.targetId') IN (SELECT value FROM json_each(@ids))
+        OR json_extract(state, '$.fields.recordId') IN (SELECT value FROM json_each(@ids))
+        OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids)))
+        OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.before.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids))))`),
+    deleteRecord: db.prepare('DELETE FROM records WHERE table_name = ? AND id = ?'),
+    deleteLost: db.prepare('DELETE FROM lost_values WHERE table_name = ? AND record_id = ?'),
+    lostOf: db.prepare('SELECT id, field, value FROM lost_values WHERE table_name = ? AND record_id = ?'),
+    setLost: db.prepare('UPDATE lost_values SET value = ? WHERE id = ?'),
+    // The content goes; the position, clock reading and change id stay, which the hash chain covers.
+    emptyChanges: db.prepare(`
+      UPDATE changes SET wire = NULL, wire_chars = 0, erased_at = @at, withheld_at = coalesce(withheld_at, @at)
+      WHERE school_id = @school AND erased_at IS NULL AND record_id IN (SELECT value FROM json_each(@ids))`),
+    changesOf: db.prepare(
+      'SELECT seq, table_name, wire FROM changes WHERE school_id = @school AND erased_at IS NULL AND record_id IN (SELECT value FROM json_each(@ids))',
+    ),
+    rewriteChange: db.prepare('UPDATE changes SET wire = ?, wire_chars = ? WHERE seq = ?'),
+    // A running server (this process or another) drops its in-memory tail when this count moves.
+    countWithheld: db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'withheld'"),
+    pupilsByRef: db.prepare(`
+      SELECT id, school_id, state FROM records WHERE table_name = 'pupils' AND trim(@ref) != ''
+        AND (id = trim(@ref) OR lower(trim(json_extract(state, '$.fields.schoolRef'))) = lower(trim(@ref)))`),
+    pupilsEnded: db.prepare(`
+      SELECT id, school_id, state FROM records WHERE table_name = 'pupils' AND school_id = ?
+        AND (json_extract(state, '$.fields.status') = 'closed' OR json_extract(state, '$.fields.deletedAt') IS NOT NULL)`),
   };
+  const node = (db.prepare("SELECT value FROM meta WHERE key = 'node'").get() as { value: string }).value;
 
   // The log's tail for pulls (see recent-changes.ts): changes join it once their batch commits.
   const recent = new RecentChanges();
@@ -480,6 +562,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     setLastAppliedSeq(deviceId, seq) {
       deviceMarks.seq.set(deviceId, Math.max(seq, deviceMarks.seq.get(deviceId) ?? 0));
     },
+    erasedWith: (id) => (q.erasedWith.get(id) as { pupil_id: string } | undefined)?.pupil_id,
+    keepErased(record) {
+      q.keepErased.run(record);
+    },
   };
   /** Written once at the end of the batch, still inside its transaction, rather than once per change. */
   const writeDeviceMarks = () => {
@@ -487,7 +573,148 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     for (const [deviceId, hlc] of deviceMarks.hlc) q.setLastHlc.run(hlc, deviceId);
   };
 
-  return {
+  /** The endpoint's own clock readings: now, and after every reading given and every one it made before. */
+  let lastStamp: string | undefined;
+  const stampAfter = (clocks: Iterable<string | undefined>, at: string): string => {
+    let stamp = encodeHlc({ wall: Date.parse(at), count: 0, node });
+    for (const clock of [...clocks, lastStamp]) {
+      if (clock !== undefined && compareHlc(clock, stamp) >= 0) stamp = encodeHlc(after(decodeHlc(clock), node));
+    }
+    lastStamp = stamp;
+    return stamp;
+  };
+
+  /** Erases one pupil, inside the batch `writer` belongs to (see Store.erasePupils). */
+  function eraseOne(writer: BatchWriter, pupil: { id: string; schoolId: string }, at: string, reason: ErasureReason): ErasedPupil {
+    const school = pupil.schoolId;
+    const gone = (id: string) => id === pupil.id;
+    // What names the pupil, then what names what goes with them, a round at a time (a check-in
+    // names its target, a revision its record), until nothing more goes.
+    const found = new Map<string, { record: ErasableRecord; state: SyncedState }>();
+    const asked = new Set<string>();
+    let ask = [pupil.id];
+    let plan: ErasurePlan = { erased: [], narrowed: [] };
+    while (ask.length > 0) {
+      for (const id of ask) asked.add(id);
+      for (const row of q.recordsNaming.all({ school, ids: JSON.stringify(ask) }) as {
+        table_name: SyncedTable;
+        id: string;
+        state: string;
+      }[]) {
+        const state = JSON.parse(row.state) as SyncedState;
+        found.set(`${row.table_name}:${row.id}`, { record: { table: row.table_name, id: row.id, fields: state.fields }, state });
+      }
+      plan = planErasure(
+        new Set([pupil.id]),
+        [...found.values()].map((f) => f.record),
+      );
+      ask = plan.erased.map((r) => r.id).filter((id) => !asked.has(id));
+    }
+    const stateOf = (r: ErasableRecord) => found.get(`${r.table}:${r.id}`)?.state as SyncedState;
+    const clocksOf = (state: SyncedState | undefined) => (state ? [...Object.values(state.clocks), state.deleted] : []);
+
+    const records = Object.fromEntries(SYNCED_TABLES.map((t) => [t, 0])) as Record<SyncedTable, number>;
+    let lostValues = 0;
+    for (const r of plan.erased) {
+      q.deleteRecord.run(r.table, r.id);
+      lostValues += q.deleteLost.run(r.table, r.id).changes;
+      writer.keepErased({ table: r.table, id: r.id, schoolId: school, pupilId: pupil.id, erasedAt: at });
+      records[r.table] += 1;
+    }
+    // The pupil's own id, whether or not their record is here (a database restored from an older backup).
+    writer.keepErased({ table: 'pupils', id: pupil.id, schoolId: school, pupilId: pupil.id, erasedAt: at });
+    const changesEmptied = q.emptyChanges.run({ school, at, ids: JSON.stringify(plan.erased.map((r) => r.id)) }).changes;
+
+    const groupSessions: ErasedPupil['groupSessions'] = [];
+    for (const r of plan.narrowed) {
+      const state = stateOf(r);
+      if (r.table === 'sessions') {
+        // Logged like any edit, made on top of the value it replaces: every tablet takes it, one
+        // from before erasure existed too.
+        const values = { pupilIds: r.fields.pupilIds };
+        const base = { pupilIds: state.clocks.pupilIds ?? null };
+        const hlc = stampAfter(clocksOf(state), at);
+        writer.putRecord({
+          schoolId: school,
+          table: r.table,
+          id: r.id,
+          state: mergeChange(state, { op: 'update', values, hlc, base }).state,
+        });
+        const change: PulledChange = { table: 'sessions', recordId: r.id, op: 'update', values, hlc, base, deviceId: node, mentorId: '' };
+        writer.appendChange(school, change, randomUUID(), at);
+        groupSessions.push({ id: r.id, occurredAt: String(r.fields.occurredAt ?? '') });
+      } else {
+        // An earlier version is only ever created, never edited: each tablet takes the pupil out of
+        // its own copy as it erases them.
+        writer.putRecord({ schoolId: school, table: r.table, id: r.id, state: { ...state, fields: r.fields } });
+      }
+      for (const lost of q.lostOf.all(r.table, r.id) as { id: number; field: string; value: string }[]) {
+        const value: unknown = JSON.parse(lost.value);
+        const narrowed = withoutErasedPupils(r.table, { [lost.field]: value }, gone)[lost.field];
+        if (narrowed !== value) q.setLost.run(JSON.stringify(narrowed), lost.id);
+      }
+    }
+    // What the log said of the records that stay is narrowed too: a tablet fetching everything
+    // again is handed nothing of the pupil.
+    const narrowedIds = JSON.stringify(plan.narrowed.map((r) => r.id));
+    for (const row of q.changesOf.all({ school, ids: narrowedIds }) as { seq: number; table_name: SyncedTable; wire: string }[]) {
+      const change = JSON.parse(row.wire) as PulledChange;
+      const values = withoutErasedPupils(row.table_name, change.values, gone);
+      if (values === change.values) continue;
+      const wire = JSON.stringify({ ...change, values });
+      q.rewriteChange.run(wire, wire.length, row.seq);
+    }
+    // Last, so that tablets erase the pupil after every change above. Its values are for tablets
+    // from before erasure existed, which take it for an edit removing the pupil.
+    const erase: PulledChange = {
+      table: 'pupils',
+      recordId: pupil.id,
+      op: 'erase',
+      values: { deletedAt: at, updatedAt: at },
+      hlc: stampAfter(clocksOf(found.get(`pupils:${pupil.id}`)?.state), at),
+      deviceId: node,
+      mentorId: '',
+    };
+    writer.appendChange(school, erase, randomUUID(), at);
+    q.countWithheld.run();
+    return { pupilId: pupil.id, schoolId: school, erasedAt: at, reason, records, lostValues, changesEmptied, groupSessions };
+  }
+
+  /** An erasure as one line of JSON (ids and counts only) in the register, written through to the disk. */
+  const noteInRegister = (e: ErasedPupil) => {
+    if (!register) return;
+    const line = `${JSON.stringify({ ...e, groupSessions: e.groupSessions.map((g) => g.id) })}\n`;
+    try {
+      const fd = openSync(register, 'a');
+      try {
+        writeSync(fd, line);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      throw new Error(
+        `Pupil ${e.pupilId} was erased, but ${register} could not be written (${(error as Error).message}): a restore from a backup taken before now would bring them back. Add this line to it by hand: ${line}`,
+      );
+    }
+  };
+
+  const toPupilSummary = (row: { id: string; school_id: string; state: string }): PupilSummary => {
+    const f = (JSON.parse(row.state) as SyncedState).fields;
+    const optional = (key: 'closedOn' | 'deletedAt') => (typeof f[key] === 'string' ? { [key]: f[key] as string } : {});
+    return {
+      id: row.id,
+      schoolId: row.school_id,
+      schoolRef: String(f.schoolRef ?? ''),
+      yearGroup: String(f.yearGroup ?? ''),
+      startOn: String(f.startOn ?? ''),
+      status: String(f.status ?? ''),
+      ...optional('closedOn'),
+      ...optional('deletedAt'),
+    };
+  };
+
+  const store: Store = {
     epoch: () => (q.epoch.get() as { value: string }).value,
     cursorSecret: () => cursorSecret,
     readOnly: () => readOnly,
@@ -655,7 +882,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       (
         db
           .prepare(
-            `SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at FROM changes
+            `SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at, erased_at FROM changes
              ORDER BY wire_chars DESC, seq LIMIT ?`,
           )
           .all(limit) as Record<string, unknown>[]
@@ -664,12 +891,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       return db
         .transaction(() => {
           const changed = db
-            .prepare(`UPDATE changes SET withheld_at = ? WHERE seq = ? AND (withheld_at IS NULL) = ?`)
+            // A change erased with a pupil's records stays withheld, whatever is asked.
+            .prepare(`UPDATE changes SET withheld_at = ? WHERE seq = ? AND (withheld_at IS NULL) = ? AND erased_at IS NULL`)
             .run(withheld ? at : null, seq, withheld ? 1 : 0).changes;
           if (changed) db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'withheld'").run();
           const row = db
             .prepare(
-              'SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at FROM changes WHERE seq = ?',
+              'SELECT seq, school_id, device_id, table_name, record_id, op, wire_chars, received_at, withheld_at, erased_at FROM changes WHERE seq = ?',
             )
             .get(seq) as Record<string, unknown> | undefined;
           return row && { ...toLoggedChangeInfo(row), changed: changed > 0 };
@@ -678,6 +906,66 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     chainAt: (seq) => (q.chainAt.get(seq) as { chain: string | null } | undefined)?.chain ?? undefined,
     lastChangeSeq: () => (q.lastChangeSeq.get() as { seq: number }).seq,
+    pupilsByRef: (ref) => (q.pupilsByRef.all({ ref }) as Parameters<typeof toPupilSummary>[0][]).map(toPupilSummary),
+    pupilsEnded: (schoolId) => (q.pupilsEnded.all(schoolId) as Parameters<typeof toPupilSummary>[0][]).map(toPupilSummary),
+    erasePupils(pupils, at, reason) {
+      if (pupils.length === 0) return [];
+      const erased = store.batch((writer) => pupils.map((pupil) => eraseOne(writer, pupil, at, reason)));
+      // The tail in memory held what the log said before.
+      recent.clear();
+      for (const e of erased) noteInRegister(e);
+      return erased;
+    },
+    erasure: (pupilId) => q.erasure.get(pupilId) as Erasure | undefined,
+    erasures: () =>
+      db
+        .prepare(
+          "SELECT id AS pupilId, school_id AS schoolId, erased_at AS erasedAt FROM erased_records WHERE table_name = 'pupils' ORDER BY erased_at",
+        )
+        .all() as Erasure[],
+    registeredErasures() {
+      if (!register || !existsSync(register)) return [];
+      const listed = new Map<string, Erasure>();
+      for (const line of readFileSync(register, 'utf8').split('\n')) {
+        let entry: Partial<Erasure> | null;
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          // A blank line, or one cut short by a crash as it was written: the erasure it was for is in the database.
+          continue;
+        }
+        const { pupilId, schoolId, erasedAt } = entry ?? {};
+        if (typeof pupilId === 'string' && typeof schoolId === 'string' && typeof erasedAt === 'string' && !listed.has(pupilId))
+          listed.set(pupilId, { pupilId, schoolId, erasedAt });
+      }
+      return [...listed.values()];
+    },
+    scrubDeleted() {
+      if (file === ':memory:') return {};
+      // VACUUM rebuilds the file from what is live, leaving no free space that held anything (a
+      // database from before secure_delete was on has some); in memory, not in a temporary file
+      // that would hold a copy of everything. The checkpoint then empties the write-ahead log,
+      // whose earlier frames hold pages as they were before the erasure.
+      try {
+        db.pragma('temp_store = MEMORY');
+        db.exec('VACUUM');
+      } catch (error) {
+        return { problem: `the database could not be rebuilt (${(error as Error).message})` };
+      } finally {
+        db.pragma('temp_store = DEFAULT');
+      }
+      const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (row?.busy)
+        return { problem: 'the write-ahead log could not be emptied: another program was reading the database (the server, mid-sync)' };
+      return {};
+    },
+    retentionMonths: (schoolId) =>
+      (db.prepare('SELECT retention_months FROM schools WHERE id = ?').get(schoolId) as { retention_months: number | null } | undefined)
+        ?.retention_months ?? null,
+    setRetention(schoolId, months) {
+      const changed = db.prepare('UPDATE schools SET retention_months = ? WHERE id = ?').run(months, schoolId).changes;
+      if (!changed) throw new Error(`No school with id ${schoolId}.`);
+    },
     checkpoint() {
       // Nothing is written to a database that cannot be written: nothing to fold in.
       if (file === ':memory:' || readOnly) return { logBytes: 0, behindBytes: 0 };
@@ -695,4 +983,5 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     close: () => db.close(),
   };
+  return store;
 }

@@ -83,6 +83,57 @@ export interface BatchWriter {
   refusalOf(deviceId: string, seq: number): Refusal | undefined;
   /** Marks the device's changes up to `seq` as applied (or refused): never applied again. */
   setLastAppliedSeq(deviceId: string, seq: number): void;
+  /** The pupil whose erasure took this record id (for a pupil's own id, that pupil), if one did. */
+  erasedWith(id: string): string | undefined;
+  /** Counts a record among those erased with a pupil: one a change refused as `erased` would have made. */
+  keepErased(record: ErasedRecord): void;
+}
+
+/** A record erased with a pupil: its id and table only, never what it said. */
+export interface ErasedRecord {
+  table: SyncedTable;
+  id: string;
+  schoolId: string;
+  pupilId: string;
+  erasedAt: string;
+}
+
+/** Why a pupil was erased: asked for (the admin command), the school's retention period, or again after a restore. */
+export type ErasureReason = 'request' | 'retention' | 'restore';
+
+/** A pupil as the erasure commands show one to the IT person: never a name, nor anything a mentor wrote. */
+export interface PupilSummary {
+  id: string;
+  schoolId: string;
+  schoolRef: string;
+  yearGroup: string;
+  startOn: string;
+  status: string;
+  closedOn?: string;
+  deletedAt?: string;
+}
+
+/** What erasing one pupil took away: counts and ids, never what the records said. */
+export interface ErasedPupil {
+  pupilId: string;
+  schoolId: string;
+  erasedAt: string;
+  reason: ErasureReason;
+  /** Records erased whole, by table. */
+  records: Record<SyncedTable, number>;
+  /** Values kept from conflicts about those records. */
+  lostValues: number;
+  /** Changes in the log about those records whose content was removed: never handed out again. */
+  changesEmptied: number;
+  /** Sessions with other pupils present that this one was taken out of: their notes stay, for the DSL to read. */
+  groupSessions: { id: string; occurredAt: string }[];
+}
+
+/** A pupil erased: who, in which school, when. */
+export interface Erasure {
+  pupilId: string;
+  schoolId: string;
+  erasedAt: string;
 }
 
 export interface Store {
@@ -141,6 +192,37 @@ export interface Store {
   withhold(seq: number, at: string, withheld: boolean): (LoggedChangeInfo & { changed: boolean }) | undefined;
   /** The log's hash chain at a position: it vouches for every change up to there (see chainOf in sqlite-store.ts). */
   chainAt(seq: number): string | undefined;
+  /** Pupils whose id, or whose school pupil reference (in any case, spaces around it ignored), is `ref`. */
+  pupilsByRef(ref: string): PupilSummary[];
+  /** A school's pupils whose support closed, or who were removed: those a retention period can reach. */
+  pupilsEnded(schoolId: string): PupilSummary[];
+  /**
+   * Erases pupils and everything about them, in one transaction, by the rules of
+   * src/shared/erasure.ts: their records and the lost values about them; the content of every
+   * logged change about them, which is never handed out again (each keeps its position, clock
+   * reading and change id, which the log's hash chain covers, so every cursor stays good); the
+   * erased pupils taken out of the pupils present in every session others were in, as a logged
+   * change; and, for their school's tablets, one logged change telling them to erase each pupil.
+   * The ids of what went are kept, so a change about it from a tablet that had not heard is
+   * refused (`erasedWith`). Each erasure is also written to a register kept outside the database,
+   * which a restore from a backup does not take back (`registeredErasures`). What was erased may
+   * still lie in the store's files until `scrubDeleted`.
+   */
+  erasePupils(pupils: readonly { id: string; schoolId: string }[], at: string, reason: ErasureReason): ErasedPupil[];
+  /** When a pupil was erased, if they were (by their id). */
+  erasure(pupilId: string): Erasure | undefined;
+  /** Every pupil this database knows was erased. */
+  erasures(): Erasure[];
+  /** Every pupil the register outside the database lists as erased: a database restored from a backup may know fewer. */
+  registeredErasures(): Erasure[];
+  /**
+   * Rewrites the store's files so that nothing deleted is left in them, nor in any log beside them
+   * (SQLite: the database rebuilt, its write-ahead log emptied). Says why when it could not finish.
+   */
+  scrubDeleted(): { problem?: string };
+  /** How long a school keeps a pupil's records after their support ended, in months; null: for ever. */
+  retentionMonths(schoolId: string): number | null;
+  setRetention(schoolId: string, months: number | null): void;
   /**
    * Folds the write-ahead log into the database as far as readers allow, and says how it went:
    * a log that cannot be folded in (a reader left open, a disk error) grows without end.
@@ -187,10 +269,12 @@ export interface LoggedChangeInfo {
   deviceId: string;
   table: SyncedTable;
   recordId: string;
-  op: 'create' | 'update' | 'delete';
+  op: PulledChange['op'];
   /** Its JSON's length, in characters. */
   chars: number;
   receivedAt: string | null;
   /** When it was withheld from pulls, if it is. */
   withheldAt: string | null;
+  /** When its content was removed because the record it changed was erased: it is never handed out again. */
+  erasedAt: string | null;
 }

@@ -5,9 +5,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as v from 'valibot';
+import { erasedPupilOf, withoutErasedPupils } from '../shared/erasure.ts';
 import { fromWire } from '../shared/fields.ts';
 import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
-import { inWords } from '../shared/issue-words.ts';
+import { ERASED_WORDS, inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
 import type {
@@ -228,7 +229,23 @@ export function push(
 
 type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
 
-function apply(writer: BatchWriter, device: Device, change: PushChange, now: Date): Outcome {
+function apply(writer: BatchWriter, device: Device, sent: PushChange, now: Date): Outcome {
+  // A tablet that had not heard of an erasure yet: what it sends about the pupil is not kept, and
+  // a record it would have made is counted among the erased, so its later changes are refused alike.
+  const erasedPupil = erasedPupilOf(sent, (id) => writer.erasedWith(id));
+  if (erasedPupil) {
+    if (sent.op === 'create' && !writer.erasedWith(sent.recordId)) {
+      writer.keepErased({
+        table: sent.table,
+        id: sent.recordId,
+        schoolId: device.schoolId,
+        pupilId: erasedPupil,
+        erasedAt: now.toISOString(),
+      });
+    }
+    return { status: 'rejected', code: 'erased', message: ERASED_WORDS };
+  }
+  const change = withoutErasedPupilsIn(writer, sent);
   const existing = writer.getRecord(change.table, change.recordId);
   if (existing && existing.schoolId !== device.schoolId)
     return { status: 'rejected', code: 'not_your_school', message: 'That record belongs to another school.' };
@@ -305,6 +322,20 @@ function apply(writer: BatchWriter, device: Device, change: PushChange, now: Dat
   );
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
   return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
+}
+
+/**
+ * A change with the erased pupils taken out of the pupils present it sets (a session others were
+ * in, now or in an earlier version), as the endpoint took them out of its own records. An update
+ * whose pupils present were all erased no longer sets them.
+ */
+function withoutErasedPupilsIn(writer: BatchWriter, change: PushChange): PushChange {
+  const values = withoutErasedPupils(change.table, change.values, (id) => writer.erasedWith(id) === id);
+  if (values === change.values) return change;
+  if (change.table !== 'sessions' || (values.pupilIds as unknown[]).length > 0) return { ...change, values };
+  const { pupilIds: _values, ...rest } = values;
+  const { pupilIds: _base, ...base } = change.base ?? {};
+  return { ...change, values: rest, ...(change.base ? { base } : {}) };
 }
 
 /**

@@ -53,3 +53,11 @@ export function inWords(issue: v.BaseIssue<unknown>, field?: string): string {
   const kind = KINDS[issue.type];
   return kind ? `${what} must be ${kind}.` : `${what} is not in a form Waymark can read.`;
 }
+
+/**
+ * Why the endpoint did not keep a change about a pupil the school erased (reject code `erased`).
+ * A tablet of this release lets the change go without showing it; one from before erasure
+ * existed keeps it under "needs attention", where the mentor reads this and discards it.
+ */
+export const ERASED_WORDS =
+  'This change was not kept: the school’s Waymark erased this pupil’s records (a data protection request, or the end of the time the school keeps them). Discard it.';

@@ -78,7 +78,12 @@ export type RejectCode =
   /** An update or delete for a record the endpoint has never had. */
   | 'record_not_found'
   /** A sequence number that skips ahead: an earlier change has not arrived. */
-  | 'out_of_order';
+  | 'out_of_order'
+  /**
+   * The change is about a pupil the school erased (UK GDPR), or a record that went with them: it
+   * is not kept, and the tablet lets it go with its own copy of the record (see `erase` below).
+   */
+  | 'erased';
 
 /** The endpoint's answer for one pushed change. A rejected change never blocks the others. */
 export type ChangeResult =
@@ -114,11 +119,16 @@ export const PullRequestSchema = v.object({
 });
 export type PullRequest = v.InferOutput<typeof PullRequestSchema>;
 
-/** A change another tablet made, as the endpoint hands it on. */
+/**
+ * A change another tablet made, as the endpoint hands it on; or, with `op: 'erase'`, one the
+ * endpoint made: the school erased the pupil `recordId` (table `pupils`), and the tablet erases
+ * them and everything about them. Its `values` (`deletedAt`, `updatedAt`) are only for a tablet
+ * from before erasure existed, which merges it as an edit and so hides the pupil as removed.
+ */
 export interface PulledChange {
   table: (typeof SYNCED_TABLES)[number];
   recordId: string;
-  op: 'create' | 'update' | 'delete';
+  op: 'create' | 'update' | 'delete' | 'erase';
   values: Record<string, unknown>;
   hlc: string;
   /** As pushed: the clocks the editor saw, so each tablet tells a conflict from an edit on top. */

@@ -143,6 +143,15 @@ describe('merging a pulled page', () => {
   it('an empty page changes nothing and leaves the clock as it was', () => {
     const last = decodeHlc(T1);
     const merged = mergePage(holding(held), [], { last, now: Date.parse('2026-11-24T15:00:00.000Z'), node: ME });
-    expect(merged).toEqual({ written: [], conflicts: [], changedAfterRemoval: [], clock: last });
+    expect(merged).toEqual({ written: [], conflicts: [], changedAfterRemoval: [], erased: [], clock: last });
+  });
+
+  it('passes an erasure on to be done once the page is stored, never merging it as an edit, and moves the clock past it', () => {
+    const merged = merge(holding(held), [change('update', { form: '9S' }, T2, { form: T1 }), change('erase', { deletedAt: 'x' }, T3)]);
+    expect(merged.erased).toEqual(['p1']);
+    expect(merged.written).toEqual([
+      expect.objectContaining({ state: expect.objectContaining({ fields: { id: 'p1', form: '9S', whatHelps: 'Music' } }) }),
+    ]);
+    expect(merged.clock && compareHlc(encodeHlc(merged.clock), T3)).toBeGreaterThan(0);
   });
 });

@@ -18,6 +18,8 @@ export interface MergedPage {
   /** Values that lost a merge: kept beside their records. */
   conflicts: Conflict[];
   changedAfterRemoval: ChangedAfterRemoval[];
+  /** Pupils the school erased: the tablet erases them, and everything about them, once the page is stored. */
+  erased: string[];
   /** The tablet's clock after seeing every change of the page, so its next change sorts after them all. */
   clock: Hlc | undefined;
 }
@@ -36,11 +38,17 @@ export function mergePage(
   const touched = new Map<string, { table: SyncedTable; recordId: string }>();
   const conflicts: Conflict[] = [];
   const changedAfterRemoval: ChangedAfterRemoval[] = [];
+  const erased: string[] = [];
   let last = clock.last;
   for (const change of changes) {
+    last = receive(last, decodeHlc(change.hlc), clock.now, clock.node);
+    if (change.op === 'erase') {
+      erased.push(change.recordId);
+      continue;
+    }
     const key = recordKey(change.table, change.recordId);
     const before = current.get(key);
-    const merged = mergeChange(before, change);
+    const merged = mergeChange(before, { ...change, op: change.op });
     // Stored under the change's own record id, whatever its values say.
     current.set(key, { ...merged.state, fields: { ...fromWire(merged.state.fields), id: change.recordId } });
     touched.set(key, { table: change.table, recordId: change.recordId });
@@ -54,8 +62,7 @@ export function mergePage(
         removedAt: momentOf(merged.state.deleted ?? change.hlc),
       });
     }
-    last = receive(last, decodeHlc(change.hlc), clock.now, clock.node);
   }
   const written = [...touched].map(([key, ref]) => ({ ...ref, state: current.get(key) as SyncedState }));
-  return { written, conflicts, changedAfterRemoval, clock: last };
+  return { written, conflicts, changedAfterRemoval, erased, clock: last };
 }

@@ -9,6 +9,7 @@ import { type Session, SYNCED_TABLES, type SyncedTable } from '../../shared/mode
 import { PROTOCOL, type PulledChange, type PullResponse } from '../../shared/protocol.ts';
 import { thisDevice } from '../commit.ts';
 import type { SyncState, WaymarkDB } from '../db.ts';
+import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
 import { indexSessions } from '../pupil-sessions.ts';
 import { sendAgainAbove } from './delivered.ts';
 import { mergePage, recordKey } from './merge-page.ts';
@@ -27,7 +28,10 @@ export async function applyPulled(
   mentors?: PullResponse['mentors'],
 ): Promise<void> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
-  const scope = [...tables, db.recordClocks, db.conflicts, db.changedAfterRemoval, db.device, db.sync, db.pupilSessions];
+  // Erasing a pupil reaches into every table.
+  const scope = changes.some((c) => c.op === 'erase')
+    ? ERASURE_TABLES.map((t) => db.table(t))
+    : [...tables, db.recordClocks, db.conflicts, db.changedAfterRemoval, db.device, db.sync, db.pupilSessions];
   await db.transaction('rw', scope, async () => {
     const device = await thisDevice(db);
     const stored = await readStored(db, changes);
@@ -58,6 +62,8 @@ export async function applyPulled(
       merged.conflicts.length ? db.conflicts.bulkAdd(merged.conflicts) : undefined,
       merged.changedAfterRemoval.length ? db.changedAfterRemoval.bulkPut(merged.changedAfterRemoval) : undefined,
     ]);
+    // After the page's other changes, which may have brought records of theirs the tablet did not have.
+    await eraseFromTablet(db, { pupils: merged.erased });
     if (merged.clock) await db.device.put({ ...device, lastHlc: encodeHlc(merged.clock) });
     const state = await db.sync.get('sync');
     const me = mentors?.find((m) => m.id === state?.mentor?.id);

@@ -4,8 +4,9 @@
  * kept a while after (delivered.ts) in case the endpoint is restored from an older copy.
  */
 import { encodeHlc } from '../../shared/hlc.ts';
-import { LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
+import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
+import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
 import { forgetOldDelivered, keepDelivered, sendAgainAbove } from './delivered.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 
@@ -96,9 +97,14 @@ export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncO
 async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Promise<{ outOfOrder?: string; sentAgain: number }> {
   let outOfOrder: string | undefined;
   let sentAgain = 0;
-  await db.transaction('rw', db.outbox, db.delivered, db.recordClocks, async () => {
+  const erased = answer.results.filter((r) => r.status === 'rejected' && r.code === 'erased');
+  // Erasing reaches into every table.
+  const scope = erased.length ? ERASURE_TABLES : [db.outbox.name, db.delivered.name, db.recordClocks.name];
+  await db.transaction('rw', scope, async () => {
+    if (erased.length) await letErasedGo(db, erased);
     for (const result of answer.results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
+      else if (result.status === 'rejected' && result.code === 'erased') continue;
       else if (result.status === 'rejected')
         await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
       else {
@@ -112,6 +118,20 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
     await forgetOldDelivered(db, now);
   });
   return { outOfOrder, sentAgain };
+}
+
+/**
+ * The endpoint did not keep these changes: they were about a pupil the school erased while this
+ * tablet was away. Each goes, with the tablet's own copy of its record and everything hanging off
+ * it (a pupil's, all about them); the pull that follows brings the erasure of the pupil itself.
+ */
+async function letErasedGo(db: WaymarkDB, results: readonly ChangeResult[]): Promise<void> {
+  const entries = (await db.outbox.bulkGet(results.map((r) => r.seq))).filter((e) => e !== undefined);
+  await db.outbox.bulkDelete(entries.map((e) => e.seq));
+  await eraseFromTablet(db, {
+    pupils: entries.filter((e) => e.table === 'pupils').map((e) => e.recordId),
+    records: entries.filter((e) => e.table !== 'pupils').map((e) => e.recordId),
+  });
 }
 
 /**

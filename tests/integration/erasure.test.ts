@@ -1,0 +1,590 @@
+/**
+ * Erasing a pupil at the endpoint (UK GDPR), as a school's DPO asks and its IT person does it:
+ * `npm run admin -- erase-pupil REF`, a school's retention period, a restore from a backup taken
+ * before, and tablets that had not heard. The endpoint runs on a real SQLite file in a temp
+ * directory, whose raw bytes are searched for what the pupil's records said.
+ */
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { format } from 'date-fns';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AdminStore, fileCommands, openAdminStore, run } from '../../src/server/admin.ts';
+import { eraseAgainAfterRestore, keepErasing } from '../../src/server/erasure.ts';
+import { ERASURE_REGISTER, openSqliteStore } from '../../src/server/sqlite-store.ts';
+import type { Device, Store } from '../../src/server/store.ts';
+import { enrol, issueEnrolmentCode, pull, push } from '../../src/server/sync.ts';
+import { encodeHlc } from '../../src/shared/hlc.ts';
+import { newId } from '../../src/shared/ids.ts';
+import { ERASED_WORDS } from '../../src/shared/issue-words.ts';
+import { PROTOCOL, type PulledChange, type PushChange } from '../../src/shared/protocol.ts';
+
+/** What the pupil's records say, each in one place or more: none of it may be left in the file. */
+const NAME = 'Quartermain';
+const NOTE = 'blue caravan by the canal';
+const PHONE = '07700 90046';
+const TRACES = [NAME, NOTE, PHONE];
+const REF = 'Q123456';
+const NOW = new Date('2026-11-24T15:30:00.000Z');
+
+let dir: string;
+let store: AdminStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'waymark-erasure-'));
+  store = openAdminStore(dir);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function admin(...argv: string[]): string {
+  const lines: string[] = [];
+  run(store, argv, (line) => lines.push(line));
+  return lines.join('\n');
+}
+
+/** A mentor's tablet as the endpoint meets it: its changes numbered and clocked in order. */
+function tabletOf(on: Store, schoolId: string, name: string) {
+  const mentor = on.addMentor(schoolId, name);
+  const { deviceId } = enrol(on, {
+    protocol: PROTOCOL,
+    deviceId: newId(),
+    code: issueEnrolmentCode(on, mentor.id),
+    deviceName: `${name}’s iPad`,
+  });
+  const device = on.device(deviceId) as Device;
+  let seq = 0;
+  let wall = Date.parse('2026-11-24T09:00:00.000Z');
+  const stamp = (id: string) => ({
+    id,
+    createdAt: '2026-11-24T09:00:00.000Z',
+    updatedAt: '2026-11-24T09:00:00.000Z',
+    deviceId,
+    mentorId: null,
+  });
+  const change = (
+    table: PushChange['table'],
+    recordId: string,
+    op: PushChange['op'],
+    values: Record<string, unknown>,
+    base?: PushChange['base'],
+  ): PushChange => {
+    wall += 1000;
+    return {
+      changeId: newId(),
+      seq: ++seq,
+      table,
+      recordId,
+      op,
+      values: op === 'create' ? { ...stamp(recordId), ...values } : values,
+      hlc: encodeHlc({ wall, count: 0, node: deviceId }),
+      ...(base ? { base } : {}),
+    };
+  };
+  return {
+    device,
+    change,
+    /** Sends changes (again, as a tablet whose answer was lost does, if they were sent before). */
+    push: (...changes: PushChange[]) =>
+      push(on, device, { protocol: PROTOCOL, changes, unsent: changes.length, deviceTime: NOW.toISOString() }, NOW).results,
+  };
+}
+
+/** What a tablet is handed from `cursor` (one page: these schools are small), as its text and as changes. */
+function pulled(on: Store, device: Device, cursor: string | null = null) {
+  const answer = JSON.parse(Buffer.concat(pull(on, device, { protocol: PROTOCOL, cursor })).toString('utf8'));
+  return { text: JSON.stringify(answer.changes), changes: answer.changes as PulledChange[], cursor: answer.cursor as string };
+}
+
+const pupilValues = (name: string, over: Record<string, unknown> = {}) => ({
+  name,
+  preferredName: '',
+  yearGroup: 'Year 9',
+  form: '9R',
+  schoolRef: '',
+  referralReasons: ['attendance'],
+  referralOther: '',
+  referredBy: '',
+  consent: 'given',
+  startOn: '2026-09-07',
+  contacts: [],
+  whatHelps: '',
+  status: 'active',
+  ...over,
+});
+const contact = (phone: string) => ({ name: 'Ada Quartermaine', relationship: 'mother', phone, email: '' });
+
+/**
+ * A school where Sam and Alex support Zebedee (the pupil to erase) and Maya: his record edited
+ * (its earlier name kept), a contact's phone changed on both tablets at once (the losing one kept),
+ * a target and its check-in, a one-to-one whose note was edited, and a homework club with Maya.
+ */
+function schoolWithZebedee(on: Store = store) {
+  const school = on.schools()[0] ?? on.addSchool('Hillside Academy');
+  const sam = tabletOf(on, school.id, 'Sam Patel');
+  const alex = tabletOf(on, school.id, 'Alex Jones');
+  const ids = { zeb: newId(), maya: newId(), target: newId(), checkIn: newId(), oneToOne: newId(), group: newId(), mayaNote: newId() };
+  const session = (id: string, kind: string, pupilIds: string[], note: string) =>
+    sam.change('sessions', id, 'create', {
+      kind,
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      minutes: 20,
+      title: '',
+      pupilIds,
+      note,
+      concern: false,
+    });
+  const zeb = sam.change(
+    'pupils',
+    ids.zeb,
+    'create',
+    pupilValues('Zebedee Quartermain', { schoolRef: REF, contacts: [contact('07700 900461')] }),
+  );
+  const oneToOne = session(ids.oneToOne, 'one-to-one', [ids.zeb], 'He talked about the caravan.');
+  const group = session(ids.group, 'group', [ids.zeb, ids.maya], 'Homework club: fractions.');
+  const created = sam.push(
+    zeb,
+    oneToOne,
+    group,
+    sam.change('pupils', ids.maya, 'create', pupilValues('Maya Okafor')),
+    sam.change('targets', ids.target, 'create', {
+      pupilId: ids.zeb,
+      wording: 'Say one thing in class each day',
+      howWeKnow: '',
+      rhythm: 'daily',
+      weekdays: [],
+      startOn: '2026-11-02',
+      status: 'active',
+    }),
+    sam.change('checkIns', ids.checkIn, 'create', {
+      targetId: ids.target,
+      pupilId: ids.zeb,
+      on: '2026-11-24',
+      result: 'met',
+      word: 'proud',
+    }),
+    session(ids.mayaNote, 'one-to-one', [ids.maya], 'Maya read aloud.'),
+  );
+  const edits = [
+    ...sam.push(
+      sam.change('pupils', ids.zeb, 'update', { name: 'Zebedee Quartermaine' }, { name: zeb.hlc }),
+      sam.change('revisions', newId(), 'create', { table: 'pupils', recordId: ids.zeb, before: { name: 'Zebedee Quartermain' } }),
+      sam.change('sessions', ids.oneToOne, 'update', { note: `He talked about the ${NOTE}.` }, { note: oneToOne.hlc }),
+      sam.change('revisions', newId(), 'create', {
+        table: 'sessions',
+        recordId: ids.oneToOne,
+        before: { note: 'He talked about the caravan.' },
+      }),
+      sam.change('sessions', ids.group, 'update', { pupilIds: [ids.maya, ids.zeb] }, { pupilIds: group.hlc }),
+      sam.change('revisions', newId(), 'create', { table: 'sessions', recordId: ids.group, before: { pupilIds: [ids.zeb, ids.maya] } }),
+      sam.change('pupils', ids.zeb, 'update', { contacts: [contact('07700 900462')] }, { contacts: zeb.hlc }),
+    ),
+    // Alex changed the same phone, and who came to the homework club, without seeing Sam's
+    // changes: the losing values are kept.
+    ...alex.push(
+      alex.change('pupils', ids.zeb, 'update', { contacts: [contact('07700 900463')] }, { contacts: zeb.hlc }),
+      alex.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya] }, { pupilIds: group.hlc }),
+    ),
+  ];
+  for (const result of [...created, ...edits]) expect(result.status).toBe('applied');
+  const carol = tabletOf(on, school.id, 'Carol Hughes');
+  return { school, sam, alex, carol, ids };
+}
+
+/** How many rows of the endpoint's records, lost values and change log name `id`, read as the database holds them. */
+function rowsNaming(id: string) {
+  const db = new Database(join(dir, 'waymark.sqlite'), { readonly: true });
+  try {
+    const count = (sql: string) => (db.prepare(sql).get(id) as { n: number }).n;
+    return {
+      records: count('SELECT count(*) AS n FROM records WHERE instr(state, ?) > 0'),
+      lostValues: count('SELECT count(*) AS n FROM lost_values WHERE instr(value, ?) > 0'),
+      changes: count('SELECT count(*) AS n FROM changes WHERE instr(wire, ?) > 0'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** The raw bytes of the database file and its write-ahead log. */
+const onDisk = () =>
+  ['waymark.sqlite', 'waymark.sqlite-wal']
+    .map((f) => join(dir, f))
+    .filter(existsSync)
+    .map((f) => readFileSync(f));
+const tracesOnDisk = (traces = TRACES) => traces.filter((t) => onDisk().some((bytes) => bytes.includes(t)));
+
+describe('npm run admin -- erase-pupil', () => {
+  it('erases the pupil and everything about them, by their school pupil reference, and says what went in counts and ids, never names', () => {
+    const { ids, carol } = schoolWithZebedee();
+    const out = admin('erase-pupil', REF.toLowerCase());
+    expect(out).toContain(`Erased pupil ${ids.zeb} (Hillside Academy):`);
+    expect(out).toContain(
+      '1 pupil record, 1 target, 1 check-in, 1 session with no other pupil present, 2 earlier versions of these, 1 value kept from conflicts.',
+    );
+    expect(out).toMatch(/1[0-9] changes in the log about them emptied: no tablet is handed any of it again/);
+    expect(out).toContain('Taken out of 1 session other pupils were in');
+    expect(out).toContain(`    ${ids.group}  24 Nov 2026 10:00`);
+    expect(out).toContain(`Logged in ${ERASURE_REGISTER}`);
+    for (const trace of [...TRACES, 'Zebedee', 'Maya', 'caravan', 'fractions']) expect(out).not.toContain(trace);
+
+    // What is left: Maya, her note, the homework club without him, its note as written.
+    const record = (table: PushChange['table'], id: string) => store.batch((w) => w.getRecord(table, id))?.state.fields;
+    for (const [table, id] of [
+      ['pupils', ids.zeb],
+      ['targets', ids.target],
+      ['checkIns', ids.checkIn],
+      ['sessions', ids.oneToOne],
+    ] as const) {
+      expect(record(table, id)).toBeUndefined();
+    }
+    expect(record('pupils', ids.maya)).toMatchObject({ name: 'Maya Okafor' });
+    expect(record('sessions', ids.group)).toMatchObject({ pupilIds: [ids.maya], note: 'Homework club: fractions.' });
+    expect(record('sessions', ids.mayaNote)).toMatchObject({ note: 'Maya read aloud.' });
+
+    // The register: ids and counts, nothing a record said.
+    const register = readFileSync(join(dir, ERASURE_REGISTER), 'utf8');
+    expect(JSON.parse(register.trim())).toMatchObject({ pupilId: ids.zeb, reason: 'request', groupSessions: [ids.group] });
+    for (const trace of [...TRACES, 'Zebedee']) expect(register).not.toContain(trace);
+
+    // A tablet fetching everything is handed nothing of his, and told to erase him.
+    const all = pulled(store, carol.device);
+    for (const trace of [...TRACES, 'Zebedee', 'Say one thing', 'proud']) expect(all.text).not.toContain(trace);
+    expect(all.text).toContain('Maya Okafor');
+    expect(all.changes.at(-1)).toMatchObject({ table: 'pupils', recordId: ids.zeb, op: 'erase' });
+    expect(all.changes.filter((c) => c.recordId === ids.zeb).map((c) => c.op)).toEqual(['erase']);
+    // His id only in that change: the homework club's changes, records and lost values no longer list him.
+    expect(all.text.split(ids.zeb)).toHaveLength(2);
+    expect(rowsNaming(ids.zeb)).toEqual({ records: 0, lostValues: 0, changes: 1 });
+  });
+
+  it('leaves every tablet’s cursor good: one that had read everything is handed the erasure, and no resync', () => {
+    const { ids, carol } = schoolWithZebedee();
+    const before = pulled(store, carol.device);
+    admin('erase-pupil', ids.zeb);
+    const after = pulled(store, carol.device, before.cursor);
+    expect(after.changes.map((c) => [c.op, c.table, c.recordId])).toEqual([
+      ['update', 'sessions', ids.group],
+      ['erase', 'pupils', ids.zeb],
+    ]);
+    expect(after.changes[0]?.values).toEqual({ pupilIds: [ids.maya] });
+  });
+
+  it('leaves none of what the records said in the database file or its write-ahead log', () => {
+    schoolWithZebedee();
+    expect(tracesOnDisk()).toEqual(TRACES);
+    admin('erase-pupil', REF);
+    expect(tracesOnDisk()).toEqual([]);
+    // The school's other records are all there.
+    expect(tracesOnDisk(['Maya Okafor', 'Homework club: fractions.', 'Maya read aloud.'])).toHaveLength(3);
+  });
+
+  it('leaves none of it either in a database from an earlier release, whose free pages still hold an earlier copy of the log', () => {
+    schoolWithZebedee();
+    // An earlier release, without secure_delete, rewrote the change log as it upgraded (migration 4
+    // dropped a column): the pages of the log as it was went to the file's free list as they were.
+    const earlier = new Database(join(dir, 'waymark.sqlite'));
+    earlier.pragma('secure_delete = OFF');
+    earlier.exec('CREATE TABLE changes_before AS SELECT * FROM changes; DROP TABLE changes_before;');
+    earlier.pragma('wal_checkpoint(TRUNCATE)');
+    earlier.close();
+    admin('erase-pupil', REF);
+    expect(tracesOnDisk()).toEqual([]);
+  });
+
+  it('beside a running server: its next pull hands nothing of the pupil out, and the files hold none of it', () => {
+    const server = openSqliteStore(dir);
+    try {
+      const { ids, carol } = schoolWithZebedee(server);
+      // The server has served the day's changes, and holds them in memory.
+      const before = pulled(server, carol.device);
+      expect(before.text).toContain(NOTE);
+      const out = admin('erase-pupil', REF);
+      expect(out).toContain('The database file and its write-ahead log hold nothing of what was erased.');
+      expect(tracesOnDisk()).toEqual([]);
+      const fresh = pulled(server, carol.device);
+      for (const trace of TRACES) expect(fresh.text).not.toContain(trace);
+      expect(pulled(server, carol.device, before.cursor).changes.at(-1)).toMatchObject({ op: 'erase', recordId: ids.zeb });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('beside a server in the middle of a sync, says the file is not done yet; run again once it is quiet, it is', () => {
+    const { ids } = schoolWithZebedee();
+    // The server is reading for a pull as the command runs: the log cannot be folded in under it.
+    const server = new Database(join(dir, 'waymark.sqlite'));
+    server.exec('BEGIN');
+    server.prepare('SELECT count(*) FROM changes').get();
+    const out = admin('erase-pupil', REF);
+    expect(out).toContain(`Erased pupil ${ids.zeb}`);
+    expect(out).toContain(
+      `The records are erased, but their bytes may still lie in the database file: the write-ahead log could not be emptied: another program was reading the database (the server, mid-sync).\nTo finish, run npm run admin -- erase-pupil ${ids.zeb} again when the server is quiet (or stopped).`,
+    );
+    server.exec('COMMIT');
+    server.close();
+    expect(admin('erase-pupil', ids.zeb)).toContain('The database file and its write-ahead log hold nothing of what was erased.');
+    expect(tracesOnDisk()).toEqual([]);
+    // The command waits for the reader as long as the server waits for a writer (busy_timeout), then says so.
+  }, 30_000);
+
+  it('with a reference several pupils have, erases nothing and lists them (never by name) with what to give instead', () => {
+    const { school } = schoolWithZebedee();
+    const other = store.addSchool('Riverside Primary');
+    const sam = tabletOf(store, school.id, 'Sam Two');
+    const riverside = tabletOf(store, other.id, 'Rita Jones');
+    const twin = newId();
+    const elsewhere = newId();
+    sam.push(sam.change('pupils', twin, 'create', pupilValues('Zebedee Twin', { schoolRef: REF })));
+    riverside.push(riverside.change('pupils', elsewhere, 'create', pupilValues('Zebedee Far', { schoolRef: ` ${REF} ` })));
+
+    let message = '';
+    try {
+      admin('erase-pupil', REF);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^3 pupils, in 2 schools, have the id or school pupil reference “Q123456”\. Nothing was erased\./);
+    expect(message).toContain(twin);
+    expect(message).toMatch(new RegExp(`${elsewhere} +Riverside Primary +Year 9 +started 2026-09-07 +on a caseload`));
+    expect(message).toMatch(/Give the pupil’s id \(the first column\) instead, or add --school "Name"\.$/);
+    expect(message).not.toContain('Zebedee');
+    expect(store.erasures()).toEqual([]);
+
+    // Narrowed to one school, the reference still names two there; by id, one.
+    expect(() => admin('erase-pupil', REF, '--school', 'Hillside Academy')).toThrow(
+      /^2 pupils have .*Give the pupil’s id \(the first column\) instead\.$/s,
+    );
+    expect(admin('erase-pupil', REF, '--school', 'Riverside Primary')).toContain(`Erased pupil ${elsewhere} (Riverside Primary)`);
+    expect(admin('erase-pupil', twin)).toContain(`Erased pupil ${twin} (Hillside Academy)`);
+  });
+
+  it('says so for a pupil it does not have, and for one erased already (and scrubs the file again)', () => {
+    const { ids } = schoolWithZebedee();
+    expect(() => admin('erase-pupil', 'Z999')).toThrow(
+      /^No pupil with the id or school pupil reference “Z999” has reached the server\. Nothing was erased\./,
+    );
+    expect(() => admin('erase-pupil')).toThrow('Give the pupil’s id or school pupil reference');
+    admin('erase-pupil', ids.zeb);
+    expect(admin('erase-pupil', ids.zeb)).toMatch(
+      new RegExp(
+        `^Pupil ${ids.zeb} \\(Hillside Academy\\) was erased on .*: nothing of theirs is left to erase\\.\\nThe database file and its write-ahead log hold nothing`,
+      ),
+    );
+    expect(store.erasures()).toHaveLength(1);
+  });
+
+  it('tells of copies taken before an upgrade, which an erasure cannot reach', () => {
+    schoolWithZebedee();
+    copyFileSync(join(dir, 'waymark.sqlite'), join(dir, 'waymark.before-upgrade-from-7.sqlite'));
+    expect(admin('erase-pupil', REF)).toContain(
+      'DATA_DIR also holds 1 copy taken before an upgrade (waymark.before-upgrade-from-7.sqlite), which still hold what was erased',
+    );
+  });
+
+  it('an emptied change stays withheld: releasing it hands nothing on', () => {
+    const { ids, carol } = schoolWithZebedee();
+    admin('erase-pupil', ids.zeb);
+    expect(admin('release', '1')).toMatch(
+      /^Change 1 was emptied when the record it changed was erased .*: no tablet is handed it again\.$/,
+    );
+    expect(pulled(store, carol.device).changes.some((c) => c.recordId === ids.zeb && c.op !== 'erase')).toBe(false);
+    expect(admin('longest-changes', '50')).toMatch(/ERASED/);
+    const emptied = store.longestChanges(50).filter((c) => c.erasedAt);
+    expect(emptied.length).toBeGreaterThan(0);
+    for (const change of emptied) expect(change).toMatchObject({ chars: 0, withheldAt: expect.any(String) });
+  });
+});
+
+describe('a tablet that had not heard of the erasure', () => {
+  it('is told each change about the pupil was not kept, in words, and again when it sends it again; the rest are kept', () => {
+    const { ids, sam } = schoolWithZebedee();
+    admin('erase-pupil', ids.zeb);
+    const newTarget = newId();
+    const edit = sam.change('pupils', ids.zeb, 'update', { whatHelps: 'Music' });
+    const offline = [
+      edit,
+      sam.change('targets', newTarget, 'create', {
+        pupilId: ids.zeb,
+        wording: 'Hand in homework',
+        howWeKnow: '',
+        rhythm: 'daily',
+        weekdays: [],
+        startOn: '2026-11-24',
+        status: 'active',
+      }),
+      sam.change('targets', newTarget, 'update', { wording: 'Hand in all homework' }),
+      sam.change('checkIns', newId(), 'create', { targetId: ids.target, pupilId: ids.zeb, on: '2026-11-25', result: 'met', word: '' }),
+      sam.change('sessions', newId(), 'create', {
+        kind: 'one-to-one',
+        occurredAt: '2026-11-25T10:00:00.000Z',
+        minutes: 10,
+        title: '',
+        pupilIds: [ids.zeb],
+        note: `More about the ${NOTE}.`,
+        concern: false,
+      }),
+      sam.change('revisions', newId(), 'create', { table: 'pupils', recordId: ids.zeb, before: { whatHelps: '' } }),
+    ];
+    const groupNote = newId();
+    const kept = [
+      sam.change('sessions', groupNote, 'create', {
+        kind: 'group',
+        occurredAt: '2026-11-25T11:00:00.000Z',
+        minutes: 30,
+        title: 'Homework club',
+        pupilIds: [ids.zeb, ids.maya],
+        note: 'Long division.',
+        concern: false,
+      }),
+      sam.change('pupils', ids.maya, 'update', { whatHelps: 'Reading aloud' }),
+    ];
+    const results = sam.push(...offline, ...kept);
+    expect(results.slice(0, offline.length)).toEqual(
+      offline.map((c) => ({ seq: c.seq, changeId: c.changeId, status: 'rejected', code: 'erased', message: ERASED_WORDS })),
+    );
+    expect(results.slice(offline.length).map((r) => r.status)).toEqual(['applied', 'applied']);
+    // The group note is kept without him; nothing of what was sent about him is.
+    expect(store.batch((w) => w.getRecord('sessions', groupNote))?.state.fields).toMatchObject({ pupilIds: [ids.maya] });
+    expect(store.batch((w) => w.getRecord('targets', newTarget))).toBeUndefined();
+    expect(tracesOnDisk([NOTE, 'Hand in'])).toEqual([]);
+    // Its answer was lost: sent again, the same answer.
+    expect(sam.push(edit)).toEqual([{ seq: edit.seq, changeId: edit.changeId, status: 'rejected', code: 'erased', message: ERASED_WORDS }]);
+  });
+});
+
+describe('a restore from a backup taken before an erasure', () => {
+  it('is erased again when the server starts, from the register kept beside the database', () => {
+    const { ids, carol } = schoolWithZebedee();
+    const backup = join(dir, 'before.sqlite');
+    fileCommands.backup?.(dir, [backup], () => {});
+    admin('erase-pupil', REF);
+
+    // The restore drill: the server stopped, the backup put in as the database, the register kept.
+    store.close();
+    for (const f of ['waymark.sqlite-wal', 'waymark.sqlite-shm']) rmSync(join(dir, f), { force: true });
+    copyFileSync(backup, join(dir, 'waymark.sqlite'));
+    rmSync(backup);
+    store = openAdminStore(dir);
+    expect(store.batch((w) => w.getRecord('pupils', ids.zeb))).toBeDefined();
+
+    const again = eraseAgainAfterRestore(store);
+    expect(again.erased).toEqual([expect.objectContaining({ pupilId: ids.zeb, reason: 'restore' })]);
+    expect(store.batch((w) => w.getRecord('pupils', ids.zeb))).toBeUndefined();
+    expect(tracesOnDisk()).toEqual([]);
+    // Tablets fetch everything again after a restore, and are told to erase him once more.
+    expect(pulled(store, carol.device).changes.at(-1)).toMatchObject({ op: 'erase', recordId: ids.zeb });
+    // Done once: the next start finds nothing to do.
+    expect(eraseAgainAfterRestore(store).erased).toEqual([]);
+  });
+});
+
+describe('a restore from a backup taken before the pupil even reached the server', () => {
+  it('still tells the tablets, which hold him, to erase him, and refuses what they send about him', () => {
+    const school = store.addSchool('Hillside Academy');
+    const backup = join(dir, 'before.sqlite');
+    fileCommands.backup?.(dir, [backup], () => {});
+    const { ids } = schoolWithZebedee();
+    admin('erase-pupil', ids.zeb);
+    store.close();
+    for (const f of ['waymark.sqlite-wal', 'waymark.sqlite-shm']) rmSync(join(dir, f), { force: true });
+    copyFileSync(backup, join(dir, 'waymark.sqlite'));
+    store = openAdminStore(dir);
+
+    const again = eraseAgainAfterRestore(store);
+    expect(again.erased).toEqual([expect.objectContaining({ pupilId: ids.zeb, records: expect.objectContaining({ pupils: 0 }) })]);
+    // Known from now on: the next start has nothing to do.
+    expect(eraseAgainAfterRestore(store).erased).toEqual([]);
+    // A tablet enrolled again after the restore, still holding him.
+    const tablet = tabletOf(store, school.id, 'Sam Again');
+    expect(pulled(store, tablet.device).changes).toEqual([expect.objectContaining({ op: 'erase', recordId: ids.zeb })]);
+    expect(tablet.push(tablet.change('pupils', ids.zeb, 'update', { form: '9S' }))).toEqual([
+      expect.objectContaining({ status: 'rejected', code: 'erased' }),
+    ]);
+  });
+});
+
+describe('a school’s retention period', () => {
+  const today = format(new Date(), 'yyyy-MM-dd');
+  /** Pupils whose support closed on these days (and one still supported), by name. */
+  function closedPupils(closedOn: Record<string, string>) {
+    const school = store.schools()[0] ?? store.addSchool('Hillside Academy');
+    const sam = tabletOf(store, school.id, `Sam ${store.mentors().length}`);
+    const ids: Record<string, string> = {};
+    const changes = Object.entries(closedOn).map(([name, day]) => {
+      ids[name] = newId();
+      const closed = { status: 'closed', closedOn: day, closeReason: 'left school', outcome: 'improved', exitSummary: '' };
+      return sam.change('pupils', ids[name] as string, 'create', pupilValues(name, { startOn: '2010-01-04', ...closed }));
+    });
+    const active = newId();
+    changes.push(sam.change('pupils', active, 'create', pupilValues('Still Supported', { startOn: '2010-01-04' })));
+    expect(sam.push(...changes).map((r) => r.status)).toEqual(changes.map(() => 'applied'));
+    return { ids, active, school };
+  }
+  const present = (id: string | undefined) => store.batch((w) => w.getRecord('pupils', id as string)) !== undefined;
+
+  it('is not set at first: nothing is erased, however long ago support closed', () => {
+    const { ids } = closedPupils({ 'Long Gone': '2011-07-20' });
+    expect(admin('list-schools')).toMatch(/Hillside Academy +1 +not set: nothing is erased by it/);
+    expect(admin('erase-due')).toBe(
+      'No pupil is due for erasure now.\n  Hillside Academy: pupils’ records kept not set: nothing is erased by it.',
+    );
+    expect(present(ids['Long Gone'])).toBe(true);
+  });
+
+  it('set, erases by `erase-due` only the pupils whose support closed longer ago than it', () => {
+    const { ids, active } = closedPupils({ 'Long Gone': '2011-07-20', 'Just Left': today });
+    const set = admin('set-retention', '6', 'years');
+    expect(set).toContain(
+      'Hillside Academy: a pupil’s records are erased, here and on every tablet, once their support ended more than 6 years ago',
+    );
+    expect(set).toContain('1 pupil is due now.');
+    expect(admin('list-schools')).toMatch(/Hillside Academy +1 +6 years after support ends/);
+
+    const out = admin('erase-due');
+    expect(out).toContain(
+      `Erased pupil ${ids['Long Gone']} (Hillside Academy), their support having ended longer ago than the school keeps records:`,
+    );
+    expect(out).not.toContain('Long Gone');
+    expect(present(ids['Long Gone'])).toBe(false);
+    expect(present(ids['Just Left'])).toBe(true);
+    expect(present(active)).toBe(true);
+    expect(admin('erase-due')).toMatch(
+      /^No pupil is due for erasure now\.\n {2}Hillside Academy: pupils’ records kept 6 years after support ends\.$/,
+    );
+
+    admin('set-retention', 'off');
+    expect(admin('list-schools')).toMatch(/not set/);
+  });
+
+  it('refuses a period it cannot read, and asks which school when there are several', () => {
+    closedPupils({});
+    expect(() => admin('set-retention', 'six years')).toThrow('is not a retention period');
+    expect(() => admin('set-retention')).toThrow('Give how long to keep a pupil’s records');
+    store.addSchool('Riverside Primary');
+    expect(() => admin('set-retention', '6 years')).toThrow(/several schools: say which with --school/);
+    expect(admin('set-retention', '2 years', '--school', 'Riverside Primary')).toContain('Riverside Primary: a pupil’s records are erased');
+    expect(admin('list-schools')).toMatch(/Riverside Primary +0 +2 years after support ends/);
+  });
+
+  it('is kept by the server: at its start, and once a day while it runs', () => {
+    vi.useFakeTimers();
+    try {
+      const { ids } = closedPupils({ 'Long Gone': '2011-07-20', 'Left Later': '2020-07-20' });
+      admin('set-retention', '6 years');
+      let now = new Date('2026-07-20T12:00:00.000Z');
+      const stop = keepErasing(store, pino({ level: 'silent' }), 1000, () => now);
+      expect(present(ids['Long Gone'])).toBe(false);
+      expect(present(ids['Left Later'])).toBe(true);
+      now = new Date('2026-07-21T12:00:00.000Z');
+      vi.advanceTimersByTime(1000);
+      expect(present(ids['Left Later'])).toBe(false);
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
