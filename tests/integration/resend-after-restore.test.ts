@@ -211,3 +211,22 @@ describe('a school restored from last night’s backup', () => {
     ]);
   });
 });
+
+describe('a tablet linked to another school’s endpoint', () => {
+  it('never sends that school the changes it delivered to the last one: they are about the last school’s pupils', async () => {
+    const hillside = inProcessSchool();
+    const riverside = inProcessSchool();
+    const sam = await hillside.tablet('Sam Patel');
+    await addPupil(sam.db, pupil({ name: 'A Hillside pupil' }));
+    expect(await sam.sync()).toMatchObject({ status: 'done', pushed: 1 });
+
+    // The same tablet, handed to a mentor at another school and linked to its endpoint.
+    const moved = await riverside.tablet('Pat Other', undefined, sam.db);
+    const colleague = await riverside.tablet('Ravi Shah');
+    expect(await moved.sync()).toMatchObject({ status: 'done', pushed: 0 });
+    expect(await colleague.sync()).toMatchObject({ status: 'done', pulled: 0 });
+    expect(await colleague.db.pupils.count()).toBe(0);
+    expect(riverside.store.lastChangeSeq()).toBe(0);
+    expect(await sam.db.delivered.count()).toBe(0);
+  });
+});

@@ -37,7 +37,12 @@ export async function enrolTablet(
       ...(answer.wiped ? { wiped: answer.wiped } : {}),
     };
     const tables = SYNCED_TABLES.map((t) => db.table(t));
-    await db.transaction('rw', [db.sync, db.device, ...tables], async () => {
+    // Linked to another school's endpoint (or a school's new one, started afresh: its id is new
+    // too), the changes this tablet delivered to the last one are never sent there again: they
+    // are about that school's pupils, for its staff alone.
+    const anotherSchool = state.school !== undefined && state.school.id !== answer.school.id;
+    await db.transaction('rw', [db.sync, db.device, db.delivered, ...tables], async () => {
+      if (anotherSchool) await db.delivered.clear();
       await db.sync.put(enrolled);
       // From now on this tablet's records say which mentor wrote them; those written before
       // enrolling get the mentor the endpoint will stamp on them when they arrive, so both agree.
