@@ -18,20 +18,24 @@ export interface Cursor {
 
 const IV = 12;
 const TAG = 16;
+/** The sealed JSON's length: a chain (43 characters) and any position fit. */
+const SEALED_LENGTH = 96;
 
 /** `<epoch>.<base64url of iv, tag and the sealed JSON>`. */
 export function sealCursor(secret: Buffer, cursor: Cursor): string {
   const iv = randomBytes(IV);
   const cipher = createCipheriv('aes-256-gcm', secret, iv);
   cipher.setAAD(Buffer.from(cursor.epoch));
-  const sealed = Buffer.concat([cipher.update(JSON.stringify({ seq: cursor.seq, at: cursor.at })), cipher.final()]);
+  // Padded to one length, so that a cursor's length tells nothing of how far along the log it is.
+  const inside = JSON.stringify({ seq: cursor.seq, at: cursor.at }).padEnd(SEALED_LENGTH);
+  const sealed = Buffer.concat([cipher.update(inside), cipher.final()]);
   return `${cursor.epoch}.${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url')}`;
 }
 
 /**
  * The cursor in `text`, or undefined when this endpoint did not issue it. A cursor from another
  * database (another epoch) is returned with its epoch only, for the caller to answer `resync`.
- * Cursors of earlier releases, base64url JSON in clear, are still read.
+ * Cursors of the last release, base64url JSON in clear, are still read (sync.ts checks their chain).
  */
 export function openCursor(secret: Buffer, epoch: string, text: string): Cursor | undefined {
   const dot = text.indexOf('.');

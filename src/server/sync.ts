@@ -368,13 +368,14 @@ function stampFor(last: string | undefined, reading: Hlc, now: Date): string {
 }
 
 /**
- * Whether a cursor's `at` vouches for the log up to its position: the chain there, or, in a cursor
- * an earlier release wrote, the clock reading of the change there (read once: the answer's cursor
- * carries the chain). The chain tells a restored log apart from the one the tablet read, all of
- * it: a change sent again after a restore can land where it stood before.
+ * Whether a cursor's `at` vouches for the log up to its position: the chain there, which tells a
+ * restored log apart from the one the tablet read, all of it (a change sent again after a restore
+ * can land where it stood before). A cursor of the releases before the chain carried the clock
+ * reading there, which a tablet knows of its own school's changes: taken, it would let a tablet
+ * find, position by position, where they stand in the log all schools share. It fetches
+ * everything again instead, once.
  */
-const sameLog = (store: Store, seq: number, at: string | undefined) =>
-  at !== undefined && (at === store.chainAt(seq) || at === store.changeHlcAt(seq));
+const sameLog = (store: Store, seq: number, at: string | undefined) => at !== undefined && at === store.chainAt(seq);
 
 /**
  * The school's changes made by other tablets since the cursor, a page at a time: a PullResponse as

@@ -315,9 +315,14 @@ describe('a pull cursor, between schools sharing one server', () => {
     expect(openCursor(randomBytes(32), epoch ?? '', body.cursor)).toBeUndefined();
     expect(openCursor(school.store.cursorSecret(), epoch ?? '', body.cursor)).toMatchObject({ seq: school.store.lastChangeSeq() });
     expect((await ours.pull(body.cursor)).status).toBe(200);
+    // Nor does its length: a cursor at the start of the log is as long as one far along it.
+    const fresh = openSchool();
+    const first = (await (await fresh.enrolTablet('Pat New')).pull()).body.cursor as string;
+    expect(first.length - first.indexOf('.')).toBe(body.cursor.length - body.cursor.indexOf('.'));
+    await fresh.close();
   });
 
-  it('written by an earlier release, with the change’s clock reading in it, is still read', async () => {
+  it('written by a release before the chain, with the change’s clock reading in it, has the tablet fetch everything again: a tablet cannot find where its school’s changes stand in the log', async () => {
     school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const p = newPupil(a);
@@ -326,6 +331,9 @@ describe('a pull cursor, between schools sharing one server', () => {
     const colleague = await school.enrolTablet('Alex Jones');
     const now = openCursor(school.store.cursorSecret(), school.store.epoch(), (await colleague.pull()).body.cursor);
     const earlier = Buffer.from(JSON.stringify({ ...now, at: sent.hlc })).toString('base64url');
-    expect((await colleague.pull(earlier)).status).toBe(200);
+    expect(await colleague.pull(earlier)).toMatchObject({ status: 409, body: { error: { code: 'resync' } } });
+    // One the last release wrote, in clear with the chain in it, is still read.
+    const last = Buffer.from(JSON.stringify(now)).toString('base64url');
+    expect((await colleague.pull(last)).status).toBe(200);
   });
 });
