@@ -124,19 +124,24 @@ export function hostOf(hostHeader: string | undefined): string | undefined {
 }
 
 /**
- * Whether an Origin header names one of Waymark's own pages: the origin the request itself was
- * made for (its scheme, name and port), or the address tablets are given (PUBLIC_URL behind a
- * proxy, which reaches this server over plain HTTP). A name alone is not enough: another service
- * on the same machine, on another port or over plain HTTP, is another site.
+ * Whether an Origin header names one of Waymark's own pages: one of this server's own names (a
+ * page whose name was pointed at it is not, even when it sends Waymark a tablet's token), and the
+ * origin the request itself was made for (its scheme, name and port) or the address tablets are
+ * given (PUBLIC_URL). A name alone is not enough: another service on the same machine, on another
+ * port or over plain HTTP, is another site. A proxy on this machine that holds the certificate
+ * passes on an HTTPS page's request over plain HTTP, under the name the page asked for.
  */
-function isOwnPage(origin: string, c: Context, site: HttpsSite): boolean {
-  let from: string;
+function isOwnPage(origin: string, c: Context, site: HttpsSite, viaLocalProxy: boolean): boolean {
+  let from: URL;
   try {
-    from = new URL(origin).origin;
+    from = new URL(origin);
   } catch {
     return false;
   }
-  return from !== 'null' && (from === new URL(c.req.url).origin || from === site.originFor(undefined));
+  if (from.origin === 'null' || !site.knows(hostOf(from.host))) return false;
+  const asked = new URL(c.req.url);
+  if (viaLocalProxy && asked.protocol === 'http:') asked.protocol = 'https:';
+  return from.origin === asked.origin || from.origin === site.originFor(undefined);
 }
 
 /** A linked tablet's push or pull: the requests that carry its token (enrol makes one, and is not among them). */
@@ -165,7 +170,9 @@ export function httpsOnly(site: HttpsSite | undefined): MiddlewareHandler {
         return api ? c.json(wrongAddress(origin), 421) : c.text(wrongAddress(origin).error.message, 421);
       }
       const from = c.req.header('origin');
-      if (site && api && c.req.method !== 'GET' && from !== undefined && !isOwnPage(from, c, site)) return c.json(FOREIGN_PAGE, 403);
+      const viaLocalProxy = !encrypted && isLoopback(remoteAddress);
+      if (site && api && c.req.method !== 'GET' && from !== undefined && !isOwnPage(from, c, site, viaLocalProxy))
+        return c.json(FOREIGN_PAGE, 403);
       return next();
     };
     if (encrypted) {

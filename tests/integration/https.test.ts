@@ -248,7 +248,7 @@ describe('the school server over HTTPS and plain HTTP', () => {
       });
 
     it.each([
-      ['another site whose name was pointed at this server', 'https://rebind.example'],
+      ['another site’s page', 'https://rebind.example'],
       ['another service on this server, on another port', 'https://waymark.hillside.test:9443'],
       ['a plain-HTTP page under this server’s name', 'http://waymark.hillside.test:8443'],
       ['a page with no origin of its own (a sandboxed frame)', 'null'],
@@ -268,6 +268,35 @@ describe('the school server over HTTPS and plain HTTP', () => {
       // Read, and this code, which was never issued, refused for itself.
       const own = await enrolFrom(origin, host);
       expect(JSON.parse(own.body.toString()).error.code).toBe('code_invalid');
+    });
+
+    it('refuses a page whose name was pointed at this server, even when it sends a tablet’s token', async () => {
+      // A linked tablet's sync is answered under any name (it was linked under one), so only its page's origin tells.
+      const pull = await send(`${httpsUrl}/api/v1/pull`, {
+        ca: made.authority?.pem ?? '',
+        servername: 'waymark.hillside.test',
+        method: 'POST',
+        headers: {
+          origin: 'https://rebind.example:8443',
+          host: 'rebind.example:8443',
+          authorization: 'Bearer a-token-the-page-found',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ protocol: 1, cursor: null }),
+      });
+      expect(pull.status).toBe(403);
+      expect(JSON.parse(pull.body.toString()).error.code).toBe('wrong_address');
+    });
+
+    it('reads what an HTTPS page sends through a proxy on this machine, which passes it on over plain HTTP', async () => {
+      const enrol = (origin: string) =>
+        send(`${httpUrl}/api/v1/enrol`, {
+          method: 'POST',
+          headers: { origin, host: 'school-srv.local', 'content-type': 'application/json' },
+          body: JSON.stringify({ protocol: 1, deviceId: newId(), code: 'ABCDE-FGHJK', deviceName: 'iPad' }),
+        });
+      expect(JSON.parse((await enrol('https://school-srv.local')).body.toString()).error.code).toBe('code_invalid');
+      expect((await enrol('https://school-srv.local:9443')).status).toBe(403);
     });
   });
 
