@@ -4,6 +4,7 @@
  * kept a while after (delivered.ts) in case the endpoint is restored from an older copy.
  */
 import { encodeHlc } from '../../shared/hlc.ts';
+import { recordNotFoundWords } from '../../shared/issue-words.ts';
 import { LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
 import { forgetOldDelivered, keepDelivered, sendAgainAbove } from './delivered.ts';
@@ -99,9 +100,17 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
   await db.transaction('rw', db.outbox, db.delivered, db.recordClocks, async () => {
     for (const result of answer.results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
-      else if (result.status === 'rejected')
-        await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
-      else {
+      else if (result.status === 'rejected') {
+        const { code } = result;
+        // Refused for want of its record, it waits for it and goes again by itself (waiting-for-record.ts): it says so.
+        await db.outbox
+          .where('seq')
+          .equals(result.seq)
+          .modify((entry) => {
+            const message = code === 'record_not_found' ? recordNotFoundWords(entry.table) : result.message;
+            entry.rejected = { code, message, at: now.toISOString() };
+          });
+      } else {
         const entry = await db.outbox.get(result.seq);
         if (!entry) continue;
         if (result.hlc) await adoptRedatedClock(db, entry, result.hlc);
