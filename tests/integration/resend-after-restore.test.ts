@@ -145,6 +145,39 @@ describe('a school restored from last night’s backup', () => {
     expect(await caseload(priya.db)).toEqual(expected);
   });
 
+  it('an edit that waited for its pupil, stored after a later edit from the tablet that added her: both edits stand, and every copy says the same, who changed her last included', async () => {
+    const { school, backUp, restore } = schoolWithBackups();
+    const sam = await school.tablet('Sam Patel');
+    const alex = await school.tablet('Alex Jones');
+    backUp();
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', form: '9R' }));
+    await sam.sync();
+    await alex.sync();
+    restore();
+    await editPupil(alex.db, maya, { form: '9T' });
+    expect(await alex.sync()).toMatchObject({ status: 'done' });
+    expect((await outboxSummary(alex.db)).needsAttention).toHaveLength(1);
+    // Later, Sam edits another field; later still, Alex adds a pupil, which the school takes.
+    await editPupil(sam.db, maya, { whatHelps: 'Sitting near the door' });
+    await addPupil(alex.db, pupil({ name: 'Ella Brown' }));
+    await alex.sync();
+    // Sam's tablet sends Maya again with Sam's edit; Alex's edit, sent again after Alex's newer
+    // pupil, is stored after it, later than Sam's edit.
+    for (const tablet of [sam, alex, sam]) expect(await tablet.sync()).toMatchObject({ status: 'done' });
+
+    const who = async (db: WaymarkDB) => {
+      const p = await db.pupils.get(maya);
+      return { form: p?.form, whatHelps: p?.whatHelps, deviceId: p?.deviceId, mentorId: p?.mentorId };
+    };
+    const priya = await school.tablet('Priya Shah');
+    await priya.sync();
+    const onAlexs = await who(alex.db);
+    expect(onAlexs).toMatchObject({ form: '9T', whatHelps: 'Sitting near the door' });
+    expect(await who(sam.db)).toEqual(onAlexs);
+    expect(await who(priya.db)).toEqual(onAlexs);
+    for (const tablet of [sam, alex]) expect(await outboxSummary(tablet.db)).toMatchObject({ waiting: 0, needsAttention: [] });
+  });
+
   it('changes delivered more than 30 days before the restore are no longer kept: the school moves on over them, and every later change arrives', async () => {
     const { school, backUp, restore } = schoolWithBackups();
     // The tablet's clock moves on a month (the school's stays: it re-dates what the tablet sends).

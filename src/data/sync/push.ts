@@ -3,8 +3,9 @@
  * each answered change by change. A change leaves the outbox only once the endpoint has it, and is
  * kept a while after (delivered.ts) in case the endpoint is restored from an older copy.
  */
-import { encodeHlc } from '../../shared/hlc.ts';
+import { compareHlc, encodeHlc } from '../../shared/hlc.ts';
 import { recordNotFoundWords } from '../../shared/issue-words.ts';
+import { SYNCED_TABLES } from '../../shared/model.ts';
 import { LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
 import { forgetOldDelivered, keepDelivered, sendAgainAbove } from './delivered.ts';
@@ -97,7 +98,7 @@ export async function pushOutbox(db: WaymarkDB, state: SyncState, options: SyncO
 async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Promise<{ outOfOrder?: string; sentAgain: number }> {
   let outOfOrder: string | undefined;
   let sentAgain = 0;
-  await db.transaction('rw', db.outbox, db.delivered, db.recordClocks, async () => {
+  await db.transaction('rw', [db.outbox, db.delivered, db.recordClocks, ...SYNCED_TABLES.map((t) => db.table(t))], async () => {
     for (const result of answer.results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
       else if (result.status === 'rejected') {
@@ -124,8 +125,12 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
 }
 
 /**
- * The endpoint re-dated a change because this tablet's clock runs fast: the fields it set take the
- * endpoint's reading here too, so this tablet merges later changes exactly as the endpoint does.
+ * The endpoint re-dated a change (this tablet's clock runs fast, or the change came after later
+ * ones of this tablet's: section 3): the fields it set take the endpoint's reading here too, so
+ * this tablet merges later changes exactly as the endpoint does. The endpoint also wrote who made
+ * the change (deviceId, mentorId) at its reading: where this tablet holds them from an earlier
+ * reading (the change did not carry them, or another tablet's change replaced them here), they
+ * become this tablet's at that reading, as on the endpoint.
  */
 async function adoptRedatedClock(db: WaymarkDB, entry: OutboxEntry, hlc: string): Promise<void> {
   if (!entry.hlc) return;
@@ -133,5 +138,12 @@ async function adoptRedatedClock(db: WaymarkDB, entry: OutboxEntry, hlc: string)
   if (!stamped) return;
   for (const [field, clock] of Object.entries(stamped.clocks)) if (clock === entry.hlc) stamped.clocks[field] = hlc;
   if (stamped.deleted === entry.hlc) stamped.deleted = hlc;
+  const by = { deviceId: entry.deviceId, mentorId: entry.mentorId };
+  const rewritten = Object.keys(by).filter((field) => compareHlc(stamped.clocks[field] ?? '', hlc) < 0);
+  for (const field of rewritten) stamped.clocks[field] = hlc;
+  if (rewritten.length > 0) await db.table(entry.table).update(entry.recordId, pick(by, rewritten));
   await db.recordClocks.put(stamped);
 }
+
+const pick = <T extends object>(o: T, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([key]) => keys.includes(key)));
