@@ -61,3 +61,22 @@ export function inWords(issue: v.BaseIssue<unknown>, field?: string): string {
  */
 export const ERASED_WORDS =
   'This change was not kept: the school’s Waymark erased this pupil’s records (a data protection request, or the end of the time the school keeps them). Discard it.';
+
+/** Each kind of record as a mentor calls it. */
+const RECORD_NOUNS: Record<string, string> = {
+  pupils: 'pupil',
+  targets: 'target',
+  checkIns: 'check-in',
+  sessions: 'session note',
+  revisions: 'record',
+};
+
+/**
+ * What a change the school refused for want of its record (`record_not_found`) says while it
+ * waits: the tablet sends it again by itself once the school has the record (a pull brings it),
+ * so the mentor has nothing to do but may discard it.
+ */
+export function recordNotFoundWords(table: string): string {
+  const noun = RECORD_NOUNS[table] ?? 'record';
+  return `The school’s server does not have this ${noun} yet: the tablet it was added on may not have synced since. This change is kept here, and sent again by itself once the school has the ${noun}.`;
+}

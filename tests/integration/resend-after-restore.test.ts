@@ -15,6 +15,7 @@ import type { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil } from '../../src/data/pupils.ts';
 import { sendAgainAbove } from '../../src/data/sync/delivered.ts';
 import { discardRefused, outboxSummary } from '../../src/data/sync.ts';
+import { recordNotFoundWords } from '../../src/shared/issue-words.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -102,6 +103,79 @@ describe('a school restored from last night’s backup', () => {
     const priya = await school.tablet('Priya Shah');
     await priya.sync();
     expect(await caseload(priya.db)).toEqual(after);
+  });
+
+  it('a pupil written since the backup and edited on another tablet, which syncs first: the edit waits for the pupil, then goes once, and nothing needs attention', async () => {
+    const { school, backUp, restore, logged } = schoolWithBackups();
+    const sam = await school.tablet('Sam Patel');
+    const alex = await school.tablet('Alex Jones');
+    backUp();
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', form: '9R' }));
+    await sam.sync();
+    await alex.sync();
+    // Alex edits Sam's new pupil and syncs; then edits again, not yet synced.
+    await editPupil(alex.db, maya, { form: '9T' });
+    await alex.sync();
+    await editPupil(alex.db, maya, { whatHelps: 'Sitting near the door' });
+
+    restore();
+    // Alex's tablet syncs first: the school has not got Maya back yet, so both edits wait.
+    expect(await alex.sync()).toMatchObject({ status: 'done' });
+    const waiting = (await outboxSummary(alex.db)).needsAttention;
+    expect(waiting.map((e) => [e.recordId, e.rejected?.message])).toEqual([
+      [maya, recordNotFoundWords('pupils')],
+      [maya, recordNotFoundWords('pupils')],
+    ]);
+    // Sam's tablet sends Maya again; Alex's then sends its edits, and Sam's hears of them.
+    for (const tablet of [sam, alex, sam]) expect(await tablet.sync()).toMatchObject({ status: 'done' });
+
+    const expected = [{ id: maya, name: 'Maya Okafor', form: '9T', whatHelps: 'Sitting near the door' }];
+    expect(await caseload(sam.db)).toEqual(expected);
+    expect(await caseload(alex.db)).toEqual(expected);
+    for (const tablet of [sam, alex]) expect(await outboxSummary(tablet.db)).toMatchObject({ waiting: 0, needsAttention: [] });
+    // Every change each tablet holds as delivered is in the school's log once, and nothing twice.
+    const log = logged();
+    const made = [...(await madeOn(sam.db)), ...(await madeOn(alex.db))];
+    expect(made.filter((id) => log.get(id) !== 1)).toEqual([]);
+    expect([...log.values()].filter((n) => n > 1)).toEqual([]);
+    // Alex's two edits and their two revisions, Sam's pupil: each delivered.
+    expect(await madeOn(alex.db)).toHaveLength(4);
+    const priya = await school.tablet('Priya Shah');
+    await priya.sync();
+    expect(await caseload(priya.db)).toEqual(expected);
+  });
+
+  it('an edit that waited for its pupil, stored after a later edit from the tablet that added her: both edits stand, and every copy says the same, who changed her last included', async () => {
+    const { school, backUp, restore } = schoolWithBackups();
+    const sam = await school.tablet('Sam Patel');
+    const alex = await school.tablet('Alex Jones');
+    backUp();
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', form: '9R' }));
+    await sam.sync();
+    await alex.sync();
+    restore();
+    await editPupil(alex.db, maya, { form: '9T' });
+    expect(await alex.sync()).toMatchObject({ status: 'done' });
+    expect((await outboxSummary(alex.db)).needsAttention).toHaveLength(1);
+    // Later, Sam edits another field; later still, Alex adds a pupil, which the school takes.
+    await editPupil(sam.db, maya, { whatHelps: 'Sitting near the door' });
+    await addPupil(alex.db, pupil({ name: 'Ella Brown' }));
+    await alex.sync();
+    // Sam's tablet sends Maya again with Sam's edit; Alex's edit, sent again after Alex's newer
+    // pupil, is stored after it, later than Sam's edit.
+    for (const tablet of [sam, alex, sam]) expect(await tablet.sync()).toMatchObject({ status: 'done' });
+
+    const who = async (db: WaymarkDB) => {
+      const p = await db.pupils.get(maya);
+      return { form: p?.form, whatHelps: p?.whatHelps, deviceId: p?.deviceId, mentorId: p?.mentorId };
+    };
+    const priya = await school.tablet('Priya Shah');
+    await priya.sync();
+    const onAlexs = await who(alex.db);
+    expect(onAlexs).toMatchObject({ form: '9T', whatHelps: 'Sitting near the door' });
+    expect(await who(sam.db)).toEqual(onAlexs);
+    expect(await who(priya.db)).toEqual(onAlexs);
+    for (const tablet of [sam, alex]) expect(await outboxSummary(tablet.db)).toMatchObject({ waiting: 0, needsAttention: [] });
   });
 
   it('changes delivered more than 30 days before the restore are no longer kept: the school moves on over them, and every later change arrives', async () => {

@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/shared/field-labels.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
-import { inWords } from '../../src/shared/issue-words.ts';
+import { inWords, recordNotFoundWords } from '../../src/shared/issue-words.ts';
 import { ValidationError } from '../../src/shared/model.ts';
 import { EnrolRequestSchema, PROTOCOL, PullRequestSchema, PushChangeSchema, PushRequestSchema } from '../../src/shared/protocol.ts';
 import { ContactSchema, SCHEMAS, validate } from '../../src/shared/validation.ts';
@@ -201,5 +201,19 @@ describe('the names refusals give fields', () => {
         .map((field) => `${name}.${field}`),
     );
     expect(unnamed).toEqual([]);
+  });
+});
+
+describe('a change that waits for its record says so, naming the record as the mentor does', () => {
+  it.each([
+    ['pupils', 'pupil'],
+    ['targets', 'target'],
+    ['checkIns', 'check-in'],
+    ['sessions', 'session note'],
+    ['a table Waymark does not know', 'record'],
+  ])('%s: “%s”', (table, noun) => {
+    const words = recordNotFoundWords(table);
+    expect(words).toContain(`does not have this ${noun} yet`);
+    expect(words).toContain(`sent again by itself once the school has the ${noun}.`);
   });
 });

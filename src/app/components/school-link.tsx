@@ -115,8 +115,8 @@ export function SchoolLink() {
         <>
           <h3>Needs attention</h3>
           <p>
-            The school’s server refused these changes. They stay on this tablet until you discard them; the rest of your records are not
-            affected.
+            The school’s server refused these changes. They stay on this tablet until you discard them, or, for one waiting for a record the
+            school does not have yet, until it goes again by itself; the rest of your records are not affected.
           </p>
           <ul class="plain">
             {outbox.needsAttention.map((e) => (

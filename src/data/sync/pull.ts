@@ -14,11 +14,15 @@ import { indexSessions } from '../pupil-sessions.ts';
 import { sendAgainAbove } from './delivered.ts';
 import { mergePage, recordKey } from './merge-page.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
+import { sendAgainNowFound } from './waiting-for-record.ts';
 
 /**
  * Stores a pulled page and its cursor in one transaction: a crash between the two cannot happen.
  * The page's records and clocks are read in one go and written in one go: a first pull of three
  * years is dozens of pages of 1,000, and a request per change would make it minutes, not seconds.
+ * A record the page brings is one the school has: this tablet's changes to it that the school
+ * refused for want of it are queued again in the same transaction (waiting-for-record.ts), so the
+ * cursor never moves past the record while they still wait. Returns how many were queued.
  */
 export async function applyPulled(
   db: WaymarkDB,
@@ -26,13 +30,13 @@ export async function applyPulled(
   cursor: string,
   now = new Date(),
   mentors?: PullResponse['mentors'],
-): Promise<void> {
+): Promise<number> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
   // Erasing a pupil reaches into every table.
   const scope = changes.some((c) => c.op === 'erase')
     ? ERASURE_TABLES.map((t) => db.table(t))
-    : [...tables, db.recordClocks, db.conflicts, db.changedAfterRemoval, db.device, db.sync, db.pupilSessions];
-  await db.transaction('rw', scope, async () => {
+    : [...tables, db.recordClocks, db.conflicts, db.changedAfterRemoval, db.device, db.sync, db.pupilSessions, db.outbox];
+  return db.transaction('rw', scope, async () => {
     const device = await thisDevice(db);
     const stored = await readStored(db, changes);
     const merged = mergePage(stored, changes, {
@@ -68,6 +72,7 @@ export async function applyPulled(
     const state = await db.sync.get('sync');
     const me = mentors?.find((m) => m.id === state?.mentor?.id);
     await db.sync.update('sync', { cursor, ...(mentors ? { mentors } : {}), ...(me ? { mentor: me } : {}) });
+    return sendAgainNowFound(db, merged.written);
   });
 }
 
@@ -102,7 +107,8 @@ async function readStored(db: WaymarkDB, changes: readonly PulledChange[]): Prom
  * Pulls page after page until caught up. The next page is already on its way while one is being
  * stored, so the network and the database work side by side; each page is still stored whole with
  * its cursor before the next one is. Returns how many changes came, and how many of this tablet's
- * own the endpoint turned out not to hold (restored since the push): they wait to be sent again.
+ * own are to go again: those the endpoint turned out not to hold (restored since the push), and
+ * those it refused for want of a record the pull brought.
  */
 export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOptions): Promise<{ pulled: number; sentAgain: number }> {
   const request = (cursor: string | null) => {
@@ -128,7 +134,7 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
       throw error;
     }
     if (answer.more) next = request(answer.cursor);
-    await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer.mentors);
+    sentAgain += await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer.mentors);
     if (answer.received !== undefined) sentAgain += await sendAgainAbove(db, answer.received);
     pulled += answer.changes.length;
     if (!answer.more) break;

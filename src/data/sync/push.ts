@@ -3,7 +3,9 @@
  * each answered change by change. A change leaves the outbox only once the endpoint has it, and is
  * kept a while after (delivered.ts) in case the endpoint is restored from an older copy.
  */
-import { encodeHlc } from '../../shared/hlc.ts';
+import { compareHlc, encodeHlc } from '../../shared/hlc.ts';
+import { recordNotFoundWords } from '../../shared/issue-words.ts';
+import { SYNCED_TABLES } from '../../shared/model.ts';
 import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
 import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
@@ -99,15 +101,25 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
   let sentAgain = 0;
   const erased = answer.results.filter((r) => r.status === 'rejected' && r.code === 'erased');
   // Erasing reaches into every table.
-  const scope = erased.length ? ERASURE_TABLES : [db.outbox.name, db.delivered.name, db.recordClocks.name];
+  const scope = erased.length
+    ? ERASURE_TABLES
+    : [db.outbox.name, db.delivered.name, db.recordClocks.name, ...SYNCED_TABLES.map((t) => db.table(t).name)];
   await db.transaction('rw', scope, async () => {
     if (erased.length) await letErasedGo(db, erased);
     for (const result of answer.results) {
       if (result.status === 'rejected' && result.code === 'out_of_order') outOfOrder ??= result.message;
       else if (result.status === 'rejected' && result.code === 'erased') continue;
-      else if (result.status === 'rejected')
-        await db.outbox.update(result.seq, { rejected: { code: result.code, message: result.message, at: now.toISOString() } });
-      else {
+      else if (result.status === 'rejected') {
+        const { code } = result;
+        // Refused for want of its record, it waits for it and goes again by itself (waiting-for-record.ts): it says so.
+        await db.outbox
+          .where('seq')
+          .equals(result.seq)
+          .modify((entry) => {
+            const message = code === 'record_not_found' ? recordNotFoundWords(entry.table) : result.message;
+            entry.rejected = { code, message, at: now.toISOString() };
+          });
+      } else {
         const entry = await db.outbox.get(result.seq);
         if (!entry) continue;
         if (result.hlc) await adoptRedatedClock(db, entry, result.hlc);
@@ -135,8 +147,12 @@ async function letErasedGo(db: WaymarkDB, results: readonly ChangeResult[]): Pro
 }
 
 /**
- * The endpoint re-dated a change because this tablet's clock runs fast: the fields it set take the
- * endpoint's reading here too, so this tablet merges later changes exactly as the endpoint does.
+ * The endpoint re-dated a change (this tablet's clock runs fast, or the change came after later
+ * ones of this tablet's: section 3): the fields it set take the endpoint's reading here too, so
+ * this tablet merges later changes exactly as the endpoint does. The endpoint also wrote who made
+ * the change (deviceId, mentorId) at its reading: where this tablet holds them from an earlier
+ * reading (the change did not carry them, or another tablet's change replaced them here), they
+ * become this tablet's at that reading, as on the endpoint.
  */
 async function adoptRedatedClock(db: WaymarkDB, entry: OutboxEntry, hlc: string): Promise<void> {
   if (!entry.hlc) return;
@@ -144,5 +160,12 @@ async function adoptRedatedClock(db: WaymarkDB, entry: OutboxEntry, hlc: string)
   if (!stamped) return;
   for (const [field, clock] of Object.entries(stamped.clocks)) if (clock === entry.hlc) stamped.clocks[field] = hlc;
   if (stamped.deleted === entry.hlc) stamped.deleted = hlc;
+  const by = { deviceId: entry.deviceId, mentorId: entry.mentorId };
+  const rewritten = Object.keys(by).filter((field) => compareHlc(stamped.clocks[field] ?? '', hlc) < 0);
+  for (const field of rewritten) stamped.clocks[field] = hlc;
+  if (rewritten.length > 0) await db.table(entry.table).update(entry.recordId, pick(by, rewritten));
   await db.recordClocks.put(stamped);
 }
+
+const pick = <T extends object>(o: T, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([key]) => keys.includes(key)));
