@@ -4,7 +4,9 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
+  constants,
   existsSync,
   fsyncSync,
   mkdirSync,
@@ -263,6 +265,22 @@ const cannotWrite = (error: unknown) => {
   return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN');
 };
 
+/** Whether this process may write a file or folder (never on a read-only disk). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The disk refused a write: full, over a quota or a file size limit, or failing. */
+const diskRefused = (error: unknown) => {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+};
+
 /**
  * Opens a database that cannot be written, to read only. Reading one in WAL mode needs a file
  * beside it (`-shm`), which SQLite cannot make in a folder it cannot write: then the database is
@@ -272,22 +290,30 @@ const cannotWrite = (error: unknown) => {
  * it are not served meanwhile; they stay in that log, and SQLite takes them in once the database
  * can be written.
  */
-function openReadOnly(file: string): Database.Database {
+function openReadOnly(file: string): { db: Database.Database; unserved?: string } {
   if (!existsSync(file)) throw new Error(`Waymark cannot make its database ${file}: that folder cannot be written.`);
   const inPlace = new Database(file, { readonly: true, fileMustExist: true });
   try {
     inPlace.pragma('user_version', { simple: true });
     inPlace.prepare('SELECT 1 FROM sqlite_master LIMIT 1').get();
-    return inPlace;
+    return { db: inPlace };
   } catch (error) {
     inPlace.close();
-    if (!cannotWrite(error)) throw error;
+    if (!cannotWrite(error) && !diskRefused(error)) throw error;
   }
   const bytes = readFileSync(file);
   // The file format's read and write versions: 2 is WAL, 1 the rollback journal.
   bytes[18] = 1;
   bytes[19] = 1;
-  return new Database(bytes, { readonly: true });
+  const log = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
+  return {
+    db: new Database(bytes, { readonly: true }),
+    ...(log > 0
+      ? {
+          unserved: ` The changes in its write-ahead log (${Math.ceil(log / 1024)} KB beside it, the last ones taken before it stopped) are not handed out meanwhile; they are kept there, and taken in once it can write.`,
+        }
+      : {}),
+  };
 }
 
 /**
@@ -330,7 +356,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (readOnly && cannotWrite(error)) throw new StoreUnavailable(readOnly);
-      if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')))
+      if (diskRefused(error))
         throw new StoreUnavailable(
           `The disk holding ${file} ${code === 'SQLITE_FULL' ? 'is full' : 'refused to write (full, over a size limit, or failing)'} (${code}): nothing is being saved, and tablets keep their changes. Free space on it, or check the disk; Waymark takes changes again by itself as soon as it can write.`,
         );
@@ -340,6 +366,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
   /** Why this store cannot write, when it was opened on a database it cannot change. */
   let readOnly: string | undefined;
   try {
+    // Up to date, a start writes nothing, and SQLite would find a read-only file out only at the
+    // first push: the file system is asked first.
+    if (file !== ':memory:' && existsSync(file) && !(writable(file) && writable(dataDir)))
+      throw Object.assign(new Error(`${file} cannot be written`), { code: 'SQLITE_READONLY' });
     db.pragma('journal_mode = WAL');
     // Each commit is on the disk before the push is answered: a tablet drops a change from its
     // outbox once the endpoint says it has it, so a power cut must not take back what was answered
@@ -364,24 +394,29 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       onUpgrade?.({ from: version, to: MIGRATIONS.length, ...(copy ? { copy } : {}) });
       if (copy && !existsSync(copy)) db.prepare('VACUUM INTO ?').run(copy);
     }
+    // Up to date, a start writes nothing: it starts on a full disk too (and serves what it holds).
+    const made = () => db.prepare("SELECT count(*) AS n FROM meta WHERE key IN ('epoch', 'cursor_secret', 'node')").get() as { n: number };
+    const upToDate = version === MIGRATIONS.length && made().n === 3;
     // Another process (a second server, the admin command) may be starting on the same folder: the
     // version is read again under the write lock, so only one of them migrates, and the others find
     // it done.
-    db.transaction(() => {
-      const current = db.pragma('user_version', { simple: true }) as number;
-      for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
-      fillChains(db);
-      db.pragma(`user_version = ${MIGRATIONS.length}`);
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
-      // The endpoint's own id, for the changes it makes itself (an erasure): tablets' clock readings
-      // and change authors never bear it.
-      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('node', randomUUID());
-    }).immediate();
+    if (!upToDate)
+      db.transaction(() => {
+        const current = db.pragma('user_version', { simple: true }) as number;
+        for (const [i, sql] of MIGRATIONS.entries()) if (i >= current) db.exec(sql);
+        fillChains(db);
+        db.pragma(`user_version = ${MIGRATIONS.length}`);
+        db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('epoch', randomUUID());
+        db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('cursor_secret', randomBytes(32).toString('base64'));
+        // The endpoint's own id, for the changes it makes itself (an erasure): tablets' clock readings
+        // and change authors never bear it.
+        db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('node', randomUUID());
+      }).immediate();
   } catch (error) {
-    if (file === ':memory:' || !cannotWrite(error)) throw error;
+    if (file === ':memory:' || !(cannotWrite(error) || diskRefused(error))) throw error;
     db.close();
-    db = openReadOnly(file);
+    const opened = openReadOnly(file);
+    db = opened.db;
     const version = db.pragma('user_version', { simple: true }) as number;
     const secret = db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get();
     if (version !== MIGRATIONS.length || !secret) {
@@ -390,7 +425,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         `The database ${file} cannot be written (a read-only file, folder or disk), and was made by ${version > MIGRATIONS.length ? 'a newer' : 'an earlier'} release of Waymark (schema ${version}; this release's is ${MIGRATIONS.length}): this release cannot serve it as it is. Make ${dataDir} writable, and start Waymark again.`,
       );
     }
-    readOnly = `The database ${file} cannot be written (a read-only file, folder or disk): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Make ${dataDir} writable, and start Waymark again.`;
+    readOnly = diskRefused(error)
+      ? `The disk holding ${file} is full or refuses to write (${(error as { code: string }).code}): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Free space on it, or check the disk, and start Waymark again.`
+      : `The database ${file} cannot be written (a read-only file, folder or disk): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Make ${dataDir} writable, and start Waymark again.`;
+    readOnly += opened.unserved ?? '';
   }
   const cursorSecret = Buffer.from(
     (db.prepare("SELECT value FROM meta WHERE key = 'cursor_secret'").get() as { value: string }).value,

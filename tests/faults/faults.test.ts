@@ -178,6 +178,40 @@ describe('faults, against the real server process', () => {
     expect(server.output()).toMatch(/The disk holding .* (is full|refused to write)/);
   }, 600_000);
 
+  it('started again while the disk is full: it hands out what it holds and takes nothing; with room again, nothing is lost', async () => {
+    const { dir, server: first, tablets } = await school(3);
+    let server = first;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of tablets) t.write(5 + Math.floor(random() * 20));
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => true));
+      expect(await server.kill(round % 2 === 0 ? 'SIGTERM' : 'SIGKILL')).toBe(round % 2 === 0 ? 0 : null);
+      server = await startServer(dir, { full: true });
+      cleanups.push(() => server.kill());
+      expect(server.output()).toMatch(/The disk holding .* is full or refuses to write .*: Waymark serves what it holds/);
+      // Stopped cleanly, everything is in the database; killed, the last changes may be only in its
+      // write-ahead log, which it cannot read without room for the file SQLite keeps beside it:
+      // those it says it does not hand out, and hands out the rest.
+      const unserved = /write-ahead log .* are not handed out meanwhile/.test(server.output());
+      if (round % 2 === 0) expect(unserved).toBe(false);
+      for (const tablet of tablets) {
+        const others = tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0);
+        const pulled = new Set(await tablet.pullAll(server.url)).size;
+        if (unserved) expect(pulled).toBeLessThanOrEqual(others);
+        else expect(pulled).toBe(others);
+      }
+      for (const t of tablets) t.write(3);
+      const before = tablets.map((t) => t.acknowledged.size);
+      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
+      expect(tablets.map((t) => t.acknowledged.size)).toEqual(before);
+      expect(await server.kill('SIGTERM')).toBe(0);
+      server = await startServer(dir);
+      cleanups.push(() => server.kill());
+    }
+    const counted = await expectNothingLost(dir, server, tablets);
+    expect(counted.serverErrors.length).toBeGreaterThanOrEqual(3 * ROUNDS);
+    for (const error of counted.serverErrors) expect(error).toMatch(/^503 .*cannot save anything just now/);
+  }, 600_000);
+
   it('a database that cannot be written (a read-only file, folder or disk): the server starts, hands out what it holds and takes nothing; once writable, nothing is lost', async () => {
     const { dir, server: first, tablets } = await school(3);
     let server = first;

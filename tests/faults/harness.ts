@@ -75,15 +75,19 @@ export interface RunningServer {
 
 /**
  * Starts `npm start`'s server on `dir`, and resolves once it answers. With `fullDisk`, a write past
- * the process's file size limit (see fillDisk) fails as on a full disk instead of ending the process.
+ * the process's file size limit (see fillDisk) fails as on a full disk instead of ending the process;
+ * with `full`, it starts with that limit already reached.
  * Under root, who may write any file, the server runs without that power, so that a folder made
  * read-only (setWritable) is read-only to it as a read-only disk would be.
  */
-export async function startServer(dir: Folder, { fullDisk = false } = {}): Promise<RunningServer> {
+export async function startServer(dir: Folder, { fullDisk = false, full = false } = {}): Promise<RunningServer> {
   const [port, httpsPort] = [await freePort(), await freePort()];
   const node = [process.execPath, MAIN];
   const asRoot = process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search,-fowner', '--'] : [];
-  const [command, ...args] = fullDisk ? [...asRoot, '/bin/bash', '-c', 'trap "" XFSZ; exec "$0" "$@"', ...node] : [...asRoot, ...node];
+  // `full`: started on a disk already full, where no file may grow past a few KB (the KB of `ulimit -f`).
+  const limit = full ? 'ulimit -S -f 8; ' : '';
+  const [command, ...args] =
+    fullDisk || full ? [...asRoot, '/bin/bash', '-c', `trap "" XFSZ; ${limit}exec "$0" "$@"`, ...node] : [...asRoot, ...node];
   const child = spawn(command as string, args, {
     env: {
       ...process.env,
