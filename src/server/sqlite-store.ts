@@ -301,6 +301,11 @@ function openReadOnly(file: string): { db: Database.Database; unserved?: string 
     inPlace.close();
     if (!cannotWrite(error) && !diskRefused(error)) throw error;
   }
+  // Node reads at most 2 GiB into one buffer: a trust's database past that is not served so.
+  if (statSync(file).size >= 2 ** 31)
+    throw new Error(
+      `The database ${file} cannot be read where it is (its folder cannot be written, or the disk is full), and is too large to read into memory: make its folder writable, or free space, and start Waymark again.`,
+    );
   const bytes = readFileSync(file);
   // The file format's read and write versions: 2 is WAL, 1 the rollback journal.
   bytes[18] = 1;

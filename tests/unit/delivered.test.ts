@@ -122,6 +122,26 @@ describe(`kept changes are forgotten ${KEEP_DELIVERED_DAYS} days after they were
   });
 });
 
+describe('kept a month by the school’s calendar, however wrong the tablet’s clock', () => {
+  it('a clock set 60 days ahead, as the school says, forgets nothing delivered in the last 30 days', async () => {
+    const tablet = await linkedTablet((push) => ({ ...each({ status: 'applied' }, 2)(push), clockSkewMs: 60 * DAY }));
+    await tablet.db.delivered.bulkPut([kept(1, new Date(NOW.getTime() - 40 * DAY).toISOString()), kept(2)]);
+    expect(await tablet.sync(new Date(NOW.getTime() + 60 * DAY))).toMatchObject({ status: 'done' });
+    expect((await tablet.db.delivered.toArray()).map((k) => k.seq)).toEqual([2]);
+  });
+
+  it('a change delivered while the clock runs a year ahead is dated by the school’s time, and forgotten a month after', async () => {
+    const yearAhead = 365 * DAY;
+    const tablet = await linkedTablet((push) => ({
+      ...each({ status: 'applied' }, push.changes.at(-1)?.seq ?? 0)(push),
+      clockSkewMs: yearAhead,
+    }));
+    await addPupil(tablet.db, pupil(), { now: new Date(NOW.getTime() + yearAhead) });
+    expect(await tablet.sync(new Date(NOW.getTime() + yearAhead))).toMatchObject({ status: 'done' });
+    expect((await tablet.db.delivered.toArray()).map((k) => k.deliveredAt)).toEqual([NOW.toISOString()]);
+  });
+});
+
 describe('the school holds this tablet’s changes only up to `received`', () => {
   // Kept: 1 to 4. Waiting: 5, refused by the school (under “needs attention”), and 6.
   it.each([

@@ -63,8 +63,17 @@ export async function sendAgainAbove(db: WaymarkDB, received: number): Promise<n
   });
 }
 
-/** Forgets the kept changes delivered more than KEEP_DELIVERED_DAYS before `now`. */
+/**
+ * Forgets the kept changes delivered more than KEEP_DELIVERED_DAYS before `now`: the school's time
+ * (schoolTime), so that a tablet clock set wrongly ahead does not forget a month's changes at once.
+ */
 export async function forgetOldDelivered(db: WaymarkDB, now: Date): Promise<void> {
   const before = new Date(now.getTime() - KEEP_DELIVERED_MS).toISOString();
   await db.transaction('rw', db.delivered, () => db.delivered.where('deliveredAt').below(before).delete());
 }
+
+/**
+ * The school's time by this tablet's clock, corrected by how far the school says it is off: a
+ * change is kept a month by the school's calendar, however wrong the tablet's clock.
+ */
+export const schoolTime = (now: Date, clockSkewMs: number | undefined) => new Date(now.getTime() - (clockSkewMs ?? 0));

@@ -9,7 +9,7 @@ import { SYNCED_TABLES } from '../../shared/model.ts';
 import { type ChangeResult, LIMITS, PROTOCOL, type PushChange, type PushResponse } from '../../shared/protocol.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from '../db.ts';
 import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
-import { forgetOldDelivered, keepDelivered, sendAgainAbove } from './delivered.ts';
+import { forgetOldDelivered, keepDelivered, schoolTime, sendAgainAbove } from './delivered.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 
 /** An outbox entry as the protocol sends it. */
@@ -123,11 +123,11 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
         const entry = await db.outbox.get(result.seq);
         if (!entry) continue;
         if (result.hlc) await adoptRedatedClock(db, entry, result.hlc);
-        await keepDelivered(db, entry, toPushChange(entry).hlc, result.hlc, now);
+        await keepDelivered(db, entry, toPushChange(entry).hlc, result.hlc, schoolTime(now, answer.clockSkewMs));
       }
     }
     if (answer.received !== undefined) sentAgain = await sendAgainAbove(db, answer.received);
-    await forgetOldDelivered(db, now);
+    await forgetOldDelivered(db, schoolTime(now, answer.clockSkewMs));
   });
   return { outOfOrder, sentAgain };
 }
