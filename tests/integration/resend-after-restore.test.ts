@@ -22,9 +22,9 @@ import { inProcessSchool } from './in-process.ts';
 const DAY = 24 * 60 * 60_000;
 
 /** A school with its database in a folder of its own, and its nightly backup. */
-function schoolWithBackups() {
+function schoolWithBackups(now?: () => Date) {
   const dir = mkdtempSync(join(tmpdir(), 'waymark-resend-'));
-  const school = inProcessSchool({ dataDir: dir });
+  const school = inProcessSchool({ dataDir: dir, ...(now ? { now } : {}) });
   onTestFinished(() => {
     school.store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -179,10 +179,11 @@ describe('a school restored from last night’s backup', () => {
   });
 
   it('changes delivered more than 30 days before the restore are no longer kept: the school moves on over them, and every later change arrives', async () => {
-    const { school, backUp, restore } = schoolWithBackups();
-    // The tablet's clock moves on a month (the school's stays: it re-dates what the tablet sends).
+    // A month goes by, for the school and the tablet alike.
     let ahead = 0;
-    const sam = await school.tablet('Sam Patel', () => new Date(Date.now() + ahead));
+    const clock = () => new Date(Date.now() + ahead);
+    const { school, backUp, restore } = schoolWithBackups(clock);
+    const sam = await school.tablet('Sam Patel', clock);
     backUp();
     await addPupil(sam.db, pupil({ name: 'Delivered 31 days ago' }));
     await sam.sync();
@@ -195,7 +196,7 @@ describe('a school restored from last night’s backup', () => {
     await addPupil(sam.db, pupil({ name: 'Not sent yet' }));
     expect(await sam.sync()).toMatchObject({ status: 'done', pushed: 2 });
     expect(await outboxSummary(sam.db)).toMatchObject({ waiting: 0, needsAttention: [] });
-    const alex = await school.tablet('Alex Jones');
+    const alex = await school.tablet('Alex Jones', clock);
     await alex.sync();
     expect((await alex.db.pupils.toArray()).map((p) => p.name).sort()).toEqual(['Delivered today', 'Not sent yet']);
   });
