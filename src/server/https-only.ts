@@ -140,8 +140,10 @@ function isOwnPage(origin: string, c: Context, site: HttpsSite, viaLocalProxy: b
   }
   if (from.origin === 'null' || !site.knows(hostOf(from.host))) return false;
   const asked = new URL(c.req.url);
-  if (viaLocalProxy && asked.protocol === 'http:') asked.protocol = 'https:';
-  return from.origin === asked.origin || from.origin === site.originFor(undefined);
+  if (from.origin === asked.origin || from.origin === site.originFor(undefined)) return true;
+  if (!viaLocalProxy || asked.protocol !== 'http:') return false;
+  asked.protocol = 'https:';
+  return from.origin === asked.origin;
 }
 
 /** A linked tablet's push or pull: the requests that carry its token (enrol makes one, and is not among them). */

@@ -288,7 +288,7 @@ describe('the school server over HTTPS and plain HTTP', () => {
       expect(JSON.parse(pull.body.toString()).error.code).toBe('wrong_address');
     });
 
-    it('reads what an HTTPS page sends through a proxy on this machine, which passes it on over plain HTTP', async () => {
+    it('reads what an HTTPS page sends through a proxy on this machine, which passes it on over plain HTTP, and what the plain-HTTP demo’s page sends', async () => {
       const enrol = (origin: string) =>
         send(`${httpUrl}/api/v1/enrol`, {
           method: 'POST',
@@ -297,6 +297,8 @@ describe('the school server over HTTPS and plain HTTP', () => {
         });
       expect(JSON.parse((await enrol('https://school-srv.local')).body.toString()).error.code).toBe('code_invalid');
       expect((await enrol('https://school-srv.local:9443')).status).toBe(403);
+      // And a page of the plain-HTTP demo on this machine, at the address it asks.
+      expect(JSON.parse((await enrol('http://school-srv.local')).body.toString()).error.code).toBe('code_invalid');
     });
   });
 
