@@ -16,11 +16,15 @@ export default {
     // The sync engine: sync.ts and sync-state.ts today, the src/data/sync/ folder once it is split.
     'src/data/sync*.ts',
     'src/data/sync/**/*.ts',
+    // Erasing a pupil from the tablet, and on the endpoint: what must leave no trace.
+    'src/data/erase.ts',
     'src/server/sync.ts',
     'src/server/change-shape.ts',
     'src/server/sqlite-store.ts',
     'src/server/recent-changes.ts',
     'src/server/cursor.ts',
+    'src/server/erasure.ts',
+    'src/server/retention.ts',
   ],
   // The unit and integration tests, through vitest: the browser tests are Playwright's and never
   // run here. vitest.mutation.config.ts is the app's vitest config less the build check, and with
