@@ -261,7 +261,7 @@ describe('faults, against the real server process', () => {
       await syncAll();
       // `npm run admin -- backup FILE` while the server runs: the night's backup.
       const backup = join(dir.dataDir, '..', `backup-${round}.sqlite`);
-      admin(dir, 'backup', backup);
+      await admin(dir, 'backup', backup);
       // The next day both mentors add pupils and edit theirs, and sync: the school acknowledges all of it.
       for (const t of tablets) await t.write(1 + Math.floor(random() * 4));
       await syncAll();

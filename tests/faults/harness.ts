@@ -7,11 +7,12 @@
  * read from its database file once it has stopped, and counted against what it acknowledged.
  */
 import 'fake-indexeddb/auto';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil } from '../../src/data/pupils.ts';
@@ -21,6 +22,8 @@ import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
 import { newPupil, type Tablet } from '../integration/school.ts';
 import { pupil } from '../unit/helpers.ts';
+
+const run = promisify(execFile);
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'build/server/main.js');
@@ -151,9 +154,14 @@ export function setWritable(dir: Folder, writable: boolean): void {
   walk(dir.dataDir);
 }
 
-/** `npm run admin -- …` on the folder, as the IT person runs it beside the server; returns what it printed. */
-export function admin(dir: Folder, ...args: string[]): string {
-  return execFileSync(process.execPath, [ADMIN, ...args], { env: { ...process.env, DATA_DIR: dir.dataDir }, encoding: 'utf8' });
+/**
+ * `npm run admin -- …` on the folder, as the IT person runs it beside the server; returns what it
+ * printed. Never run synchronously: a test blocked for seconds cannot see the server close a
+ * kept-alive connection it has left idle, and sends its next request down a closed one.
+ */
+export async function admin(dir: Folder, ...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [ADMIN, ...args], { env: { ...process.env, DATA_DIR: dir.dataDir }, encoding: 'utf8' });
+  return stdout;
 }
 
 /** What a run counts: every change a tablet was told the school has, and how the school's file holds them. */
@@ -347,14 +355,10 @@ export async function tabletsOf<T extends { enrol: (url: string, code: string) =
   count: number,
   make: (name: string) => T,
 ): Promise<T[]> {
-  admin(dir, 'add-school', 'Hillside Academy');
+  await admin(dir, 'add-school', 'Hillside Academy');
   const tablets: T[] = [];
   for (let i = 0; i < count; i++) {
-    const code =
-      admin(dir, 'add-mentor', `Mentor ${i + 1}`)
-        .trim()
-        .split('\n')
-        .at(-1) ?? '';
+    const code = (await admin(dir, 'add-mentor', `Mentor ${i + 1}`)).trim().split('\n').at(-1) ?? '';
     const tablet = make(`Tablet ${i + 1}`);
     await tablet.enrol(url, code);
     tablets.push(tablet);
