@@ -335,6 +335,7 @@ describe.each([
     ['not JSON', Buffer.from('{"epoch":').toString('base64url')],
     ['JSON that is not an object', cursorOf(7)],
     ['null', cursorOf(null)],
+    ['sealed, with no epoch before it', `.${'A'.repeat(60)}`],
   ])('that is %s is refused in words', async (_, cursor) => {
     const school = openSchool({ overHttp });
     onTestFinished(school.close);
