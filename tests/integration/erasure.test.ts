@@ -454,6 +454,39 @@ describe('a tablet that had not heard of the erasure', () => {
     // Its answer was lost: sent again, the same answer.
     expect(sam.push(edit)).toEqual([{ seq: edit.seq, changeId: edit.changeId, status: 'rejected', code: 'erased', message: ERASED_WORDS }]);
   });
+
+  it('has the pupil taken out of an earlier version of a group note it sends, and an edit that named only him no longer sets who was there', () => {
+    const { ids, sam } = schoolWithZebedee();
+    const groupNote = newId();
+    const created = sam.change('sessions', groupNote, 'create', {
+      kind: 'group',
+      occurredAt: '2026-11-25T11:00:00.000Z',
+      minutes: 30,
+      title: 'Homework club',
+      pupilIds: [ids.zeb, ids.maya],
+      note: 'Long division.',
+      concern: false,
+    });
+    expect(sam.push(created).map((r) => r.status)).toEqual(['applied']);
+    admin('erase-pupil', ids.zeb);
+    const revision = newId();
+    const results = sam.push(
+      sam.change('revisions', revision, 'create', { table: 'sessions', recordId: groupNote, before: { pupilIds: [ids.zeb, ids.maya] } }),
+      sam.change(
+        'sessions',
+        groupNote,
+        'update',
+        { pupilIds: [ids.zeb], note: 'Long division, again.' },
+        { pupilIds: created.hlc, note: created.hlc },
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(store.batch((w) => w.getRecord('revisions', revision))?.state.fields).toMatchObject({ before: { pupilIds: [ids.maya] } });
+    expect(store.batch((w) => w.getRecord('sessions', groupNote))?.state.fields).toMatchObject({
+      pupilIds: [ids.maya],
+      note: 'Long division, again.',
+    });
+  });
 });
 
 describe('a restore from a backup taken before an erasure', () => {
