@@ -259,11 +259,14 @@ export interface Upgrade {
   copy?: string;
 }
 
-/** SQLite could not write the database, or the files it keeps beside it: a read-only file, folder or disk. */
-const cannotWrite = (error: unknown) => {
+/** SQLite's code for an error it raised ("SQLITE_FULL"), or "" for any other. */
+const sqliteCode = (error: unknown) => {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN');
+  return typeof code === 'string' ? code : '';
 };
+
+/** SQLite could not write the database, or the files it keeps beside it: a read-only file, folder or disk. */
+const cannotWrite = (error: unknown) => sqliteCode(error).startsWith('SQLITE_READONLY') || sqliteCode(error) === 'SQLITE_CANTOPEN';
 
 /** Whether this process may write a file or folder (never on a read-only disk). */
 function writable(path: string): boolean {
@@ -276,10 +279,11 @@ function writable(path: string): boolean {
 }
 
 /** The disk refused a write: full, over a quota or a file size limit, or failing. */
-const diskRefused = (error: unknown) => {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
-};
+const diskRefused = (error: unknown) => sqliteCode(error) === 'SQLITE_FULL' || sqliteCode(error).startsWith('SQLITE_IOERR');
+
+/** What a store that cannot write does meanwhile, said at its start. */
+const SERVES_WHAT_IT_HOLDS =
+  'Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can.';
 
 /**
  * Opens a database that cannot be written, to read only. Reading one in WAL mode needs a file
@@ -359,7 +363,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     try {
       return write();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
+      const code = sqliteCode(error);
       if (readOnly && cannotWrite(error)) throw new StoreUnavailable(readOnly);
       if (diskRefused(error))
         throw new StoreUnavailable(
@@ -431,8 +435,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       );
     }
     readOnly = diskRefused(error)
-      ? `The disk holding ${file} is full or refuses to write (${(error as { code: string }).code}): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Free space on it, or check the disk, and start Waymark again.`
-      : `The database ${file} cannot be written (a read-only file, folder or disk): Waymark serves what it holds, so tablets can fetch records, but takes no changes, and tablets keep theirs until it can. Make ${dataDir} writable, and start Waymark again.`;
+      ? `The disk holding ${file} is full or refuses to write (${sqliteCode(error)}): ${SERVES_WHAT_IT_HOLDS} Free space on it, or check the disk, and start Waymark again.`
+      : `The database ${file} cannot be written (a read-only file, folder or disk): ${SERVES_WHAT_IT_HOLDS} Make ${dataDir} writable, and start Waymark again.`;
     readOnly += opened.unserved ?? '';
   }
   const cursorSecret = Buffer.from(

@@ -79,6 +79,24 @@ async function expectNothingLost(dir: Folder, server: RunningServer, tablets: Fa
   return counted;
 }
 
+/**
+ * A server that cannot write: every tablet can still fetch what the school holds (all of it, or
+ * with `someUnserved` at most all of it), and what the mentors write meanwhile waits on their
+ * tablets, refused, nothing of it acknowledged.
+ */
+async function expectServedButNothingTaken(server: RunningServer, tablets: FaultTablet[], someUnserved = false) {
+  for (const tablet of tablets) {
+    const others = tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0);
+    const pulled = new Set(await tablet.pullAll(server.url)).size;
+    if (someUnserved) expect(pulled).toBeLessThanOrEqual(others);
+    else expect(pulled).toBe(others);
+  }
+  for (const t of tablets) t.write(3);
+  const before = tablets.map((t) => t.acknowledged.size);
+  expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
+  expect(tablets.map((t) => t.acknowledged.size)).toEqual(before);
+}
+
 describe('faults, against the real server process', () => {
   it('killed (SIGKILL) at random moments while tablets push: nothing acknowledged is lost or held twice', async () => {
     let { dir, server, tablets } = await school(3);
@@ -193,16 +211,7 @@ describe('faults, against the real server process', () => {
       // those it says it does not hand out, and hands out the rest.
       const unserved = /write-ahead log .* are not handed out meanwhile/.test(server.output());
       if (round % 2 === 0) expect(unserved).toBe(false);
-      for (const tablet of tablets) {
-        const others = tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0);
-        const pulled = new Set(await tablet.pullAll(server.url)).size;
-        if (unserved) expect(pulled).toBeLessThanOrEqual(others);
-        else expect(pulled).toBe(others);
-      }
-      for (const t of tablets) t.write(3);
-      const before = tablets.map((t) => t.acknowledged.size);
-      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
-      expect(tablets.map((t) => t.acknowledged.size)).toEqual(before);
+      await expectServedButNothingTaken(server, tablets, unserved);
       expect(await server.kill('SIGTERM')).toBe(0);
       server = await startServer(dir);
       cleanups.push(() => server.kill());
@@ -229,16 +238,7 @@ describe('faults, against the real server process', () => {
       expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => true));
       await restart(false, round % 2 === 0 ? 'SIGTERM' : 'SIGKILL');
       expect(server.output()).toMatch(/cannot be written \(a read-only file, folder or disk\): Waymark serves what it holds/);
-      // What the school holds, every tablet can still fetch.
-      for (const tablet of tablets) {
-        const others = tablets.filter((t) => t !== tablet).reduce((n, t) => n + t.acknowledged.size, 0);
-        expect(new Set(await tablet.pullAll(server.url)).size).toBe(others);
-      }
-      // What the mentors write meanwhile waits on their tablets.
-      for (const t of tablets) t.write(3);
-      const before = tablets.map((t) => t.acknowledged.size);
-      expect(await pushAll(tablets, server.url)).toEqual(tablets.map(() => false));
-      expect(tablets.map((t) => t.acknowledged.size)).toEqual(before);
+      await expectServedButNothingTaken(server, tablets);
       await restart(true);
     }
     const counted = await expectNothingLost(dir, server, tablets);
