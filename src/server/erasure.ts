@@ -23,7 +23,20 @@ export function erase(
   now = new Date(),
 ): ErasureRun {
   if (pupils.length === 0) return { erased: [] };
-  const erased = store.erasePupils(pupils, now.toISOString(), reason);
+  let erased: ErasedPupil[];
+  try {
+    erased = store.erasePupils(pupils, now.toISOString(), reason);
+  } catch (error) {
+    // Erased, but not logged in the register (the error says how to finish that): the files are
+    // scrubbed all the same. Had the erasure itself failed, there is nothing new to scrub; either
+    // way the error to act on is the one thrown.
+    try {
+      store.scrubDeleted();
+    } catch {
+      // Finished by erase-pupil run again for the pupil, which scrubs the files each time.
+    }
+    throw error;
+  }
   const { problem } = store.scrubDeleted();
   return { erased, ...(problem ? { problem } : {}) };
 }

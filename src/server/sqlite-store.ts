@@ -640,8 +640,8 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     const found = new Map<string, { record: ErasableRecord; state: SyncedState }>();
     const asked = new Set<string>();
     let ask = [pupil.id];
-    let plan: ErasurePlan = { erased: [], narrowed: [] };
-    while (ask.length > 0) {
+    let plan: ErasurePlan;
+    do {
       for (const id of ask) asked.add(id);
       for (const row of q.recordsNaming.all({ school, ids: JSON.stringify(ask) }) as {
         table_name: SyncedTable;
@@ -656,7 +656,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         [...found.values()].map((f) => f.record),
       );
       ask = plan.erased.map((r) => r.id).filter((id) => !asked.has(id));
-    }
+    } while (ask.length > 0);
     const stateOf = (r: ErasableRecord) => found.get(`${r.table}:${r.id}`)?.state as SyncedState;
     const clocksOf = (state: SyncedState | undefined) => (state ? [...Object.values(state.clocks), state.deleted] : []);
 
@@ -681,13 +681,17 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         const values = { pupilIds: r.fields.pupilIds };
         const base = { pupilIds: state.clocks.pupilIds ?? null };
         const hlc = stampAfter(clocksOf(state), at);
-        writer.putRecord({
-          schoolId: school,
-          table: r.table,
-          id: r.id,
-          state: mergeChange(state, { op: 'update', values, hlc, base }).state,
-        });
-        const change: PulledChange = { table: 'sessions', recordId: r.id, op: 'update', values, hlc, base, deviceId: node, mentorId: '' };
+        const change = {
+          table: 'sessions',
+          recordId: r.id,
+          op: 'update',
+          values,
+          hlc,
+          base,
+          deviceId: node,
+          mentorId: '',
+        } satisfies PulledChange;
+        writer.putRecord({ schoolId: school, table: r.table, id: r.id, state: mergeChange(state, change).state });
         writer.appendChange(school, change, randomUUID(), at);
         groupSessions.push({ id: r.id, occurredAt: String(r.fields.occurredAt ?? '') });
       } else {
@@ -727,23 +731,33 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     return { pupilId: pupil.id, schoolId: school, erasedAt: at, reason, records, lostValues, changesEmptied, groupSessions };
   }
 
-  /** An erasure as one line of JSON (ids and counts only) in the register, written through to the disk. */
-  const noteInRegister = (e: ErasedPupil) => {
+  /**
+   * Each erasure as one line of JSON (ids and counts only) in the register, written through to the
+   * disk. Every line is tried: one that could not be written is said, with the line to add by hand.
+   */
+  const noteInRegister = (erased: ErasedPupil[]) => {
     if (!register) return;
-    const line = `${JSON.stringify({ ...e, groupSessions: e.groupSessions.map((g) => g.id) })}\n`;
-    try {
-      const fd = openSync(register, 'a');
+    const unwritten: { pupilId: string; line: string; problem: string }[] = [];
+    for (const e of erased) {
+      const line = `${JSON.stringify({ ...e, groupSessions: e.groupSessions.map((g) => g.id) })}\n`;
       try {
-        writeSync(fd, line);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(register, 'a');
+        try {
+          writeSync(fd, line);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (error) {
+        unwritten.push({ pupilId: e.pupilId, line, problem: (error as Error).message });
       }
-    } catch (error) {
-      throw new Error(
-        `Pupil ${e.pupilId} was erased, but ${register} could not be written (${(error as Error).message}): a restore from a backup taken before now would bring them back. Add this line to it by hand: ${line}`,
-      );
     }
+    const [first] = unwritten;
+    if (!first) return;
+    const who = unwritten.length === 1 ? `Pupil ${first.pupilId} was` : `Pupils ${unwritten.map((u) => u.pupilId).join(', ')} were`;
+    throw new Error(
+      `${who} erased, but ${register} could not be written (${first.problem}): a restore from a backup taken before now would bring them back. Add ${unwritten.length === 1 ? 'this line' : 'these lines'} to it by hand:\n${unwritten.map((u) => u.line).join('')}`,
+    );
   };
 
   const toPupilSummary = (row: { id: string; school_id: string; state: string }): PupilSummary => {
@@ -752,7 +766,6 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     return {
       id: row.id,
       schoolId: row.school_id,
-      schoolRef: String(f.schoolRef ?? ''),
       yearGroup: String(f.yearGroup ?? ''),
       startOn: String(f.startOn ?? ''),
       status: String(f.status ?? ''),
@@ -956,11 +969,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     pupilsByRef: (ref) => (q.pupilsByRef.all({ ref }) as Parameters<typeof toPupilSummary>[0][]).map(toPupilSummary),
     pupilsEnded: (schoolId) => (q.pupilsEnded.all(schoolId) as Parameters<typeof toPupilSummary>[0][]).map(toPupilSummary),
     erasePupils(pupils, at, reason) {
-      if (pupils.length === 0) return [];
       const erased = store.batch((writer) => pupils.map((pupil) => eraseOne(writer, pupil, at, reason)));
       // The tail in memory held what the log said before.
       recent.clear();
-      for (const e of erased) noteInRegister(e);
+      noteInRegister(erased);
       return erased;
     },
     erasure: (pupilId) => q.erasure.get(pupilId) as Erasure | undefined,

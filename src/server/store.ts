@@ -105,7 +105,6 @@ export type ErasureReason = 'request' | 'retention' | 'restore';
 export interface PupilSummary {
   id: string;
   schoolId: string;
-  schoolRef: string;
   yearGroup: string;
   startOn: string;
   status: string;

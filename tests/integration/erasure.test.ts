@@ -4,7 +4,7 @@
  * before, and tablets that had not heard. The endpoint runs on a real SQLite file in a temp
  * directory, whose raw bytes are searched for what the pupil's records said.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,13 +12,14 @@ import { format } from 'date-fns';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AdminStore, fileCommands, openAdminStore, run } from '../../src/server/admin.ts';
-import { eraseAgainAfterRestore, keepErasing } from '../../src/server/erasure.ts';
+import { erase, eraseAgainAfterRestore, keepErasing } from '../../src/server/erasure.ts';
 import { ERASURE_REGISTER, openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Device, Store } from '../../src/server/store.ts';
 import { enrol, issueEnrolmentCode, pull, push } from '../../src/server/sync.ts';
-import { encodeHlc } from '../../src/shared/hlc.ts';
+import { compareHlc, decodeHlc, encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { ERASED_WORDS } from '../../src/shared/issue-words.ts';
+import { mergeChange, type SyncedState } from '../../src/shared/merge.ts';
 import { PROTOCOL, type PulledChange, type PushChange } from '../../src/shared/protocol.ts';
 
 /** What the pupil's records say, each in one place or more: none of it may be left in the file. */
@@ -87,6 +88,10 @@ function tabletOf(on: Store, schoolId: string, name: string) {
   return {
     device,
     change,
+    /** Sets the tablet's clock: its next change is stamped a second after `ms`. */
+    clockAt: (ms: number) => {
+      wall = ms;
+    },
     /** Sends changes (again, as a tablet whose answer was lost does, if they were sent before). */
     push: (...changes: PushChange[]) =>
       push(on, device, { protocol: PROTOCOL, changes, unsent: changes.length, deviceTime: NOW.toISOString() }, NOW).results,
@@ -209,6 +214,42 @@ function rowsNaming(id: string) {
   }
 }
 
+/** The values the endpoint keeps of `recordId` from conflicts (field and value), read as the database holds them. */
+function lostValuesOf(recordId: string) {
+  const db = new Database(join(dir, 'waymark.sqlite'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT field, value FROM lost_values WHERE record_id = ? ORDER BY id').all(recordId) as {
+      field: string;
+      value: string;
+    }[];
+    return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The files this process holds open at `path` (Linux's /proc). */
+const openHandlesOn = (path: string) =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the handle readdir itself used, closed since
+    }
+  });
+
+/** Every change pulled, merged in order as a tablet merges them: what a tablet holds of each record. */
+function replicaOf(changes: PulledChange[]) {
+  const records = new Map<string, SyncedState>();
+  for (const c of changes) {
+    const key = `${c.table}:${c.recordId}`;
+    // A tablet from before `erase` existed merges it as it merges any edit (docs/sync-protocol.md 5.5).
+    const op = c.op === 'erase' ? 'update' : c.op;
+    records.set(key, mergeChange(records.get(key), { ...c, op }).state);
+  }
+  return (table: PushChange['table'], id: string) => records.get(`${table}:${id}`)?.fields;
+}
+
 /** The raw bytes of the database file and its write-ahead log. */
 const onDisk = () =>
   ['waymark.sqlite', 'waymark.sqlite-wal']
@@ -259,10 +300,14 @@ describe('npm run admin -- erase-pupil', () => {
     // His id only in that change: the homework club's changes, records and lost values no longer list him.
     expect(all.text.split(ids.zeb)).toHaveLength(2);
     expect(rowsNaming(ids.zeb)).toEqual({ records: 0, lostValues: 0, changes: 1 });
+    // Alex's list of who came to the homework club, which lost to Sam's, is kept without him.
+    expect(lostValuesOf(ids.group)).toEqual([{ field: 'pupilIds', value: [ids.maya] }]);
+    // And the register is not left open: a backup tool can copy it, and a thousand erasures hold no thousand files.
+    expect(openHandlesOn(join(dir, ERASURE_REGISTER))).toEqual([]);
   });
 
   it('leaves every tablet’s cursor good: one that had read everything is handed the erasure, and no resync', () => {
-    const { ids, carol } = schoolWithZebedee();
+    const { ids, sam, alex, carol } = schoolWithZebedee();
     const before = pulled(store, carol.device);
     admin('erase-pupil', ids.zeb);
     const after = pulled(store, carol.device, before.cursor);
@@ -271,6 +316,71 @@ describe('npm run admin -- erase-pupil', () => {
       ['erase', 'pupils', ids.zeb],
     ]);
     expect(after.changes[0]?.values).toEqual({ pupilIds: [ids.maya] });
+
+    // Both are the endpoint's own (docs/sync-protocol.md 5.5): its id, no mentor, clock readings of
+    // that id after every reading of the record they change, and an edit made on the value it replaces.
+    const [narrowing, erasure] = after.changes as [PulledChange, PulledChange];
+    const endpoint = narrowing.deviceId;
+    expect([sam.device.id, alex.device.id, carol.device.id]).not.toContain(endpoint);
+    for (const c of [narrowing, erasure]) {
+      expect(c).toMatchObject({ deviceId: endpoint, mentorId: '' });
+      expect(decodeHlc(c.hlc).node).toBe(endpoint);
+      for (const earlier of before.changes.filter((b) => b.recordId === c.recordId)) expect(compareHlc(c.hlc, earlier.hlc)).toBe(1);
+    }
+    const clubLists = before.changes.filter((c) => c.recordId === ids.group && 'pupilIds' in c.values).map((c) => c.hlc);
+    expect(narrowing.base).toEqual({ pupilIds: clubLists.sort(compareHlc).at(-1) });
+    const erasedAt = store.erasure(ids.zeb)?.erasedAt;
+    expect(erasure.values).toEqual({ deletedAt: erasedAt, updatedAt: erasedAt });
+  });
+
+  it('stamps its changes after those of a tablet whose clock runs fast, so that every tablet takes them', () => {
+    const { school, ids, carol } = schoolWithZebedee();
+    const fast = tabletOf(store, school.id, 'Fay Quick');
+    fast.clockAt(NOW.getTime() + 50_000); // within the minute ahead the endpoint takes as it is
+    const ahead = [
+      fast.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya], title: 'Homework club' }),
+      fast.change('pupils', ids.zeb, 'update', { whatHelps: 'Lego', updatedAt: new Date(NOW.getTime() + 52_000).toISOString() }),
+    ];
+    expect(fast.push(...ahead).map((r) => r.status)).toEqual(['applied', 'applied']);
+    const before = pulled(store, carol.device);
+
+    erase(store, [{ id: ids.zeb, schoolId: school.id }], 'request', NOW);
+    expect(store.batch((w) => w.getRecord('sessions', ids.group))?.state.fields).toMatchObject({ pupilIds: [ids.maya] });
+    const after = pulled(store, carol.device, before.cursor).changes;
+    expect(after.map((c) => c.op)).toEqual(['update', 'erase']);
+    const tablet = replicaOf([...before.changes, ...after]);
+    expect(tablet('sessions', ids.group)).toMatchObject({ pupilIds: [ids.maya], title: 'Homework club' });
+    // A tablet from before erasure existed takes the erase as the pupil's removal, at the erasure's time.
+    expect(tablet('pupils', ids.zeb)).toMatchObject({ deletedAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+  });
+
+  it('erasing two pupils of one homework club in one run takes both out of it, on the endpoint and on every tablet', () => {
+    const { school, ids, sam, carol } = schoolWithZebedee();
+    const ola = newId();
+    const joined = [
+      sam.change('pupils', ola, 'create', pupilValues('Ola Nowak')),
+      sam.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya, ola] }),
+    ];
+    expect(sam.push(...joined).map((r) => r.status)).toEqual(['applied', 'applied']);
+    const before = pulled(store, carol.device);
+
+    erase(
+      store,
+      [ids.zeb, ids.maya].map((id) => ({ id, schoolId: school.id })),
+      'retention',
+      NOW,
+    );
+    expect(store.batch((w) => w.getRecord('sessions', ids.group))?.state.fields).toMatchObject({ pupilIds: [ola] });
+    const after = pulled(store, carol.device, before.cursor).changes;
+    expect(after.map((c) => [c.op, c.recordId])).toEqual([
+      ['update', ids.group],
+      ['erase', ids.zeb],
+      ['update', ids.group],
+      ['erase', ids.maya],
+    ]);
+    // Each after the one before: no two of the endpoint's readings are the same.
+    for (let i = 1; i < after.length; i++) expect(compareHlc((after[i] as PulledChange).hlc, (after[i - 1] as PulledChange).hlc)).toBe(1);
+    expect(replicaOf([...before.changes, ...after])('sessions', ids.group)).toMatchObject({ pupilIds: [ola] });
   });
 
   it('leaves none of what the records said in the database file or its write-ahead log', () => {
@@ -331,6 +441,21 @@ describe('npm run admin -- erase-pupil', () => {
     // The command waits for the reader as long as the server waits for a writer (busy_timeout), then says so.
   }, 30_000);
 
+  it('beside another program writing to the database, says the file could not be rebuilt', () => {
+    schoolWithZebedee();
+    admin('erase-pupil', REF);
+    const writer = new Database(join(dir, 'waymark.sqlite'));
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      // It waits for the writer as long as the server would (busy_timeout), then gives up.
+      expect(store.scrubDeleted()).toEqual({ problem: 'the database could not be rebuilt (database is locked)' });
+      writer.exec('COMMIT');
+    } finally {
+      writer.close();
+    }
+    expect(store.scrubDeleted()).toEqual({});
+  }, 30_000);
+
   it('with a reference several pupils have, erases nothing and lists them (never by name) with what to give instead', () => {
     const { school } = schoolWithZebedee();
     const other = store.addSchool('Riverside Primary');
@@ -340,6 +465,9 @@ describe('npm run admin -- erase-pupil', () => {
     const elsewhere = newId();
     sam.push(sam.change('pupils', twin, 'create', pupilValues('Zebedee Twin', { schoolRef: REF })));
     riverside.push(riverside.change('pupils', elsewhere, 'create', pupilValues('Zebedee Far', { schoolRef: ` ${REF} ` })));
+    // The twin was added by mistake, and removed on the tablet.
+    const removedAt = '2026-11-24T12:00:00.000Z';
+    expect(sam.push(sam.change('pupils', twin, 'delete', { deletedAt: removedAt, updatedAt: removedAt }))[0]?.status).toBe('applied');
 
     let message = '';
     try {
@@ -348,7 +476,7 @@ describe('npm run admin -- erase-pupil', () => {
       message = (error as Error).message;
     }
     expect(message).toMatch(/^3 pupils, in 2 schools, have the id or school pupil reference “Q123456”\. Nothing was erased\./);
-    expect(message).toContain(twin);
+    expect(message).toMatch(new RegExp(`${twin} +Hillside Academy +Year 9 +started 2026-09-07 +removed\\n`));
     expect(message).toMatch(new RegExp(`${elsewhere} +Riverside Primary +Year 9 +started 2026-09-07 +on a caseload`));
     expect(message).toMatch(/Give the pupil’s id \(the first column\) instead, or add --school "Name"\.$/);
     expect(message).not.toContain('Zebedee');
@@ -489,6 +617,116 @@ describe('a tablet that had not heard of the erasure', () => {
   });
 });
 
+describe('a tablet that had not heard of the erasure, editing after it', () => {
+  it('with an edit that named only him among who was there, leaves the others there', () => {
+    const { school, ids, sam } = schoolWithZebedee();
+    const clubBefore = store.batch((w) => w.getRecord('sessions', ids.group))?.state.clocks.pupilIds;
+    erase(store, [{ id: ids.zeb, schoolId: school.id }], 'request', new Date(NOW.getTime() - 60_000));
+    // Sam's tablet, offline since, thinks Maya was not at the club after all, and fixes the note:
+    // its edit comes after the erasure's, and would win, had it still said who was there.
+    sam.clockAt(NOW.getTime());
+    const edit = sam.change(
+      'sessions',
+      ids.group,
+      'update',
+      { pupilIds: [ids.zeb], note: 'Fractions, with Zeb alone.' },
+      {
+        pupilIds: clubBefore as string,
+      },
+    );
+    expect(sam.push(edit).map((r) => r.status)).toEqual(['applied']);
+    expect(store.batch((w) => w.getRecord('sessions', ids.group))?.state.fields).toMatchObject({
+      pupilIds: [ids.maya],
+      note: 'Fractions, with Zeb alone.',
+    });
+  });
+});
+
+describe('the register of erasures beside the database', () => {
+  it('that cannot be written: says which pupils to add by hand, with their lines; their records are erased and the files scrubbed all the same', () => {
+    const { school, ids } = schoolWithZebedee();
+    const register = join(dir, ERASURE_REGISTER);
+    mkdirSync(register); // a folder where the file should be: nothing can be added to it
+    let message = '';
+    try {
+      erase(
+        store,
+        [ids.zeb, ids.maya].map((id) => ({ id, schoolId: school.id })),
+        'request',
+        NOW,
+      );
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      new RegExp(
+        `^Pupils ${ids.zeb}, ${ids.maya} were erased, but ${register} could not be written \\(EISDIR.*\\): a restore from a backup taken before now would bring them back\\. Add these lines to it by hand:\\n`,
+      ),
+    );
+    const lines = message
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => [l.pupilId, l.schoolId, l.erasedAt])).toEqual([
+      [ids.zeb, school.id, NOW.toISOString()],
+      [ids.maya, school.id, NOW.toISOString()],
+    ]);
+    expect(
+      store
+        .erasures()
+        .map((e) => e.pupilId)
+        .sort(),
+    ).toEqual([ids.zeb, ids.maya].sort());
+    expect(tracesOnDisk([...TRACES, 'Maya Okafor'])).toEqual([]);
+    expect(openHandlesOn(register)).toEqual([]);
+  });
+
+  it('skips what is not a whole erasure (a line cut short by a crash, one edited by hand), and lists each pupil once', () => {
+    const { school } = schoolWithZebedee();
+    const line = (entry: unknown) => JSON.stringify(entry);
+    const whole = (pupilId: string, erasedAt = '2026-11-20T10:00:00.000Z') => ({
+      pupilId,
+      schoolId: school.id,
+      erasedAt,
+      reason: 'request',
+    });
+    const [first, second, third] = [newId(), newId(), newId()];
+    writeFileSync(
+      join(dir, ERASURE_REGISTER),
+      [
+        line(whole(first)),
+        '',
+        line(whole(second)).slice(0, 30), // cut short
+        line({ ...whole(second), pupilId: 42 }),
+        line({ ...whole(second), schoolId: undefined }),
+        line({ ...whole(second), erasedAt: null }),
+        'null',
+        '"an erasure"',
+        line(whole(first, '2026-11-21T10:00:00.000Z')), // the same pupil again
+        line(whole(third)),
+        '',
+      ].join('\n'),
+    );
+    expect(store.registeredErasures()).toEqual([
+      { pupilId: first, schoolId: school.id, erasedAt: '2026-11-20T10:00:00.000Z' },
+      { pupilId: third, schoolId: school.id, erasedAt: '2026-11-20T10:00:00.000Z' },
+    ]);
+  });
+
+  it('not there yet (nothing ever erased), or not kept at all (a database in memory): a start erases nothing again', () => {
+    schoolWithZebedee();
+    expect(existsSync(join(dir, ERASURE_REGISTER))).toBe(false);
+    expect(eraseAgainAfterRestore(store)).toEqual({ erased: [] });
+    const inMemory = openSqliteStore(':memory:');
+    try {
+      schoolWithZebedee(inMemory);
+      expect(eraseAgainAfterRestore(inMemory)).toEqual({ erased: [] });
+    } finally {
+      inMemory.close();
+    }
+  });
+});
+
 describe('a restore from a backup taken before an erasure', () => {
   it('is erased again when the server starts, from the register kept beside the database', () => {
     const { ids, carol } = schoolWithZebedee();
@@ -601,6 +839,11 @@ describe('a school’s retention period', () => {
     expect(() => admin('set-retention', '6 years')).toThrow(/several schools: say which with --school/);
     expect(admin('set-retention', '2 years', '--school', 'Riverside Primary')).toContain('Riverside Primary: a pupil’s records are erased');
     expect(admin('list-schools')).toMatch(/Riverside Primary +0 +2 years after support ends/);
+  });
+
+  it('of a school the database does not have: none, and setting one says so', () => {
+    expect(store.retentionMonths('no-such-school')).toBeNull();
+    expect(() => store.setRetention('no-such-school', 12)).toThrow('No school with id no-such-school.');
   });
 
   it('is kept by the server: at its start, and once a day while it runs', () => {
