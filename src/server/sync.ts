@@ -334,8 +334,9 @@ function withoutErasedPupilsIn(writer: BatchWriter, change: PushChange): PushCha
   if (values === change.values) return change;
   if (change.table !== 'sessions' || (values.pupilIds as unknown[]).length > 0) return { ...change, values };
   const { pupilIds: _values, ...rest } = values;
-  const { pupilIds: _base, ...base } = change.base ?? {};
-  return { ...change, values: rest, ...(change.base ? { base } : {}) };
+  const { base: sentBase, ...sent } = change;
+  const { pupilIds: _base, ...base } = sentBase ?? {};
+  return { ...sent, values: rest, ...(sentBase ? { base } : {}) };
 }
 
 /**

@@ -620,7 +620,7 @@ describe('a tablet that had not heard of the erasure', () => {
 describe('a tablet that had not heard of the erasure, editing after it', () => {
   it('with an edit that named only him among who was there, leaves the others there', () => {
     const { school, ids, sam } = schoolWithZebedee();
-    const clubBefore = store.batch((w) => w.getRecord('sessions', ids.group))?.state.clocks.pupilIds;
+    const seen = store.batch((w) => w.getRecord('sessions', ids.group))?.state.clocks as Record<string, string>;
     erase(store, [{ id: ids.zeb, schoolId: school.id }], 'request', new Date(NOW.getTime() - 60_000));
     // Sam's tablet, offline since, thinks Maya was not at the club after all, and fixes the note:
     // its edit comes after the erasure's, and would win, had it still said who was there.
@@ -630,15 +630,15 @@ describe('a tablet that had not heard of the erasure, editing after it', () => {
       ids.group,
       'update',
       { pupilIds: [ids.zeb], note: 'Fractions, with Zeb alone.' },
-      {
-        pupilIds: clubBefore as string,
-      },
+      { pupilIds: seen.pupilIds as string, note: seen.note as string },
     );
     expect(sam.push(edit).map((r) => r.status)).toEqual(['applied']);
     expect(store.batch((w) => w.getRecord('sessions', ids.group))?.state.fields).toMatchObject({
       pupilIds: [ids.maya],
       note: 'Fractions, with Zeb alone.',
     });
+    // The note was edited on the one it replaced: no conflict, nothing kept of the note before.
+    expect(lostValuesOf(ids.group).filter((l) => l.field === 'note')).toEqual([]);
   });
 });
 
