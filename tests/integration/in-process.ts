@@ -50,6 +50,8 @@ export function inProcessSchool(options: { dataDir?: string; now?: () => Date } 
       return store;
     },
     network,
+    /** How the tablets reach the school, through `network`. */
+    fetch: fetchVia,
     /** A tablet enrolled for a new mentor of the school, with its own clock if given; a new tablet unless `db` is given. */
     async tablet(mentor: string, now?: () => Date, db = new WaymarkDB(`in-process-${process.pid}-${++tablets}`)): Promise<InProcessTablet> {
       const { id } = store.addMentor(schoolId, mentor);

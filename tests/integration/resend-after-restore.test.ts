@@ -14,7 +14,9 @@ import { thisDevice } from '../../src/data/commit.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
 import { addPupil, editPupil } from '../../src/data/pupils.ts';
 import { sendAgainAbove } from '../../src/data/sync/delivered.ts';
-import { discardRefused, outboxSummary } from '../../src/data/sync.ts';
+import { discardRefused, enrolTablet, outboxSummary } from '../../src/data/sync.ts';
+import type { Device } from '../../src/server/store.ts';
+import { issueEnrolmentCode } from '../../src/server/sync.ts';
 import { recordNotFoundWords } from '../../src/shared/issue-words.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
@@ -284,6 +286,26 @@ describe('a school restored from last night’s backup', () => {
       'Delivered just before the restore',
       'Delivered since the backup',
     ]);
+  });
+});
+
+describe('a tablet linked again to the same school', () => {
+  it('removed by the IT person, then linked with a new code for the same mentor: keeps the changes it delivered, to send again should the school be restored', async () => {
+    const school = inProcessSchool();
+    const sam = await school.tablet('Sam Patel');
+    await addPupil(sam.db, pupil());
+    expect(await sam.sync()).toMatchObject({ status: 'done', pushed: 1 });
+    const delivered = await madeOn(sam.db);
+    expect(delivered).toHaveLength(1);
+
+    // The IT person removed the tablet (thought lost, then found); the mentor links it again.
+    const { deviceId } = await thisDevice(sam.db);
+    const { mentorId } = school.store.device(deviceId) as Device;
+    school.store.revokeDevice(deviceId, new Date().toISOString());
+    await enrolTablet(sam.db, 'http://school.test', issueEnrolmentCode(school.store, mentorId), 'Sam Patel’s iPad', {
+      fetch: school.fetch,
+    });
+    expect(await madeOn(sam.db)).toEqual(delivered);
   });
 });
 

@@ -203,6 +203,22 @@ describe('which first change a push names (resumeFrom)', () => {
     ]);
   });
 
+  it('told by its first push’s answer that the school holds none of its changes, when it keeps only 3 and 4: the next push names 3 at once', async () => {
+    // Restored from a backup older than what the tablet keeps: 1 and 2 were forgotten, 30 days after
+    // they were delivered. The school refuses, out of order, a push that starts past what it holds
+    // without naming where the tablet resumes.
+    const tablet = await linkedTablet((push) =>
+      push.resumeFrom === undefined && (push.changes[0]?.seq ?? 1) > 1 ? outOfOrder(push, 0) : applied(push, push.changes.at(-1)?.seq ?? 0),
+    );
+    await tablet.db.delivered.bulkPut([kept(3), kept(4)]);
+    expect(await tablet.sync()).toMatchObject({ status: 'done', pushed: 2 });
+    expect(sent(tablet.pushes)).toEqual([
+      { seqs: [], resumeFrom: undefined },
+      { seqs: [3, 4], resumeFrom: 3 },
+    ]);
+    expect((await tablet.db.delivered.toArray()).map((e) => e.seq)).toEqual([3, 4]);
+  });
+
   it('out of order when it has named where it resumes and nothing moved on: the sync stops with the school’s words', async () => {
     const tablet = await linkedTablet((push) => outOfOrder(push, 0));
     await tablet.db.outbox.put(change(3));

@@ -55,3 +55,10 @@ describe('cutting the outbox into pushes', () => {
     expect(takeBatch([huge, entry(2)]).map((e) => e.seq)).toEqual([1]);
   });
 });
+
+describe('a change as it is sent', () => {
+  it('queued by an earlier release, without a clock reading: it goes dated from when it was made, by the tablet that made it', () => {
+    const { hlc: _, ...queued } = entry(7);
+    expect(toPushChange({ ...queued, at: '2026-11-20T09:15:00.000Z' }).hlc).toBe('2026-11-20T09:15:00.000Z_0000_tablet');
+  });
+});
