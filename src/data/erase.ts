@@ -122,7 +122,7 @@ export const ERASURE_TABLES = Object.keys(IN_EACH_TABLE) as TableName[];
  * A draft's value with the erased ids taken out of its lists and keys (a group note's pupils, the
  * targets it reviews), and whether it is about them: it names one alone, or a list held only them.
  */
-function withoutIds(value: unknown, gone: (id: string) => boolean): { value: unknown; about: boolean } {
+export function withoutIds(value: unknown, gone: (id: string) => boolean): { value: unknown; about: boolean } {
   if (typeof value === 'string') return { value, about: gone(value) };
   if (Array.isArray(value)) {
     const kept = value.filter((item) => !(typeof item === 'string' && gone(item)));
