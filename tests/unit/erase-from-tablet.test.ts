@@ -113,14 +113,18 @@ describe('erasing a record on its own (a change of this tablet refused as erased
     expect(await db.checkIns.get(zebCheckIn)).toBeDefined();
   });
 
-  it('a pupil’s own record: they are out of the list of who was in which session, and their drafts go', async () => {
+  it('a pupil’s own record: the pupil goes with everything about them, as when the school erases them', async () => {
     const db = freshDb();
-    const { zeb, maya, group } = await caseload(db);
+    const { zeb, maya, group, oneToOne, zebTarget, zebCheckIn } = await caseload(db);
     await saveDraft(db, `pupil:edit:${zeb}`, { form: '9S' });
 
     await eraseFromTablet(db, { pupils: [], records: [zeb] });
 
     expect(await getPupil(db, zeb)).toBeUndefined();
+    expect(await getTarget(db, zebTarget)).toBeUndefined();
+    expect(await db.checkIns.get(zebCheckIn)).toBeUndefined();
+    expect(await getSession(db, oneToOne)).toBeUndefined();
+    expect(await getSession(db, group)).toMatchObject({ pupilIds: [maya] });
     expect(await db.pupilSessions.where('pupilId').equals(zeb).count()).toBe(0);
     expect(await db.pupilSessions.toArray()).toEqual([expect.objectContaining({ pupilId: maya, sessionId: group })]);
     expect(await db.drafts.count()).toBe(0);
