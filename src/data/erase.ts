@@ -25,7 +25,7 @@ type TableName = { [K in keyof WaymarkDB]: WaymarkDB[K] extends Table<any, any, 
 /** One erasure as it goes through the tables. */
 interface Erasing {
   db: WaymarkDB;
-  /** Whether a pupil is erased: asked for, or erased with a record asked for. */
+  /** Whether a pupil is erased: asked for, or their own record asked for. */
   pupilGone: (id: string) => boolean;
   /** Every record erased whole, by id, whatever its table. */
   ids: Set<string>;
@@ -122,7 +122,7 @@ export const ERASURE_TABLES = Object.keys(IN_EACH_TABLE) as TableName[];
  * A draft's value with the erased ids taken out of its lists and keys (a group note's pupils, the
  * targets it reviews), and whether it is about them: it names one alone, or a list held only them.
  */
-function withoutIds(value: unknown, gone: (id: string) => boolean): { value: unknown; about: boolean } {
+export function withoutIds(value: unknown, gone: (id: string) => boolean): { value: unknown; about: boolean } {
   if (typeof value === 'string') return { value, about: gone(value) };
   if (Array.isArray(value)) {
     const kept = value.filter((item) => !(typeof item === 'string' && gone(item)));
@@ -153,7 +153,8 @@ function withoutIds(value: unknown, gone: (id: string) => boolean): { value: unk
 /**
  * The records that name the pupils, or a record erased: everything erasing must look at. Read by
  * index where there is one; sessions and earlier versions are read whole (a pupil may be in a
- * session withdrawn, or removed, or listed only as it was before an edit).
+ * session withdrawn, or removed, or listed only as it was before an edit). `pupils` holds every
+ * pupil erased, those whose own record is among `records` too.
  */
 async function lookedAt(db: WaymarkDB, pupils: Set<string>, records: Set<string>): Promise<ErasableRecord[]> {
   const found = new Map<string, ErasableRecord>();
@@ -162,7 +163,7 @@ async function lookedAt(db: WaymarkDB, pupils: Set<string>, records: Set<string>
   };
   const asked = [...records];
   const named = (ids: readonly string[] | undefined) => ids?.some((id) => pupils.has(id)) ?? false;
-  add('pupils', await db.pupils.bulkGet([...pupils, ...asked]));
+  add('pupils', await db.pupils.bulkGet([...pupils]));
   add('targets', [
     ...(await db.targets
       .where('pupilId')
@@ -199,6 +200,8 @@ export async function eraseFromTablet(db: WaymarkDB, what: ToErase): Promise<num
   const records = new Set(what.records ?? []);
   if (pupils.size === 0 && records.size === 0) return 0;
   return db.transaction('rw', ERASURE_TABLES, async () => {
+    // A pupil's own record asked for is that pupil erased: everything about them is looked for too.
+    for (const p of await db.pupils.bulkGet([...records])) if (p) pupils.add(p.id);
     const plan = planErasure(pupils, await lookedAt(db, pupils, records), records);
     const byTable = (list: ErasableRecord[]) => {
       const map = new Map<SyncedTable, ErasableRecord[]>();
@@ -206,10 +209,9 @@ export async function eraseFromTablet(db: WaymarkDB, what: ToErase): Promise<num
       return map;
     };
     const ids = new Set(plan.erased.map((r) => r.id));
-    const gonePupils = new Set([...pupils, ...plan.erased.filter((r) => r.table === 'pupils').map((r) => r.id)]);
     const erasing: Erasing = {
       db,
-      pupilGone: (id) => gonePupils.has(id),
+      pupilGone: (id) => pupils.has(id),
       ids,
       keys: new Set(plan.erased.map((r) => `${r.table}:${r.id}`)),
       erased: byTable(plan.erased),
