@@ -325,4 +325,25 @@ describe('once a pull brings the record, in the outbox', () => {
     expect((await db.outbox.get(3))?.base).toEqual({ form: C, updatedAt: C, deviceId: C, mentorId: C });
     expect((await db.pupils.get(MAYA))?.form).toBe('9S');
   });
+
+  it('two pupils’ refused edits of the same field, once both arrive: each goes again once, as it was', async () => {
+    const db = freshDb();
+    await applyPulled(db, [added(ELLA, 'Ella Brown'), added(MAYA, 'Maya Okafor')], 'first');
+    await editPupil(db, ELLA, { form: '9T' }, { now: new Date('2026-11-24T10:00:00.000Z') });
+    await editPupil(db, MAYA, { form: '9S' }, { now: new Date('2026-11-24T10:30:00.000Z') });
+    // The school refused both edits (seq 1 and 3) for want of the pupils, and took their earlier versions.
+    for (const seq of [1, 3]) {
+      await db.outbox.update(seq, {
+        rejected: { code: 'record_not_found', message: recordNotFoundWords('pupils'), at: NOW.toISOString() },
+      });
+    }
+    await db.outbox.bulkDelete([2, 4]);
+    const refused = await db.outbox.toArray();
+
+    expect(await applyPulled(db, [added(ELLA, 'Ella Brown'), added(MAYA, 'Maya Okafor')], 'second')).toBe(2);
+    expect((await db.outbox.toArray()).map((e) => [e.seq, e.recordId, e.values.form, e.hlc, e.rejected])).toEqual([
+      [5, ELLA, '9T', refused[0]?.hlc, undefined],
+      [6, MAYA, '9S', refused[1]?.hlc, undefined],
+    ]);
+  });
 });
