@@ -144,6 +144,25 @@ describe('a pupil erased by the school', () => {
     for (const tablet of [sam, alex]) expect(await outboxSummary(tablet.db)).toMatchObject({ waiting: 0, needsAttention: [] });
   });
 
+  it('in no one else’s record, and with a draft open: the erasure comes in a page of its own, and leaves nothing of them', async () => {
+    const s = inProcessSchool();
+    const sam = await s.tablet('Sam Patel');
+    const alex = await s.tablet('Alex Jones');
+    const zeb = await addPupil(sam.db, pupil({ name: 'Zebedee Quartermain', preferredName: '' }));
+    await sam.sync();
+    await alex.sync();
+    await saveDraft(alex.db, `pupil:edit:${zeb}`, { name: 'Zebedee Quartermaine' });
+    run(s.store, ['erase-pupil', zeb], () => {});
+    const device = s.store.device((await alex.db.device.get('device'))?.deviceId ?? '') as Device;
+    const page = JSON.parse(
+      Buffer.concat(pull(s.store, device, { protocol: PROTOCOL, cursor: (await syncState(alex.db)).cursor })).toString('utf8'),
+    ) as PullResponse;
+    expect(page.changes.map((c) => [c.op, c.recordId])).toEqual([['erase', zeb]]);
+
+    expect(await alex.sync()).toMatchObject({ status: 'done', pulled: 1 });
+    expect(await tracesOn(alex.db, [zeb, NAME])).toEqual([]);
+  });
+
   it('offline, with changes about them still to send: they are let go with its copy, none left needing attention', async () => {
     const { sam, ids, admin } = await tabletsWithZebedee();
     admin('erase-pupil', ids.zeb);

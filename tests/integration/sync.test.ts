@@ -298,6 +298,10 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
     expect((await concerns(dsl.db)).map((c) => [c.id, c.note])).toEqual([[worrying, 'She said she is scared to go home.']]);
     const writer = (await concerns(dsl.db))[0]?.mentorId;
     expect((await syncState(dsl.db)).mentors?.find((m) => m.id === writer)?.name).toBe('Sam Patel');
+    // The school's list starts with Dana: Sam's tablet, pulling it, is still Sam's, and not a DSL's.
+    await a.sync();
+    expect((await syncState(a.db)).mentors?.map((m) => m.name)).toEqual(['Dana Lead', 'Sam Patel']);
+    expect((await syncState(a.db)).mentor).toMatchObject({ name: 'Sam Patel', dsl: false });
   });
 
   it('unflagging or removing a note takes it off the list; flagging it later puts it on', async () => {

@@ -42,6 +42,18 @@ describe('every write lands with its outbox entry, in one transaction', () => {
     ]);
   });
 
+  it('every record a save writes, its earlier versions too, has its clocks under its own table and id (a pull and a push read them there)', async () => {
+    const db = freshDb();
+    const id = await addPupil(db, pupil());
+    await editPupil(db, id, { form: '9S' });
+    const records = [
+      ...(await db.pupils.toArray()).map((r) => `pupils:${r.id}`),
+      ...(await db.revisions.toArray()).map((r) => `revisions:${r.id}`),
+    ];
+    expect(records).toHaveLength(2);
+    expect((await db.recordClocks.toArray()).map((c) => c.key).sort()).toEqual(records.sort());
+  });
+
   it('an edit queues only the fields that changed, and keeps what they were', async () => {
     const db = freshDb();
     const id = await addPupil(db, pupil());

@@ -42,6 +42,7 @@ describe('records changed after their removal, as Settings lists them', () => {
     ['a pupil, by name', 'pupils', { name: 'Ella Brown' }, 'Ella Brown'],
     ['a target, by its wording', 'targets', { wording: 'Say one thing in class each day' }, 'Say one thing in class each day'],
     ['a note, by its first 60 characters', 'sessions', { note: 'x'.repeat(59) + 'yz' }, `${'x'.repeat(59)}y`],
+    ['a check-in, which has no name, wording or note, by its id', 'checkIns', { pupilId: 'p1' }, 'r1'],
     ['a record no longer on the tablet, by its id', 'checkIns', undefined, 'r1'],
   ] as const)('%s', async (_, table, record, name) => {
     const db = freshDb();

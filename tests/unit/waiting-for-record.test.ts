@@ -175,12 +175,17 @@ const edit = (seq: number, hlc: string, values: Record<string, unknown>, base: R
   recordId: MAYA,
   op: 'update',
   values: { ...values, updatedAt: '2026-11-24T10:00:00.000Z', ...BY_ME },
-  base: { ...base, updatedAt: base.updatedAt ?? C0, deviceId: C0, mentorId: C0 },
+  base: { ...base, updatedAt: base.updatedAt ?? C0, deviceId: base.deviceId ?? C0, mentorId: base.mentorId ?? C0 },
   at: '2026-11-24T10:00:00.000Z',
   ...BY_ME,
   hlc,
   rejected: { code: 'record_not_found', message: recordNotFoundWords('pupils'), at: NOW.toISOString() },
 });
+/** A removal of Maya by this tablet, refused for want of her: a removal carries no base. */
+const removal = (seq: number, hlc: string): OutboxEntry => {
+  const { base: _, ...rest } = edit(seq, hlc, { deletedAt: '2026-11-24T11:30:00.000Z' }, {});
+  return { ...rest, op: 'delete' };
+};
 const waiting = (entry: OutboxEntry): OutboxEntry => {
   const { rejected: _, ...rest } = entry;
   return rest;
@@ -242,6 +247,46 @@ describe('what of a refused change goes again, once its record has come', () => 
       again: [{ hlc: T1, values: ['whatHelps'], base: ['whatHelps'] }],
       rebased: [{ seq: 5, base: { form: C0, updatedAt: C0, deviceId: C0, mentorId: C0 } }],
     },
+    {
+      case: 'this tablet’s own later edit, still waiting, was made on another tablet’s edit: its base, which the school has, stays as it is',
+      refused: [edit(1, T1, { form: '9T' }, { form: C0 })],
+      state: maya({ form: T1, whatHelps: T4, ...stamps(T4) }),
+      waiting: [waiting(edit(5, T4, { whatHelps: 'Music' }, { whatHelps: O3, ...stamps(O3) }))],
+      again: [{ hlc: T1, values: ['form'], base: ['form'] }],
+      rebased: [],
+    },
+    {
+      case: 'this tablet’s own later removal, still waiting (a removal has no base): the edit goes, the removal is left as it is',
+      refused: [edit(1, T1, { form: '9T' }, { form: C0 })],
+      state: { ...maya({ form: T1, deletedAt: T4, ...stamps(T4) }), deleted: T4 },
+      waiting: [waiting(removal(5, T4))],
+      again: [{ hlc: T1, values: ['form'], base: ['form'] }],
+      rebased: [],
+    },
+    {
+      case: 'a refused removal, and another tablet removed her later too: it goes no more (a removal has no base to leave to others)',
+      refused: [removal(1, T1)],
+      state: { ...maya({ deletedAt: O3, ...stamps(O3) }), deleted: O3 },
+      waiting: [],
+      again: [],
+      rebased: [],
+    },
+    {
+      case: 'two refused edits of one field, both replaced by a waiting edit: neither goes, and the waiting edit says it was made on what the first one was',
+      refused: [edit(1, T1, { form: '9T' }, { form: C0 }), edit(3, T2, { form: '9S' }, { form: T1, ...stamps(T1) })],
+      state: maya({ form: T4, ...stamps(T4) }),
+      waiting: [waiting(edit(5, T4, { form: '9R' }, { form: T2, ...stamps(T2) }))],
+      again: [],
+      rebased: [{ seq: 5, base: { form: C0, updatedAt: C0, deviceId: C0, mentorId: C0 } }],
+    },
+    {
+      case: 'bases that name each other in a circle (no tablet writes them): the rebasing stops, leaving that field’s base as it was',
+      refused: [edit(1, T1, { form: '9T' }, { form: T2 }), edit(3, T2, { form: '9S' }, { form: T1 })],
+      state: maya({ form: T4, ...stamps(T4) }),
+      waiting: [waiting(edit(5, T4, { form: '9R' }, { form: T1, ...stamps(T2) }))],
+      again: [],
+      rebased: [{ seq: 5, base: { form: T1, updatedAt: C0, deviceId: C0, mentorId: C0 } }],
+    },
   ])('$case', ({ refused, state, waiting, again, rebased }) => {
     const result = sendAgain(refused, state, waiting);
     expect(result.again.map((c) => ({ hlc: c.hlc, values: Object.keys(c.values), base: Object.keys(c.base ?? {}) }))).toEqual(again);
@@ -254,5 +299,51 @@ describe('what of a refused change goes again, once its record has come', () => 
       expect(change).not.toHaveProperty('rejected');
     }
     expect(result.rebased).toEqual(rebased);
+  });
+});
+
+describe('once a pull brings the record, in the outbox', () => {
+  it('a later edit still waiting, made on the refused one that goes no more, says it was made on what the school has', async () => {
+    const db = freshDb();
+    await applyPulled(db, [added(MAYA, 'Maya Okafor')], 'first');
+    await editPupil(db, MAYA, { form: '9T' }, { now: new Date('2026-11-24T10:00:00.000Z') });
+    // The school refused the edit (seq 1) for want of Maya, and took its earlier version (seq 2).
+    await db.outbox.update(1, { rejected: { code: 'record_not_found', message: recordNotFoundWords('pupils'), at: NOW.toISOString() } });
+    await db.outbox.delete(2);
+    await editPupil(db, MAYA, { form: '9S' }, { now: new Date('2026-11-24T11:30:00.000Z') });
+    const refused = (await db.outbox.get(1)) as OutboxEntry;
+    expect((await db.outbox.get(3))?.base).toMatchObject({ form: refused.hlc, updatedAt: refused.hlc });
+
+    expect(await applyPulled(db, [added(MAYA, 'Maya Okafor')], 'second')).toBe(0);
+    // The refused edit's one value was replaced here: it goes no more. The later edit, and its
+    // earlier version, wait as they were, the edit now on Maya as the school has her.
+    expect((await db.outbox.toArray()).map((e) => [e.seq, e.table, e.rejected])).toEqual([
+      [3, 'pupils', undefined],
+      [4, 'revisions', undefined],
+    ]);
+    const C = added(MAYA, '').hlc;
+    expect((await db.outbox.get(3))?.base).toEqual({ form: C, updatedAt: C, deviceId: C, mentorId: C });
+    expect((await db.pupils.get(MAYA))?.form).toBe('9S');
+  });
+
+  it('two pupils’ refused edits of the same field, once both arrive: each goes again once, as it was', async () => {
+    const db = freshDb();
+    await applyPulled(db, [added(ELLA, 'Ella Brown'), added(MAYA, 'Maya Okafor')], 'first');
+    await editPupil(db, ELLA, { form: '9T' }, { now: new Date('2026-11-24T10:00:00.000Z') });
+    await editPupil(db, MAYA, { form: '9S' }, { now: new Date('2026-11-24T10:30:00.000Z') });
+    // The school refused both edits (seq 1 and 3) for want of the pupils, and took their earlier versions.
+    for (const seq of [1, 3]) {
+      await db.outbox.update(seq, {
+        rejected: { code: 'record_not_found', message: recordNotFoundWords('pupils'), at: NOW.toISOString() },
+      });
+    }
+    await db.outbox.bulkDelete([2, 4]);
+    const refused = await db.outbox.toArray();
+
+    expect(await applyPulled(db, [added(ELLA, 'Ella Brown'), added(MAYA, 'Maya Okafor')], 'second')).toBe(2);
+    expect((await db.outbox.toArray()).map((e) => [e.seq, e.recordId, e.values.form, e.hlc, e.rejected])).toEqual([
+      [5, ELLA, '9T', refused[0]?.hlc, undefined],
+      [6, MAYA, '9S', refused[1]?.hlc, undefined],
+    ]);
   });
 });

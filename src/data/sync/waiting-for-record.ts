@@ -42,7 +42,7 @@ const readingOf = (change: OutboxEntry): string => toPushChange(change).hlc;
  * its reading), or stands from a later change going again with it (which then says it on top of
  * this one, as it was made). A change left with nothing but who saved it and when goes no more.
  */
-export function sendAgain(refused: readonly OutboxEntry[], state: SyncedState, waiting: readonly OutboxEntry[] = []): SentAgain {
+export function sendAgain(refused: readonly OutboxEntry[], state: SyncedState, waiting: readonly OutboxEntry[]): SentAgain {
   const again: SentAgain['again'] = [];
   // The reading a value not going again was made on, by the reading that set it, field by field.
   const madeOn = new Map<string, Map<string, string | null>>();
@@ -71,11 +71,12 @@ export function sendAgain(refused: readonly OutboxEntry[], state: SyncedState, w
     const base = Object.fromEntries(
       Object.entries(entry.base).map(([field, clock]) => {
         // A chain of values none of which goes: the first one's base is what the school has.
+        const madeOnFor = madeOn.get(field);
         let reading = clock;
         const passed = new Set<string>();
-        while (reading !== null && !passed.has(reading) && madeOn.get(field)?.has(reading)) {
+        while (reading !== null && !passed.has(reading) && madeOnFor?.has(reading)) {
           passed.add(reading);
-          reading = madeOn.get(field)?.get(reading) ?? null;
+          reading = madeOnFor.get(reading) ?? null;
         }
         moved ||= reading !== clock;
         return [field, reading];
