@@ -644,7 +644,7 @@ describe('a tablet that had not heard of the erasure, editing after it', () => {
 
 describe('the register of erasures beside the database', () => {
   it('that cannot be written: says which pupils to add by hand, with their lines; their records are erased and the files scrubbed all the same', () => {
-    const { school, ids } = schoolWithZebedee();
+    const { school, ids, sam } = schoolWithZebedee();
     const register = join(dir, ERASURE_REGISTER);
     mkdirSync(register); // a folder where the file should be: nothing can be added to it
     let message = '';
@@ -679,6 +679,13 @@ describe('the register of erasures beside the database', () => {
     ).toEqual([ids.zeb, ids.maya].sort());
     expect(tracesOnDisk([...TRACES, 'Maya Okafor'])).toEqual([]);
     expect(openHandlesOn(register)).toEqual([]);
+
+    // One pupil: the same, in the singular.
+    const ola = newId();
+    sam.push(sam.change('pupils', ola, 'create', pupilValues('Ola Nowak')));
+    expect(() => erase(store, [{ id: ola, schoolId: school.id }], 'request', NOW)).toThrow(
+      new RegExp(`^Pupil ${ola} was erased, but .* Add this line to it by hand:\\n\\{"pupilId":"${ola}"`),
+    );
   });
 
   it('skips what is not a whole erasure (a line cut short by a crash, one edited by hand), and lists each pupil once', () => {
@@ -845,6 +852,94 @@ describe('a school’s retention period', () => {
     expect(store.retentionMonths('no-such-school')).toBeNull();
     expect(() => store.setRetention('no-such-school', 12)).toThrow('No school with id no-such-school.');
   });
+
+  it('by `erase-due --school`, erases only that school’s pupils due', () => {
+    const { ids } = closedPupils({ 'Long Gone': '2011-07-20' });
+    const riverside = store.addSchool('Riverside Primary');
+    const rita = tabletOf(store, riverside.id, 'Rita Jones');
+    const farAway = newId();
+    const closed = { status: 'closed', closedOn: '2011-07-20', closeReason: 'left school', outcome: 'improved', exitSummary: '' };
+    rita.push(rita.change('pupils', farAway, 'create', pupilValues('Far Away', { startOn: '2010-01-04', ...closed })));
+    admin('set-retention', '6 years', '--school', 'Hillside Academy');
+    admin('set-retention', '6 years', '--school', 'Riverside Primary');
+    expect(admin('erase-due', '--school', 'Riverside Primary')).toContain(`Erased pupil ${farAway} (Riverside Primary)`);
+    expect(present(farAway)).toBe(false);
+    expect(present(ids['Long Gone'])).toBe(true);
+  });
+
+  it('is kept by the server, and logged in ids and counts: at its start, once a day, and never after it stops', () => {
+    vi.useFakeTimers();
+    const logged: { level: number; msg: string; [key: string]: unknown }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    try {
+      const { ids } = closedPupils({ 'Long Gone': '2011-07-20', 'Left Later': '2020-07-20', 'Left Last': '2020-07-21' });
+      admin('set-retention', '6 years');
+      let now = new Date('2026-07-20T12:00:00.000Z');
+      const stop = keepErasing(store, log, undefined, () => now);
+      expect(present(ids['Long Gone'])).toBe(false);
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 30,
+          msg: 'erased a pupil whose support ended longer ago than their school keeps records',
+          pupilId: ids['Long Gone'],
+          reason: 'retention',
+          records: expect.objectContaining({ pupils: 1 }),
+          groupSessions: [],
+        }),
+      ]);
+      expect(JSON.stringify(logged)).not.toContain('Long Gone');
+
+      now = new Date('2026-07-21T12:00:00.000Z');
+      vi.advanceTimersByTime(24 * 60 * 60_000 - 1);
+      expect(present(ids['Left Later'])).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(present(ids['Left Later'])).toBe(false);
+
+      stop();
+      now = new Date('2026-07-22T12:00:00.000Z');
+      vi.advanceTimersByTime(24 * 60 * 60_000);
+      expect(present(ids['Left Last'])).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('kept by the server, says what went wrong in its log and goes on: a register it cannot write, a file it cannot scrub', () => {
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const { ids } = closedPupils({ 'Long Gone': '2011-07-20' });
+    admin('set-retention', '6 years');
+    writeFileSync(join(dir, ERASURE_REGISTER), ''); // a register that exists…
+    const reader = new Database(join(dir, 'waymark.sqlite'));
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM changes').get(); // …and a sync reading the database as the round runs
+    // The round waits for the reader as long as the server waits for a writer (busy_timeout).
+    try {
+      keepErasing(store, log, 1000, () => new Date('2026-07-20T12:00:00.000Z'))();
+    } finally {
+      reader.exec('COMMIT');
+      reader.close();
+    }
+    expect(present(ids['Long Gone'])).toBe(false);
+    expect(logged.map((l) => [l.level, l.msg])).toEqual([
+      [30, 'erased a pupil whose support ended longer ago than their school keeps records'],
+      [
+        40,
+        `erased pupils' records may still lie in the database file: the write-ahead log could not be emptied: another program was reading the database (the server, mid-sync). npm run admin -- erase-pupil ${ids['Long Gone']} finishes it, once the server is quiet`,
+      ],
+    ]);
+
+    // The next round, with the register turned into a folder: both kinds of erasure fail, each is said, and the server goes on.
+    logged.length = 0;
+    rmSync(join(dir, ERASURE_REGISTER));
+    mkdirSync(join(dir, ERASURE_REGISTER));
+    closedPupils({ 'Gone Too': '2011-07-20' });
+    keepErasing(store, log, 1000, () => new Date('2026-07-20T12:00:00.000Z'))();
+    expect(logged.map((l) => [l.level, l.msg])).toEqual([
+      [50, 'pupils erased before a restore could not be erased again: the server tries again in a day'],
+      [50, 'pupils due for erasure could not be erased: the server tries again in a day, or now: npm run admin -- erase-due'],
+    ]);
+  }, 30_000);
 
   it('is kept by the server: at its start, and once a day while it runs', () => {
     vi.useFakeTimers();
