@@ -7,7 +7,7 @@
 import { format } from 'date-fns';
 import type { Logger } from 'pino';
 import { dueForErasure } from './retention.ts';
-import type { ErasedPupil, ErasureReason, Store } from './store.ts';
+import { type ErasedPupil, ErasureNotRegistered, type ErasureReason, type Store } from './store.ts';
 
 /** What one erasure did, and why its files could not be scrubbed, when they could not. */
 export interface ErasureRun {
@@ -28,12 +28,13 @@ export function erase(
     erased = store.erasePupils(pupils, now.toISOString(), reason);
   } catch (error) {
     // Erased, but not logged in the register (the error says how to finish that): the files are
-    // scrubbed all the same. Had the erasure itself failed, there is nothing new to scrub; either
-    // way the error to act on is the one thrown.
-    try {
-      store.scrubDeleted();
-    } catch {
-      // Finished by erase-pupil run again for the pupil, which scrubs the files each time.
+    // scrubbed all the same, and the error to act on is still the one thrown.
+    if (error instanceof ErasureNotRegistered) {
+      try {
+        store.scrubDeleted();
+      } catch {
+        // Finished by erase-pupil run again for the pupil, which scrubs the files each time.
+      }
     }
     throw error;
   }

@@ -31,6 +31,7 @@ import {
   type Device,
   type ErasedPupil,
   type Erasure,
+  ErasureNotRegistered,
   type ErasureReason,
   type LoggedChangeInfo,
   type Mentor,
@@ -266,7 +267,10 @@ const sqliteCode = (error: unknown) => {
 };
 
 /** SQLite could not write the database, or the files it keeps beside it: a read-only file, folder or disk. */
-const cannotWrite = (error: unknown) => sqliteCode(error).startsWith('SQLITE_READONLY') || sqliteCode(error) === 'SQLITE_CANTOPEN';
+const cannotWrite = (error: unknown) => {
+  const code = sqliteCode(error);
+  return code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN';
+};
 
 /** Whether this process may write a file or folder (never on a read-only disk). */
 function writable(path: string): boolean {
@@ -279,7 +283,10 @@ function writable(path: string): boolean {
 }
 
 /** The disk refused a write: full, over a quota or a file size limit, or failing. */
-const diskRefused = (error: unknown) => sqliteCode(error) === 'SQLITE_FULL' || sqliteCode(error).startsWith('SQLITE_IOERR');
+const diskRefused = (error: unknown) => {
+  const code = sqliteCode(error);
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR');
+};
 
 /** What a store that cannot write does meanwhile, said at its start. */
 const SERVES_WHAT_IT_HOLDS =
@@ -731,33 +738,25 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     return { pupilId: pupil.id, schoolId: school, erasedAt: at, reason, records, lostValues, changesEmptied, groupSessions };
   }
 
-  /**
-   * Each erasure as one line of JSON (ids and counts only) in the register, written through to the
-   * disk. Every line is tried: one that could not be written is said, with the line to add by hand.
-   */
+  /** Each erasure as one line of JSON (ids and counts only) in the register, written through to the disk. */
   const noteInRegister = (erased: ErasedPupil[]) => {
     if (!register) return;
-    const unwritten: { pupilId: string; line: string; problem: string }[] = [];
-    for (const e of erased) {
-      const line = `${JSON.stringify({ ...e, groupSessions: e.groupSessions.map((g) => g.id) })}\n`;
+    const lines = erased.map((e) => `${JSON.stringify({ ...e, groupSessions: e.groupSessions.map((g) => g.id) })}\n`).join('');
+    try {
+      const fd = openSync(register, 'a');
       try {
-        const fd = openSync(register, 'a');
-        try {
-          writeSync(fd, line);
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
-      } catch (error) {
-        unwritten.push({ pupilId: e.pupilId, line, problem: (error as Error).message });
+        writeSync(fd, lines);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
       }
+    } catch (error) {
+      // A line written before the failure and given again is harmless: the register is read by pupil.
+      const one = erased.length === 1;
+      throw new ErasureNotRegistered(
+        `Pupil${one ? '' : 's'} ${erased.map((e) => e.pupilId).join(', ')} ${one ? 'was' : 'were'} erased, but ${register} could not be written (${(error as Error).message}): a restore from a backup taken before now would bring them back. Add ${one ? 'this line' : 'these lines'} to it by hand:\n${lines}`,
+      );
     }
-    const [first] = unwritten;
-    if (!first) return;
-    const who = unwritten.length === 1 ? `Pupil ${first.pupilId} was` : `Pupils ${unwritten.map((u) => u.pupilId).join(', ')} were`;
-    throw new Error(
-      `${who} erased, but ${register} could not be written (${first.problem}): a restore from a backup taken before now would bring them back. Add ${unwritten.length === 1 ? 'this line' : 'these lines'} to it by hand:\n${unwritten.map((u) => u.line).join('')}`,
-    );
   };
 
   const toPupilSummary = (row: { id: string; school_id: string; state: string }): PupilSummary => {

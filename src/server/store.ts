@@ -112,6 +112,9 @@ export interface PupilSummary {
   deletedAt?: string;
 }
 
+/** Pupils were erased, but the register of erasures could not be written: the message says which lines to add by hand. */
+export class ErasureNotRegistered extends Error {}
+
 /** What erasing one pupil took away: counts and ids, never what the records said. */
 export interface ErasedPupil {
   pupilId: string;

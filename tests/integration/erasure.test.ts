@@ -120,6 +120,16 @@ const pupilValues = (name: string, over: Record<string, unknown> = {}) => ({
   status: 'active',
   ...over,
 });
+/** A homework club note on 25 November, with these pupils present. */
+const homeworkClub = (pupilIds: string[]) => ({
+  kind: 'group',
+  occurredAt: '2026-11-25T11:00:00.000Z',
+  minutes: 30,
+  title: 'Homework club',
+  pupilIds,
+  note: 'Long division.',
+  concern: false,
+});
 const contact = (phone: string) => ({ name: 'Ada Quartermaine', relationship: 'mother', phone, email: '' });
 
 /**
@@ -559,15 +569,7 @@ describe('a tablet that had not heard of the erasure', () => {
     ];
     const groupNote = newId();
     const kept = [
-      sam.change('sessions', groupNote, 'create', {
-        kind: 'group',
-        occurredAt: '2026-11-25T11:00:00.000Z',
-        minutes: 30,
-        title: 'Homework club',
-        pupilIds: [ids.zeb, ids.maya],
-        note: 'Long division.',
-        concern: false,
-      }),
+      sam.change('sessions', groupNote, 'create', homeworkClub([ids.zeb, ids.maya])),
       sam.change('pupils', ids.maya, 'update', { whatHelps: 'Reading aloud' }),
     ];
     const results = sam.push(...offline, ...kept);
@@ -586,15 +588,7 @@ describe('a tablet that had not heard of the erasure', () => {
   it('has the pupil taken out of an earlier version of a group note it sends, and an edit that named only him no longer sets who was there', () => {
     const { ids, sam } = schoolWithZebedee();
     const groupNote = newId();
-    const created = sam.change('sessions', groupNote, 'create', {
-      kind: 'group',
-      occurredAt: '2026-11-25T11:00:00.000Z',
-      minutes: 30,
-      title: 'Homework club',
-      pupilIds: [ids.zeb, ids.maya],
-      note: 'Long division.',
-      concern: false,
-    });
+    const created = sam.change('sessions', groupNote, 'create', homeworkClub([ids.zeb, ids.maya]));
     expect(sam.push(created).map((r) => r.status)).toEqual(['applied']);
     admin('erase-pupil', ids.zeb);
     const revision = newId();
