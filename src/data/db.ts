@@ -11,6 +11,8 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { encodeHlc, momentOf } from '../shared/hlc.ts';
 import type { Conflict } from '../shared/merge.ts';
 import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
+import type { Access } from '../shared/protocol.ts';
+import type { Role } from '../shared/roles.ts';
 import { pupilSessionRows } from './pupil-sessions.ts';
 
 /** One change waiting to be delivered to the school's endpoint. */
@@ -108,7 +110,10 @@ export interface SyncState {
   /** Attached to each request as it is sent; never put in the outbox. */
   token?: string;
   school?: { id: string; name: string };
-  mentor?: { id: string; name: string; dsl: boolean };
+  /** This tablet's mentor; `role` is missing until the first sync with an endpoint that has roles. */
+  mentor?: { id: string; name: string; dsl: boolean; role?: Role };
+  /** What the endpoint lets this tablet's mentor receive, as of the last pull. */
+  access?: Access;
   cursor: string | null;
   /**
    * Set once this tablet has fetched everything from the school with a release that erases pupils.
@@ -123,7 +128,7 @@ export interface SyncState {
   /** Reported at enrolment: this browser was another tablet before, whose storage was wiped. */
   wiped?: { deviceId: string; lastSeenAt: string | null; unsent: number };
   /** The school's mentors, as of the last pull: who wrote what, and who the DSL is. */
-  mentors?: { id: string; name: string; dsl: boolean }[];
+  mentors?: { id: string; name: string; dsl: boolean; role?: Role }[];
   /** The endpoint's view of this tablet's clock, when far off. */
   clockSkewMs?: number;
   /** Failed attempts in a row, for backing off. */

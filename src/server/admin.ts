@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
+import { ROLE_NAMES, type Role } from '../shared/roles.ts';
 import { tabletAddress } from './address.ts';
 import { dueNow, erase, eraseDue } from './erasure.ts';
 import { escapeControls } from './printable.ts';
@@ -21,7 +22,8 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   add-school "Name"                       add a school
   add-mentor "Name" [--school ID|"Name"]  add a mentor and print a one-time enrolment code
   new-code MENTOR_ID                      a fresh code for a mentor; any earlier unused one stops working
-  set-dsl MENTOR_ID [--off]               mark (or with --off unmark) the Designated Safeguarding Lead
+  set-role MENTOR_ID ROLE                 mentor, lead (lead mentor), dsl (Designated Safeguarding Lead) or deputy (a deputy DSL)
+  lead-reads-concerns on|off [--school …] whether lead mentors read every concern's text, as the DSLs do (off to begin with)
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
@@ -76,6 +78,15 @@ function single(positionals: string[], what: string, example: string): string {
   if (positionals.length > 1) throw new AdminError(`Expected one ${what}, got ${positionals.length} words: quote it, as in ${example}`);
   return value;
 }
+
+/** The roles as the IT person types them. */
+const ROLE_WORDS = new Map<string, Role>([
+  ['mentor', 'mentor'],
+  ['lead', 'lead mentor'],
+  ['dsl', 'dsl'],
+  ['deputy', 'deputy dsl'],
+]);
+const withArticle = (name: string) => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 
 const listed = (schools: School[]) => schools.map((s) => `  ${s.id}  ${s.name}`).join('\n');
 
@@ -292,21 +303,37 @@ export const commands: Record<string, Command> = {
     const { code, cancelled } = replaceEnrolmentCode(store, mentor.id);
     printCode(store, mentor, code, print, cancelled);
   },
-  'set-dsl'(store, args, print) {
-    const { positionals, values } = parse(args, ['off']);
-    const mentor = store.setDsl(findMentor(store, single(positionals, 'mentor id', 'set-dsl MENTOR_ID')).id, !values.off);
-    const school = schoolName(store, mentor.schoolId);
-    print(`${mentor.name} is ${mentor.dsl ? 'now' : 'no longer'} a Designated Safeguarding Lead at ${school}.`);
-    // The tablet is told who its mentor is when it enrols, so an enrolled one needs enrolling again.
-    print(`A tablet already enrolled for them learns this when enrolled again: npm run admin -- new-code ${mentor.id}`);
+  'set-role'(store, args, print) {
+    const { positionals } = parse(args);
+    const [id, word, ...stray] = positionals;
+    if (!id || !word || stray.length)
+      throw new AdminError(`Give a mentor id and one role, for example: npm run admin -- set-role MENTOR_ID dsl\n\n${USAGE}`);
+    const role = ROLE_WORDS.get(word.toLowerCase());
+    if (!role) throw new AdminError(`“${word}” is not a role: use mentor, lead, dsl or deputy.`);
+    const mentor = store.setRole(findMentor(store, id).id, role);
+    print(`${mentor.name} is now ${withArticle(ROLE_NAMES[role])} at ${schoolName(store, mentor.schoolId)}.`);
+    // The endpoint decides what each tablet receives at each pull; the tablet's screens follow.
+    print('Their tablets learn this at their next sync.');
+  },
+  'lead-reads-concerns'(store, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    const word = single(positionals, 'setting', 'lead-reads-concerns on');
+    if (word !== 'on' && word !== 'off') throw new AdminError(`Say on or off, for example: npm run admin -- lead-reads-concerns on`);
+    const school = schoolToSet(store, values.school);
+    store.setLeadReadsConcerns(school.id, word === 'on');
+    print(
+      word === 'on'
+        ? `${school.name}: lead mentors read the text of every concern, its actions and its history, as the DSLs do.`
+        : `${school.name}: only a concern’s author and the DSLs read its text; lead mentors see that one was recorded. Their tablets let go of the text at their next sync.`,
+    );
   },
   'list-mentors'(store, args, print) {
     const { values } = parse(args, ['school']);
     const mentors = store.mentors(values.school === undefined ? undefined : findSchool(store, values.school).id);
     if (mentors.length === 0) return print('No mentors yet: add one with npm run admin -- add-mentor "Name"');
     const tablets = (m: Mentor) => store.devices(m.schoolId).filter((d) => d.mentorId === m.id && !d.revokedAt).length;
-    const rows = mentors.map((m) => [m.id, m.name, schoolName(store, m.schoolId), m.dsl ? 'DSL' : '', String(tablets(m))]);
-    table([['id', 'name', 'school', 'safeguarding', 'tablets'], ...rows], print);
+    const rows = mentors.map((m) => [m.id, m.name, schoolName(store, m.schoolId), ROLE_NAMES[m.role], String(tablets(m))]);
+    table([['id', 'name', 'school', 'role', 'tablets'], ...rows], print);
   },
   'list-devices'(store, args, print) {
     const { values } = parse(args, ['school']);

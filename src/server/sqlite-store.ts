@@ -25,6 +25,7 @@ import { after, compareHlc, decodeHlc, encodeHlc } from '../shared/hlc.ts';
 import { mergeChange, type SyncedState } from '../shared/merge.ts';
 import { SYNCED_TABLES, type SyncedTable } from '../shared/model.ts';
 import { LIMITS, type PulledChange } from '../shared/protocol.ts';
+import type { Role } from '../shared/roles.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
 import {
   type BatchWriter,
@@ -108,6 +109,11 @@ export const MIGRATIONS = [
     erased_at TEXT NOT NULL) WITHOUT ROWID;
   ALTER TABLE changes ADD COLUMN erased_at TEXT;
   ALTER TABLE schools ADD COLUMN retention_months INTEGER;`,
+  // Roles (src/shared/roles.ts): each mentor's, from the DSL flag before it (whose column is no
+  // longer read), and whether a school's lead mentor reads the text of every concern.
+  `ALTER TABLE mentors ADD COLUMN role TEXT NOT NULL DEFAULT 'mentor';
+  UPDATE mentors SET role = 'dsl' WHERE dsl = 1;
+  ALTER TABLE schools ADD COLUMN lead_reads_concerns INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
@@ -245,11 +251,11 @@ const toDevice = (r: DeviceRow): Device => ({
   clockSkewMs: r.clock_skew_ms,
 });
 
-const toMentor = (r: { id: string; school_id: string; name: string; dsl: number }): Mentor => ({
+const toMentor = (r: { id: string; school_id: string; name: string; role: string }): Mentor => ({
   id: r.id,
   schoolId: r.school_id,
   name: r.name,
-  dsl: r.dsl === 1,
+  role: r.role as Role,
 });
 
 /** What upgrading a database made by an earlier release is about to do. */
@@ -786,15 +792,15 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     addMentor(schoolId, name) {
       const id = randomUUID();
       db.prepare('INSERT INTO mentors (id, school_id, name, created_at) VALUES (?, ?, ?, ?)').run(id, schoolId, name, now());
-      return { id, schoolId, name, dsl: false };
+      return { id, schoolId, name, role: 'mentor' };
     },
     mentor: (id) => {
       const row = q.mentor.get(id) as Parameters<typeof toMentor>[0] | undefined;
       return row && toMentor(row);
     },
     mentors: (schoolId) => (q.mentors.all(schoolId ?? null, schoolId ?? null) as Parameters<typeof toMentor>[0][]).map(toMentor),
-    setDsl(mentorId, dsl) {
-      const changed = db.prepare('UPDATE mentors SET dsl = ? WHERE id = ?').run(dsl ? 1 : 0, mentorId).changes;
+    setRole(mentorId, role) {
+      const changed = db.prepare('UPDATE mentors SET role = ? WHERE id = ?').run(role, mentorId).changes;
       if (!changed) throw new Error(`No mentor with id ${mentorId}.`);
       return toMentor(q.mentor.get(mentorId) as Parameters<typeof toMentor>[0]);
     },
@@ -1016,6 +1022,13 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       if (row?.busy)
         return { problem: 'the write-ahead log could not be emptied: another program was reading the database (the server, mid-sync)' };
       return {};
+    },
+    leadReadsConcerns: (schoolId) =>
+      (db.prepare('SELECT lead_reads_concerns FROM schools WHERE id = ?').get(schoolId) as { lead_reads_concerns: number } | undefined)
+        ?.lead_reads_concerns === 1,
+    setLeadReadsConcerns(schoolId, on) {
+      const changed = db.prepare('UPDATE schools SET lead_reads_concerns = ? WHERE id = ?').run(on ? 1 : 0, schoolId).changes;
+      if (!changed) throw new Error(`No school with id ${schoolId}.`);
     },
     retentionMonths: (schoolId) =>
       (db.prepare('SELECT retention_months FROM schools WHERE id = ?').get(schoolId) as { retention_months: number | null } | undefined)

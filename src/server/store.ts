@@ -6,6 +6,7 @@
 import type { Conflict, SyncedState } from '../shared/merge.ts';
 import type { SyncedTable } from '../shared/model.ts';
 import type { PulledChange, RejectCode } from '../shared/protocol.ts';
+import type { Role } from '../shared/roles.ts';
 
 export interface School {
   id: string;
@@ -16,7 +17,7 @@ export interface Mentor {
   id: string;
   schoolId: string;
   name: string;
-  dsl: boolean;
+  role: Role;
 }
 
 export interface Device {
@@ -153,7 +154,7 @@ export interface Store {
   addMentor(schoolId: string, name: string): Mentor;
   mentor(id: string): Mentor | undefined;
   mentors(schoolId?: string): Mentor[];
-  setDsl(mentorId: string, dsl: boolean): Mentor;
+  setRole(mentorId: string, role: Role): Mentor;
   /** Stores a one-time enrolment code (its hash only) for a mentor. */
   addEnrolmentCode(mentorId: string, codeHash: string, expiresAt: string): void;
   /** Makes the mentor's codes not used yet stop working; how many of them had not expired by `now`. */
@@ -222,6 +223,9 @@ export interface Store {
    * (SQLite: the database rebuilt, its write-ahead log emptied). Says why when it could not finish.
    */
   scrubDeleted(): { problem?: string };
+  /** Whether the school's lead mentors read the text of every concern, as the DSLs do (off unless the school turns it on). */
+  leadReadsConcerns(schoolId: string): boolean;
+  setLeadReadsConcerns(schoolId: string, on: boolean): void;
   /** How long a school keeps a pupil's records after their support ended, in months; null: for ever. */
   retentionMonths(schoolId: string): number | null;
   setRetention(schoolId: string, months: number | null): void;

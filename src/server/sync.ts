@@ -12,10 +12,12 @@ import { ERASED_WORDS, inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
 import type {
+  Access,
   ChangeResult,
   EnrolRequest,
   EnrolResponse,
   ErrorCode,
+  MentorInfo,
   PullRequest,
   PullResponse,
   PushChange,
@@ -23,11 +25,12 @@ import type {
   PushResponse,
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
+import { readsEveryConcern, safeguards } from '../shared/roles.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { printableName } from './printable.ts';
-import type { BatchWriter, Device, Refusal, Store } from './store.ts';
+import type { BatchWriter, Device, Mentor, Refusal, Store } from './store.ts';
 
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
 function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
@@ -133,10 +136,18 @@ function enrolWithCode(store: Store, request: EnrolRequest, now: Date, previousD
     protocol: PROTOCOL,
     deviceId: device.id,
     token,
-    mentor: { id: mentor.id, name: mentor.name, dsl: mentor.dsl },
+    mentor: mentorInfo(mentor),
     school,
     ...(wiped ? { wiped } : {}),
   };
+}
+
+const mentorInfo = ({ id, name, role }: Mentor): MentorInfo => ({ id, name, role, dsl: safeguards(role) });
+
+/** What the tablet's mentor may receive, as of now: a role changed since the last pull counts from this one. */
+export function access(store: Store, device: Device): Access {
+  const role = store.mentor(device.mentorId)?.role ?? 'mentor';
+  return { mentorId: device.mentorId, role, readsEveryConcern: readsEveryConcern(role, store.leadReadsConcerns(device.schoolId)) };
 }
 
 /** The device a bearer token belongs to; refuses unknown and revoked tablets with a clear reason. */
@@ -399,7 +410,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   const more = page.full;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (page.lastSeq ?? from.seq) : latest;
-  const mentors = store.mentors(device.schoolId).map(({ id, name, dsl }) => ({ id, name, dsl }));
+  const mentors = store.mentors(device.schoolId).map(mentorInfo);
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
     cursor: sealCursor(store.cursorSecret(), { epoch, seq, at: store.chainAt(seq) }),
@@ -407,6 +418,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
     // A tablet told of a restore by the cursor learns here which of its own changes went with it.
     received: device.lastAppliedSeq,
     mentors,
+    you: access(store, device),
   };
   return [Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)];
 }

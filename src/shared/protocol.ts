@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { SYNCED_TABLES } from './model.ts';
+import type { Role } from './roles.ts';
 
 export const PROTOCOL = 1;
 export const API = '/api/v1';
@@ -146,8 +147,28 @@ export interface PullResponse {
   more: boolean;
   /** How far the endpoint holds this tablet's changes, as in a push's answer. */
   received?: number;
-  /** The school's mentors as they are now: who wrote what, and who is the Designated Safeguarding Lead. */
-  mentors: { id: string; name: string; dsl: boolean }[];
+  /**
+   * The school's mentors as they are now: who wrote what, and each one's role. `dsl` (the DSL or a
+   * deputy) is for tablets from before roles.
+   */
+  mentors: MentorInfo[];
+  /** The pulling tablet's mentor as the endpoint sees them now: what this tablet may show and change follows it. */
+  you?: Access;
+}
+
+export interface MentorInfo {
+  id: string;
+  name: string;
+  role: Role;
+  dsl: boolean;
+}
+
+/** What the endpoint lets a tablet's mentor receive (docs/sync-protocol.md, "Roles"). */
+export interface Access {
+  mentorId: string;
+  role: Role;
+  /** The text of every concern in the school is sent to this tablet, not only its mentor's own. */
+  readsEveryConcern: boolean;
 }
 
 export const EnrolRequestSchema = v.object({
@@ -166,7 +187,7 @@ export interface EnrolResponse {
   deviceId: string;
   /** Sent as `Authorization: Bearer <token>` with every request; only its hash is kept. */
   token: string;
-  mentor: { id: string; name: string; dsl: boolean };
+  mentor: MentorInfo;
   school: { id: string; name: string };
   /**
    * Set when this browser was enrolled before as another tablet (a cookie the browser cannot wipe

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AdminStore, fileCommands, openAdminStore, run } from '../../src/server/admin.ts';
 import { MIGRATIONS, openSqliteStore } from '../../src/server/sqlite-store.ts';
 import type { Store } from '../../src/server/store.ts';
-import { authenticate, enrol, push, SyncError } from '../../src/server/sync.ts';
+import { authenticate, enrol, pull, push, SyncError } from '../../src/server/sync.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { PROTOCOL } from '../../src/shared/protocol.ts';
@@ -122,15 +122,69 @@ describe('adding mentors and handing out codes', () => {
   });
 });
 
-describe('safeguarding leads', () => {
-  it('set-dsl marks the mentor, and --off unmarks them; list-mentors shows it', () => {
-    admin('add-mentor', 'Sam Patel');
-    const id = store.mentors()[0]?.id ?? '';
-    expect(admin('set-dsl', id).join('\n')).toMatch(/Sam Patel is now a Designated Safeguarding Lead/);
-    expect(store.mentor(id)?.dsl).toBe(true);
-    expect(admin('list-mentors').join('\n')).toMatch(/Sam Patel.*DSL/);
-    admin('set-dsl', id, '--off');
-    expect(store.mentor(id)?.dsl).toBe(false);
+describe('roles', () => {
+  it('set-role gives each of the four roles, list-mentors shows it, and the tablet hears it at its next pull', () => {
+    const sam = tabletFor('Sam Patel');
+    const id = sam.mentorId;
+    const roleOnTablet = () => {
+      const answer = JSON.parse(
+        Buffer.concat(pull(store, authenticate(store, sam.authorization), { protocol: PROTOCOL, cursor: null })).toString(),
+      );
+      return [answer.you.role, answer.you.readsEveryConcern, answer.mentors[0].dsl];
+    };
+    expect(roleOnTablet()).toEqual(['mentor', false, false]);
+    expect(admin('set-role', id, 'dsl').join('\n')).toMatch(/Sam Patel is now a Designated Safeguarding Lead at .*\n.*next sync/);
+    expect(store.mentor(id)?.role).toBe('dsl');
+    expect(admin('list-mentors').join('\n')).toMatch(/Sam Patel .* Designated Safeguarding Lead/);
+    expect(roleOnTablet()).toEqual(['dsl', true, true]);
+    expect(admin('set-role', id, 'DEPUTY').join('\n')).toMatch(/is now a Deputy Designated Safeguarding Lead/);
+    expect(roleOnTablet()).toEqual(['deputy dsl', true, true]);
+    expect(admin('set-role', id, 'lead').join('\n')).toMatch(/is now a Lead mentor/);
+    expect(roleOnTablet()).toEqual(['lead mentor', false, false]);
+    admin('set-role', id, 'mentor');
+    expect(roleOnTablet()).toEqual(['mentor', false, false]);
+  });
+
+  it('lead-reads-concerns lets a school’s lead mentors read every concern, and takes it back', () => {
+    const sam = tabletFor('Sam Patel');
+    admin('set-role', sam.mentorId, 'lead');
+    const reads = () =>
+      JSON.parse(Buffer.concat(pull(store, authenticate(store, sam.authorization), { protocol: PROTOCOL, cursor: null })).toString()).you
+        .readsEveryConcern;
+    expect(reads()).toBe(false);
+    expect(admin('lead-reads-concerns', 'on').join('\n')).toMatch(/lead mentors read the text of every concern/);
+    expect(reads()).toBe(true);
+    expect(admin('lead-reads-concerns', 'off').join('\n')).toMatch(/only a concern’s author and the DSLs read its text/);
+    expect(reads()).toBe(false);
+  });
+
+  it('refuses a role that is not one, or a missing one, and changes nothing', () => {
+    const sam = tabletFor('Sam Patel');
+    expect(() => admin('set-role', sam.mentorId, 'headteacher')).toThrow(/“headteacher” is not a role: use mentor, lead, dsl or deputy/);
+    expect(() => admin('set-role', sam.mentorId, 'constructor')).toThrow(/not a role/);
+    expect(() => admin('set-role', sam.mentorId)).toThrow(/Give a mentor id and one role/);
+    expect(() => admin('set-role', sam.mentorId, 'dsl', 'lead')).toThrow(/Give a mentor id and one role/);
+    expect(() => admin('lead-reads-concerns', 'yes')).toThrow(/Say on or off/);
+    expect(store.mentor(sam.mentorId)?.role).toBe('mentor');
+  });
+
+  it('a DSL marked by an earlier release is a DSL after the upgrade', () => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    const before = MIGRATIONS.length - 1;
+    const earlier = new Database(join(dir, 'waymark.sqlite'));
+    for (const step of MIGRATIONS.slice(0, before)) earlier.exec(step);
+    earlier.pragma(`user_version = ${before}`);
+    earlier.prepare("INSERT INTO schools (id, name, created_at) VALUES ('s', 'Hillside', '2026-01-01')").run();
+    earlier.prepare("INSERT INTO mentors (id, school_id, name, dsl, created_at) VALUES ('d', 's', 'Dana Lead', 1, '2026-01-01')").run();
+    earlier.prepare("INSERT INTO mentors (id, school_id, name, dsl, created_at) VALUES ('m', 's', 'Sam Patel', 0, '2026-01-01')").run();
+    earlier.close();
+    store = openAdminStore(dir);
+    expect(store.mentors().map((m) => [m.name, m.role])).toEqual([
+      ['Dana Lead', 'dsl'],
+      ['Sam Patel', 'mentor'],
+    ]);
   });
 });
 
@@ -319,7 +373,7 @@ describe('backups', () => {
 describe('mistakes', () => {
   it('fails clearly on unknown ids, commands and missing names', () => {
     expect(() => admin('new-code', 'nobody')).toThrow(/No mentor with id nobody/);
-    expect(() => admin('set-dsl', 'nobody')).toThrow(/No mentor with id nobody/);
+    expect(() => admin('set-role', 'nobody', 'dsl')).toThrow(/No mentor with id nobody/);
     expect(() => admin('revoke-device', 'lost')).toThrow(/No tablet with id lost/);
     expect(() => admin('list-devices', '--school', 'Nowhere')).toThrow(/No school "Nowhere"/);
     expect(() => admin('add-school')).toThrow(/Give the school’s name/);

@@ -363,9 +363,9 @@ describe('the IT person’s tools', () => {
   it('a new mentor is not the safeguarding lead until made one; an unknown mentor is named', () => {
     school = openSchool();
     const mentor = school.store.addMentor(school.schoolId, 'Sam Patel');
-    expect(mentor.dsl).toBe(false);
+    expect(mentor.role).toBe('mentor');
     expect(school.store.mentor(mentor.id)).toEqual(mentor);
-    expect(() => school.store.setDsl('no-such-mentor', true)).toThrow('No mentor with id no-such-mentor.');
+    expect(() => school.store.setRole('no-such-mentor', 'dsl')).toThrow('No mentor with id no-such-mentor.');
   });
 
   it('a new code counts only the earlier codes that still worked as stopped', () => {

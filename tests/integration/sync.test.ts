@@ -292,9 +292,10 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
     await a.sync();
 
     const danaId = s.store.mentors().find((m) => m.name === 'Dana Lead')?.id ?? '';
-    s.store.setDsl(danaId, true);
+    s.store.setRole(danaId, 'dsl');
     await dsl.sync();
-    expect((await syncState(dsl.db)).mentor).toMatchObject({ name: 'Dana Lead', dsl: true });
+    expect((await syncState(dsl.db)).mentor).toMatchObject({ name: 'Dana Lead', dsl: true, role: 'dsl' });
+    expect((await syncState(dsl.db)).access).toEqual({ mentorId: danaId, role: 'dsl', readsEveryConcern: true });
     expect((await concerns(dsl.db)).map((c) => [c.id, c.note])).toEqual([[worrying, 'She said she is scared to go home.']]);
     const writer = (await concerns(dsl.db))[0]?.mentorId;
     expect((await syncState(dsl.db)).mentors?.find((m) => m.id === writer)?.name).toBe('Sam Patel');

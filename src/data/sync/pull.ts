@@ -29,7 +29,7 @@ export async function applyPulled(
   changes: readonly PulledChange[],
   cursor: string,
   now = new Date(),
-  mentors?: PullResponse['mentors'],
+  school?: Partial<Pick<PullResponse, 'mentors' | 'you'>>,
 ): Promise<number> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
   // Erasing a pupil reaches into every table.
@@ -70,8 +70,14 @@ export async function applyPulled(
     await eraseFromTablet(db, { pupils: merged.erased });
     if (merged.clock) await db.device.put({ ...device, lastHlc: encodeHlc(merged.clock) });
     const state = await db.sync.get('sync');
+    const mentors = school?.mentors;
     const me = mentors?.find((m) => m.id === state?.mentor?.id);
-    await db.sync.update('sync', { cursor, ...(mentors ? { mentors } : {}), ...(me ? { mentor: me } : {}) });
+    await db.sync.update('sync', {
+      cursor,
+      ...(mentors ? { mentors } : {}),
+      ...(me ? { mentor: me } : {}),
+      ...(school?.you ? { access: school.you } : {}),
+    });
     return sendAgainNowFound(db, merged.written);
   });
 }
@@ -134,7 +140,7 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
       throw error;
     }
     if (answer.more) next = request(answer.cursor);
-    sentAgain += await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer.mentors);
+    sentAgain += await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer);
     if (answer.received !== undefined) sentAgain += await sendAgainAbove(db, answer.received);
     pulled += answer.changes.length;
     if (!answer.more) break;

@@ -1,0 +1,31 @@
+/**
+ * Who a mentor is in the school's Waymark, which the school's IT person sets (`npm run admin --
+ * set-role`) and every tablet learns from the endpoint at each sync. The endpoint decides what each
+ * role receives and may change (docs/sync-protocol.md, "Roles"); a tablet's screens follow it.
+ *
+ * - mentor: supports the pupils on their caseload;
+ * - lead mentor: sees and reports on every mentor's caseload, and changes who supports whom;
+ * - dsl: the Designated Safeguarding Lead, who reads and acts on every concern;
+ * - deputy dsl: reads and acts on concerns as the DSL does, and is told of one the DSL has not
+ *   acknowledged in the time the school sets.
+ */
+export const ROLES = ['mentor', 'lead mentor', 'dsl', 'deputy dsl'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Each role as the school calls it. */
+export const ROLE_NAMES: Record<Role, string> = {
+  mentor: 'Mentor',
+  'lead mentor': 'Lead mentor',
+  dsl: 'Designated Safeguarding Lead',
+  'deputy dsl': 'Deputy Designated Safeguarding Lead',
+};
+
+/** The DSL and the deputies: those who read every concern and act on it. */
+export const safeguards = (role: Role): boolean => role === 'dsl' || role === 'deputy dsl';
+
+/**
+ * Whether a mentor in this role reads the text of every concern in the school, not only their
+ * own: the DSL and the deputies, and the lead mentor where the school has turned that on.
+ */
+export const readsEveryConcern = (role: Role, leadReadsConcerns: boolean): boolean =>
+  safeguards(role) || (role === 'lead mentor' && leadReadsConcerns);
