@@ -15,7 +15,7 @@ import type { OutboxEntry, RecordClocks, ThisTablet, WaymarkDB } from './db.ts';
 import { indexSessions } from './pupil-sessions.ts';
 import { NotFoundError, SaveError } from './save-error.ts';
 
-type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'deletedAt';
+type Stamp = 'createdAt' | 'updatedAt' | 'deviceId' | 'mentorId' | 'authorId' | 'deletedAt';
 type Editable = Exclude<SyncedTable, 'revisions'>;
 
 export type NewRecord<T extends Editable> = Omit<RecordTypes[T], Stamp | 'id'> & { id?: string };
@@ -144,6 +144,8 @@ export async function commit(
               createdAt: now,
               updatedAt: now,
               ...by,
+              // The endpoint sets it from the enrolled tablet; until then, so does this one.
+              ...(device.mentorId ? { authorId: device.mentorId } : {}),
             });
             // A new record has no clocks yet: an id already taken fails the add, and the whole save.
             write(table.add(record));

@@ -10,7 +10,17 @@
 import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { encodeHlc, momentOf } from '../shared/hlc.ts';
 import type { Conflict } from '../shared/merge.ts';
-import { type CheckIn, type Pupil, type Revision, type Session, SYNCED_TABLES, type SyncedTable, type Target } from '../shared/model.ts';
+import {
+  type CheckIn,
+  type Concern,
+  type ConcernAction,
+  type Pupil,
+  type Revision,
+  type Session,
+  SYNCED_TABLES,
+  type SyncedTable,
+  type Target,
+} from '../shared/model.ts';
 import type { Access } from '../shared/protocol.ts';
 import type { Role } from '../shared/roles.ts';
 import { pupilSessionRows } from './pupil-sessions.ts';
@@ -157,6 +167,8 @@ export class WaymarkDB extends Dexie {
   checkIns!: EntityTable<CheckIn, 'id'>;
   sessions!: EntityTable<Session, 'id'>;
   revisions!: EntityTable<Revision, 'id'>;
+  concerns!: EntityTable<Concern, 'id'>;
+  concernActions!: EntityTable<ConcernAction, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   delivered!: EntityTable<DeliveredEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
@@ -254,5 +266,7 @@ export class WaymarkDB extends Dexie {
     // Version 6: changes the endpoint acknowledged are kept a while (see sync/delivered.ts), so a
     // school restored from a backup gets them again. They start from this version on: nothing to move.
     this.version(6).stores({ delivered: 'seq, deliveredAt' });
+    // Version 7: safeguarding concerns, records of their own, and what the DSL did about each.
+    this.version(7).stores({ concerns: 'id, pupilId, noticedAt', concernActions: 'id, concernId, pupilId' });
   }
 }

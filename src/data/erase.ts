@@ -56,6 +56,8 @@ const IN_EACH_TABLE: Record<TableName, (e: Erasing) => Promise<unknown>> = {
   checkIns: recordTable('checkIns'),
   sessions: recordTable('sessions'),
   revisions: recordTable('revisions'),
+  concerns: recordTable('concerns'),
+  concernActions: recordTable('concernActions'),
   recordClocks: (e) => e.db.recordClocks.bulkDelete([...e.keys]),
   changedAfterRemoval: (e) => e.db.changedAfterRemoval.bulkDelete([...e.keys]),
   pupilSessions: (e) => e.db.pupilSessions.filter((row) => e.pupilGone(row.pupilId) || e.ids.has(row.sessionId)).delete(),
@@ -183,6 +185,22 @@ async function lookedAt(db: WaymarkDB, pupils: Set<string>, records: Set<string>
       .toArray()),
     ...ofTargets.flat(),
     ...(await db.checkIns.bulkGet(asked)),
+  ]);
+  add('concerns', [
+    ...(await db.concerns
+      .where('pupilId')
+      .anyOf([...pupils])
+      .toArray()),
+    ...(await db.concerns.bulkGet(asked)),
+  ]);
+  const concernIds = [...found.values()].filter((r) => r.table === 'concerns').map((r) => r.id);
+  add('concernActions', [
+    ...(await db.concernActions
+      .where('pupilId')
+      .anyOf([...pupils])
+      .toArray()),
+    ...(await db.concernActions.where('concernId').anyOf(concernIds).toArray()),
+    ...(await db.concernActions.bulkGet(asked)),
   ]);
   // Now that everything an earlier version can be of is known.
   const ids = new Set([...found.values()].map((r) => r.id));

@@ -9,7 +9,9 @@ import { SaveError } from './save-error.ts';
 import { type CheckInTap, checkInChange } from './targets.ts';
 
 export type SessionInput = Omit<NewRecord<'sessions'>, 'withdrawnAt' | 'withdrawnReason'>;
-export type SessionEdit = Partial<Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern'>>;
+export type SessionEdit = Partial<
+  Pick<Session, 'kind' | 'occurredAt' | 'minutes' | 'title' | 'pupilIds' | 'note' | 'concern' | 'concernClearedReason'>
+>;
 export type ReviewedTarget = Omit<CheckInTap, 'sessionId' | 'on'>;
 
 /**

@@ -113,7 +113,8 @@ export const MIGRATIONS = [
   // longer read), and whether a school's lead mentor reads the text of every concern.
   `ALTER TABLE mentors ADD COLUMN role TEXT NOT NULL DEFAULT 'mentor';
   UPDATE mentors SET role = 'dsl' WHERE dsl = 1;
-  ALTER TABLE schools ADD COLUMN lead_reads_concerns INTEGER NOT NULL DEFAULT 0;`,
+  ALTER TABLE schools ADD COLUMN lead_reads_concerns INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX changes_by_record ON changes (record_id);`,
 ];
 
 const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
@@ -468,6 +469,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     mentors: db.prepare('SELECT * FROM mentors WHERE ? IS NULL OR school_id = ? ORDER BY name'),
     device: db.prepare('SELECT * FROM devices WHERE id = ?'),
     record: db.prepare('SELECT school_id, state FROM records WHERE table_name = ? AND id = ?'),
+    creatorOf: db.prepare("SELECT mentor_id FROM changes WHERE record_id = ? AND table_name = ? AND op = 'create' ORDER BY seq LIMIT 1"),
     putRecord: db.prepare(
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
@@ -579,6 +581,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     getRecord(table, id) {
       const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
       return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
+    },
+    creatorOf(table, id) {
+      const row = q.creatorOf.get(id, table) as { mentor_id: string } | undefined;
+      return row?.mentor_id;
     },
     putRecord(r: StoredRecord) {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));

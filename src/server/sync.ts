@@ -11,6 +11,7 @@ import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc
 import { ERASED_WORDS, inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type SyncedTable, ValidationError } from '../shared/model.ts';
+import { notAllowed, revisionNotAllowed, type Standing, type Writer } from '../shared/permissions.ts';
 import type {
   Access,
   ChangeResult,
@@ -30,7 +31,7 @@ import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
 import { openCursor, sealCursor } from './cursor.ts';
 import { printableName } from './printable.ts';
-import type { BatchWriter, Device, Mentor, Refusal, Store } from './store.ts';
+import type { BatchWriter, Device, Mentor, Refusal, Store, StoredRecord } from './store.ts';
 
 /** Checks a record's fields one by one (types, lengths, lists), without the rules across fields. */
 function checkFields(table: SyncedTable, record: Record<string, unknown>): void {
@@ -45,7 +46,7 @@ const FIELDS = Object.fromEntries(
 ) as Record<SyncedTable, Set<string>>;
 
 /** A record's identity, set by the change that creates it: no later change may alter it. */
-const SET_AT_CREATION = ['id', 'createdAt'] as const;
+const SET_AT_CREATION = ['id', 'createdAt', 'authorId'] as const;
 
 /** A tablet whose clock is further than this from the endpoint's is told so. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -197,6 +198,8 @@ export function push(
   const clockSkewMs = Math.abs(skew) > CLOCK_SKEW_FLAG_MS ? skew : undefined;
   // Told once the batch is stored: a batch rolled back lost nothing.
   let lostRange: LostRange | undefined;
+  // The mentor as the endpoint knows them now, whatever the tablet believes its role to be.
+  const by: Writer = { mentorId: device.mentorId, role: store.mentor(device.mentorId)?.role ?? 'mentor' };
   const { results, received } = store.batch((writer) => {
     let last = writer.lastAppliedSeq(device.id);
     if (request.resumeFrom && request.resumeFrom - 1 > last) {
@@ -224,7 +227,7 @@ export function push(
       }
       last = change.seq;
       writer.setLastAppliedSeq(device.id, change.seq);
-      const outcome = apply(writer, device, change, now);
+      const outcome = apply(writer, device, by, change, now);
       if (outcome.status === 'rejected') writer.keepRefusal(device.id, { ...ids, code: outcome.code, message: outcome.message });
       return { ...ids, ...outcome };
     });
@@ -240,7 +243,7 @@ export function push(
 
 type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
 
-function apply(writer: BatchWriter, device: Device, sent: PushChange, now: Date): Outcome {
+function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange, now: Date): Outcome {
   // A tablet that had not heard of an erasure yet: what it sends about the pupil is not kept, and
   // a record it would have made is counted among the erased, so its later changes are refused alike.
   const erasedPupil = erasedPupilOf(sent, (id) => writer.erasedWith(id));
@@ -290,13 +293,21 @@ function apply(writer: BatchWriter, device: Device, sent: PushChange, now: Date)
     return { status: 'rejected', code: 'invalid_record', message: 'The record’s id does not match the change’s record id.' };
   }
   if (change.op !== 'create' && SET_AT_CREATION.some((field) => field in change.values)) {
-    return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id or when it was created.' };
+    return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id, who wrote it or when.' };
   }
+  const refusal = whyNotAllowed(writer, device, by, change, existing);
+  if (refusal) return { status: 'rejected', code: 'not_allowed', message: refusal };
   // The merge needs the reading the change will be stored with; the tablet's last reading moves
   // only once the change is stored, so a refused change re-dates none of its later ones.
   const hlc = stampFor(writer.lastHlc(device.id), reading, now);
-  // Who wrote it is the enrolled tablet and its mentor, whatever the change claims.
-  const values = { ...change.values, deviceId: device.id, mentorId: device.mentorId };
+  // Who wrote it is the enrolled tablet and its mentor, whatever the change claims; who wrote it
+  // first is set once, by the change that makes it.
+  const values = {
+    ...change.values,
+    deviceId: device.id,
+    mentorId: device.mentorId,
+    ...(change.op === 'create' ? { authorId: device.mentorId } : {}),
+  };
   // Only an update is made on top of values its editor saw: a create or a delete carrying base
   // would have other tablets take what it replaces for ordinary history rather than a conflict.
   const base = change.op === 'update' ? ownReadingsAsStored(writer, device.id, change.base) : undefined;
@@ -333,6 +344,31 @@ function apply(writer: BatchWriter, device: Device, sent: PushChange, now: Date)
   );
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
   return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
+}
+
+/** A stored record as the rules of permissions.ts look at it: who first wrote it, and its fields now. */
+function standing(writer: BatchWriter, record: StoredRecord): Standing {
+  const fields = fromWire(record.state.fields);
+  const authorId = typeof fields.authorId === 'string' ? fields.authorId : writer.creatorOf(record.table, record.id);
+  return { authorId, fields };
+}
+
+/** Why the change's mentor may not make it (src/shared/permissions.ts), if they may not. */
+function whyNotAllowed(
+  writer: BatchWriter,
+  device: Device,
+  by: Writer,
+  change: PushChange,
+  existing: StoredRecord | undefined,
+): string | undefined {
+  if (change.table !== 'revisions') return notAllowed(by, change, existing && standing(writer, existing));
+  // A tablet queues an edit's earlier version right after the edit: an edit refused for who made
+  // it leaves no history of a change that never happened.
+  const edit = writer.refusalOf(device.id, change.seq - 1);
+  if (edit?.code === 'not_allowed') return edit.message;
+  const { table, recordId } = change.values;
+  const of = typeof table === 'string' && typeof recordId === 'string' ? writer.getRecord(table as SyncedTable, recordId) : undefined;
+  return revisionNotAllowed(by, change.values, of && standing(writer, of));
 }
 
 /**

@@ -5,7 +5,8 @@
  *
  * - Erased whole: the pupil; their targets; those targets' check-ins, and any check-in naming the
  *   pupil; every session whose pupils present are all erased pupils (a one-to-one, a parent
- *   contact, a group of one); and every revision (earlier version) of any of these.
+ *   contact, a group of one); the concerns recorded about them and what the DSL did about each;
+ *   and every revision (earlier version) of any of these.
  * - Kept: a session with other pupils present. The erased pupils are taken out of its pupils
  *   present, and out of the pupils present in its earlier versions. Its note is about several
  *   children and stays as written: the DSL reads it, since it may name the pupil.
@@ -27,7 +28,7 @@ export interface ErasurePlan {
 }
 
 /** The fields by which one record names another: a change about an erased record is known by these. */
-export const REFERENCE_FIELDS = ['pupilId', 'targetId', 'recordId', 'pupilIds'] as const;
+export const REFERENCE_FIELDS = ['pupilId', 'targetId', 'recordId', 'pupilIds', 'concernId'] as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const list = (value: unknown): string[] | undefined =>
@@ -96,6 +97,10 @@ export function planErasure(
     if (alsoErased.has(r.id) || (present.length > 0 && present.every(pupilGone))) erase(r);
     else if (present.some(pupilGone)) narrowed.push({ ...r, fields: withoutErasedPupils('sessions', r.fields, pupilGone) });
   }
+  for (const r of of('concerns')) if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '')) erase(r);
+  for (const r of of('concernActions')) {
+    if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '') || named(text(r.fields.concernId))) erase(r);
+  }
   for (const r of of('revisions')) {
     if (alsoErased.has(r.id) || named(text(r.fields.recordId))) erase(r);
     else {
@@ -124,7 +129,10 @@ export function erasedPupilOf(
   };
   switch (change.table) {
     case 'targets':
+    case 'concerns':
       return ref('pupilId');
+    case 'concernActions':
+      return ref('pupilId') ?? ref('concernId');
     case 'checkIns':
       return ref('pupilId') ?? ref('targetId');
     case 'revisions':

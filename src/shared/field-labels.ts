@@ -11,6 +11,7 @@ export const LABELS: Record<string, string> = {
   deviceId: 'The tablet’s id',
   mentorId: 'The mentor',
   deletedAt: 'When it was removed',
+  authorId: 'Who wrote it',
   // Pupils and their contacts
   name: 'Name',
   preferredName: 'Preferred name',
@@ -32,6 +33,7 @@ export const LABELS: Record<string, string> = {
   closeReason: 'Why support ended',
   outcome: 'The outcome',
   exitSummary: 'Exit summary',
+  caseload: 'The mentors who support the pupil',
   // Targets and check-ins
   pupilId: 'The pupil',
   wording: 'The target',
@@ -56,6 +58,17 @@ export const LABELS: Record<string, string> = {
   concern: 'Whether it is a concern',
   withdrawnAt: 'When it was withdrawn',
   withdrawnReason: 'The reason for withdrawing',
+  concernClearedReason: 'The reason for clearing the concern',
+  // Concerns and what the DSL did about them
+  category: 'What the concern is about',
+  account: 'What was seen or said',
+  noticedAt: 'When it was seen or said',
+  toldWhom: 'Who was told in person',
+  toldAt: 'When they were told',
+  concernId: 'The concern',
+  action: 'What was done',
+  stillOpen: 'Whether it is still open',
+  completes: 'The action it follows up',
   // Revisions
   table: 'The kind of record',
   recordId: 'The record',

@@ -7,7 +7,16 @@
  * (`yyyy-MM-dd`); moments ("written at") are UTC ISO timestamps.
  */
 import type * as v from 'valibot';
-import type { CheckInSchema, ContactSchema, PupilSchema, RevisionSchema, SessionSchema, TargetSchema } from './validation.ts';
+import type {
+  CheckInSchema,
+  ConcernActionSchema,
+  ConcernSchema,
+  ContactSchema,
+  PupilSchema,
+  RevisionSchema,
+  SessionSchema,
+  TargetSchema,
+} from './validation.ts';
 
 export const REFERRAL_REASONS = [
   'low self-esteem',
@@ -56,8 +65,42 @@ export const SESSION_KIND_LABELS: Record<SessionKind, string> = {
   'parent contact': 'Parent or carer contact',
 };
 
+/** What a safeguarding concern is about: the categories of Keeping Children Safe in Education. */
+export const CONCERN_CATEGORIES = [
+  'physical abuse',
+  'emotional abuse',
+  'sexual abuse',
+  'neglect',
+  'child-on-child abuse',
+  'online safety',
+  'self-harm and mental health',
+  'domestic abuse',
+  'child criminal or sexual exploitation',
+  'radicalisation',
+  'other',
+] as const;
+export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
+
+/**
+ * What a DSL records on a concern, one entry at a time (append-only): seeing it, what was done, and
+ * closing or reopening it. See src/shared/concerns.ts for how they make a concern's status.
+ */
+export const CONCERN_ACTIONS = [
+  'acknowledged',
+  'spoke to the child',
+  'contacted parent or carer',
+  'early help',
+  'referral to children’s social care',
+  'police',
+  'monitor',
+  'no further action',
+  'closed',
+  'reopened',
+] as const;
+export type ConcernActionKind = (typeof CONCERN_ACTIONS)[number];
+
 /** The tables that sync. Drafts and device settings never leave the tablet. */
-export const SYNCED_TABLES = ['pupils', 'targets', 'checkIns', 'sessions', 'revisions'] as const;
+export const SYNCED_TABLES = ['pupils', 'targets', 'checkIns', 'sessions', 'revisions', 'concerns', 'concernActions'] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
 export type Pupil = v.InferOutput<typeof PupilSchema>;
@@ -70,6 +113,14 @@ export type Session = v.InferOutput<typeof SessionSchema>;
  * a note's edit history, a reopened pupil's closure. Append-only, so two mentors never collide.
  */
 export type Revision = v.InferOutput<typeof RevisionSchema>;
+/**
+ * A safeguarding concern: what a mentor saw or heard, for the school's DSL. Its text goes only to
+ * its author and those who read every concern (src/shared/roles.ts); others learn only that one
+ * was recorded on a pupil, and when.
+ */
+export type Concern = v.InferOutput<typeof ConcernSchema>;
+/** One thing a DSL recorded on a concern. Append-only: two DSLs, or one offline, never overwrite each other. */
+export type ConcernAction = v.InferOutput<typeof ConcernActionSchema>;
 
 export interface RecordTypes {
   pupils: Pupil;
@@ -77,6 +128,8 @@ export interface RecordTypes {
   checkIns: CheckIn;
   sessions: Session;
   revisions: Revision;
+  concerns: Concern;
+  concernActions: ConcernAction;
 }
 
 /** A record that breaks the rules, with every problem in plain words. */

@@ -76,6 +76,8 @@ export type RejectCode =
   | 'invalid_record'
   /** The record belongs to another school. */
   | 'not_your_school'
+  /** The change's mentor may not make it (their role, or the record is another's): the message says who may. */
+  | 'not_allowed'
   /** An update or delete for a record the endpoint has never had. */
   | 'record_not_found'
   /** A sequence number that skips ahead: an earlier change has not arrived. */

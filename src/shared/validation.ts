@@ -8,6 +8,8 @@ import { inWords } from './issue-words.ts';
 import {
   CHECK_IN_RESULTS,
   CLOSE_REASONS,
+  CONCERN_ACTIONS,
+  CONCERN_CATEGORIES,
   CONSENT,
   OUTCOMES,
   REFERRAL_REASONS,
@@ -51,6 +53,11 @@ const stamp = {
   updatedAt: moment,
   deviceId: id,
   mentorId: v.nullable(v.string()),
+  /**
+   * Who wrote the record first: set by the endpoint from the tablet that sent it, never changed.
+   * Missing on records from before it, and on a new record until it reaches the school.
+   */
+  authorId: v.optional(v.string()),
   /** A tombstone: the record was deleted, and the deletion must sync. */
   deletedAt: v.optional(moment),
 };
@@ -82,6 +89,8 @@ export const PupilSchema = v.pipe(
     closeReason: v.optional(v.picklist(CLOSE_REASONS, 'Choose why support ended.')),
     outcome: v.optional(v.picklist(OUTCOMES, 'Choose an outcome.')),
     exitSummary: v.optional(text(4000, 'Exit summary')),
+    /** The mentors who support the pupil (ids); changed only by a lead mentor once the pupil is added. */
+    caseload: v.optional(v.pipe(v.array(id), v.maxLength(20, 'At most 20 mentors support one pupil.'))),
   }),
   v.check(
     (p) => p.status === 'active' || Boolean(p.closedOn && p.closeReason && p.outcome),
@@ -135,6 +144,8 @@ export const SessionSchema = v.pipe(
     concern: v.boolean(),
     withdrawnAt: v.optional(moment),
     withdrawnReason: v.optional(required(500, 'The reason for withdrawing')),
+    /** Why the DSL took the concern flag off the note: only a DSL may, and never without saying why. */
+    concernClearedReason: v.optional(required(500, 'The reason for clearing the concern')),
   }),
   v.check((s) => new Set(s.pupilIds).size === s.pupilIds.length, 'A pupil is in the session twice.'),
   v.check(
@@ -144,7 +155,48 @@ export const SessionSchema = v.pipe(
   v.check((s) => !s.withdrawnAt === !s.withdrawnReason, 'Withdrawing a note needs a reason.'),
 );
 
-const EDITED = { pupils: PupilSchema, targets: TargetSchema, checkIns: CheckInSchema, sessions: SessionSchema } as const;
+export const ConcernSchema = v.pipe(
+  v.object({
+    ...stamp,
+    pupilId: id,
+    /** The session note it came up in, if it did. */
+    sessionId: v.optional(id),
+    category: v.picklist(CONCERN_CATEGORIES, 'Choose what the concern is about.'),
+    /** What was seen or said, in the child's own words where they were spoken. */
+    account: required(20000, 'What was seen or said'),
+    /** When it was seen or said. */
+    noticedAt: moment,
+    /** Who the mentor told in person (the DSL, a deputy, the head), and when. */
+    toldWhom: text(300, 'Who was told in person'),
+    toldAt: v.optional(moment),
+  }),
+  v.check((c) => !c.toldAt || Boolean(c.toldWhom.trim()), 'Say who was told in person.'),
+);
+
+export const ConcernActionSchema = v.pipe(
+  v.object({
+    ...stamp,
+    concernId: id,
+    pupilId: id,
+    action: v.picklist(CONCERN_ACTIONS, 'Choose what was done.'),
+    note: text(4000, 'The note'),
+    /** The day it was done. */
+    on: day,
+    /** Still to be followed up (a referral waiting for an answer): the concern cannot close while it is. */
+    stillOpen: v.boolean(),
+    /** The earlier action, still open, that this one follows up and so closes. */
+    completes: v.optional(id),
+  }),
+  v.check((a) => !a.stillOpen || !['acknowledged', 'closed', 'reopened'].includes(a.action), 'Only an action can be left open.'),
+);
+
+const EDITED = {
+  pupils: PupilSchema,
+  targets: TargetSchema,
+  checkIns: CheckInSchema,
+  sessions: SessionSchema,
+  concerns: ConcernSchema,
+} as const;
 
 /**
  * A refusal of a value's content, not its shape: a length or a date's form (a validation), or a
@@ -178,7 +230,10 @@ function beforeProblem(table: keyof typeof EDITED, before: Record<string, unknow
 export const RevisionSchema = v.pipe(
   v.object({
     ...stamp,
-    table: v.picklist(['pupils', 'targets', 'checkIns', 'sessions'], 'A revision is of a pupil, a target, a check-in or a session.'),
+    table: v.picklist(
+      ['pupils', 'targets', 'checkIns', 'sessions', 'concerns'],
+      'A revision is of a pupil, a target, a check-in, a session or a concern.',
+    ),
     recordId: id,
     /** The values the fields had before this edit. */
     before: v.record(v.string(), v.unknown()),
@@ -190,7 +245,7 @@ export const RevisionSchema = v.pipe(
   }),
 );
 
-export const SCHEMAS = { ...EDITED, revisions: RevisionSchema } as const;
+export const SCHEMAS = { ...EDITED, revisions: RevisionSchema, concernActions: ConcernActionSchema } as const;
 
 /** Checks a record against its schema; throws a ValidationError listing every problem in plain words. */
 export function validate<T extends SyncedTable>(table: T, record: unknown): RecordTypes[T] {

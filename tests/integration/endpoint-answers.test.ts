@@ -170,7 +170,7 @@ describe('a change refused', () => {
     [
       'an edit of when the record was made',
       () => ({ values: { createdAt: '2026-09-01T09:00:00.000Z' } }),
-      'A change cannot alter a record’s id or when it was created.',
+      'A change cannot alter a record’s id, who wrote it or when.',
     ],
   ])('with %s is refused as not a record the school can take', async (_, wrong, message) => {
     school = openSchool();

@@ -875,21 +875,31 @@ describe('what one mentor’s tablet cannot do to another’s', () => {
     expect((await victim.push([victim.change('pupils', p.id, 'create', p.values)])).body.results[0].status).toBe('applied');
   });
 
-  it('cannot change a record’s id or creation time, nor claim another writer', async () => {
+  it('cannot change a record’s id, creation time or author, nor claim another writer', async () => {
     const school = openSchool();
     const a = await school.enrolTablet('Sam Patel');
     const eve = await school.enrolTablet('Eve Other');
     const p = newPupil(a);
-    await a.push([a.change('pupils', p.id, 'create', p.values)]);
+    // Whoever the tablet names, the author is the mentor whose tablet sent the record.
+    await a.push([a.change('pupils', p.id, 'create', { ...p.values, authorId: eve.mentorId })]);
     const forged = await eve.push([
       eve.change('pupils', p.id, 'update', { id: '01a20000-0000-7000-8000-0000000000ff', whatHelps: 'moved' }),
       eve.change('pupils', p.id, 'update', { createdAt: '2020-01-01T00:00:00.000Z' }),
+      eve.change('pupils', p.id, 'update', { authorId: eve.mentorId }),
       eve.change('pupils', p.id, 'update', { whatHelps: 'written as Sam', mentorId: a.mentorId, deviceId: a.deviceId }),
     ]);
-    expect(forged.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', 'applied']);
-    expect(forged.body.results[0].message).toBe('A change cannot alter a record’s id or when it was created.');
+    expect(forged.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'applied']);
+    for (const refused of forged.body.results.slice(0, 3)) {
+      expect(refused.message).toBe('A change cannot alter a record’s id, who wrote it or when.');
+    }
     const stored = school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields;
-    expect(stored).toMatchObject({ id: p.id, whatHelps: 'written as Sam', mentorId: eve.mentorId, deviceId: eve.deviceId });
+    expect(stored).toMatchObject({
+      id: p.id,
+      whatHelps: 'written as Sam',
+      mentorId: eve.mentorId,
+      deviceId: eve.deviceId,
+      authorId: a.mentorId,
+    });
   });
 
   it('cannot make a record again under its id: its creation time, and everything in it, stay as they were', async () => {

@@ -48,8 +48,8 @@ function admin(...argv: string[]): string {
 }
 
 /** A mentor's tablet as the endpoint meets it: its changes numbered and clocked in order. */
-function tabletOf(on: Store, schoolId: string, name: string) {
-  const mentor = on.addMentor(schoolId, name);
+/** A tablet of a new mentor, or, given `mentor`, another tablet of theirs. */
+function tabletOf(on: Store, schoolId: string, name: string, mentor = on.addMentor(schoolId, name)) {
   const { deviceId } = enrol(on, {
     protocol: PROTOCOL,
     deviceId: newId(),
@@ -135,12 +135,14 @@ const contact = (phone: string) => ({ name: 'Ada Quartermaine', relationship: 'm
 /**
  * A school where Sam and Alex support Zebedee (the pupil to erase) and Maya: his record edited
  * (its earlier name kept), a contact's phone changed on both tablets at once (the losing one kept),
- * a target and its check-in, a one-to-one whose note was edited, and a homework club with Maya.
+ * a target and its check-in, a one-to-one whose note was edited, and a homework club with Maya,
+ * whose pupils Sam changed on two tablets at once (the losing list kept).
  */
 function schoolWithZebedee(on: Store = store) {
   const school = on.schools()[0] ?? on.addSchool('Hillside Academy');
   const sam = tabletOf(on, school.id, 'Sam Patel');
   const alex = tabletOf(on, school.id, 'Alex Jones');
+  const samsOther = tabletOf(on, school.id, 'Sam Patel', on.mentor(sam.device.mentorId));
   const ids = { zeb: newId(), maya: newId(), target: newId(), checkIn: newId(), oneToOne: newId(), group: newId(), mayaNote: newId() };
   const session = (id: string, kind: string, pupilIds: string[], note: string) =>
     sam.change('sessions', id, 'create', {
@@ -197,12 +199,10 @@ function schoolWithZebedee(on: Store = store) {
       sam.change('revisions', newId(), 'create', { table: 'sessions', recordId: ids.group, before: { pupilIds: [ids.zeb, ids.maya] } }),
       sam.change('pupils', ids.zeb, 'update', { contacts: [contact('07700 900462')] }, { contacts: zeb.hlc }),
     ),
-    // Alex changed the same phone, and who came to the homework club, without seeing Sam's
-    // changes: the losing values are kept.
-    ...alex.push(
-      alex.change('pupils', ids.zeb, 'update', { contacts: [contact('07700 900463')] }, { contacts: zeb.hlc }),
-      alex.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya] }, { pupilIds: group.hlc }),
-    ),
+    // Alex changed the same phone, and Sam who came to the homework club on another tablet,
+    // without seeing those changes: the losing values are kept.
+    ...alex.push(alex.change('pupils', ids.zeb, 'update', { contacts: [contact('07700 900463')] }, { contacts: zeb.hlc })),
+    ...samsOther.push(samsOther.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya] }, { pupilIds: group.hlc })),
   ];
   for (const result of [...created, ...edits]) expect(result.status).toBe('applied');
   const carol = tabletOf(on, school.id, 'Carol Hughes');
@@ -344,8 +344,9 @@ describe('npm run admin -- erase-pupil', () => {
   });
 
   it('stamps its changes after those of a tablet whose clock runs fast, so that every tablet takes them', () => {
-    const { school, ids, carol } = schoolWithZebedee();
-    const fast = tabletOf(store, school.id, 'Fay Quick');
+    const { school, ids, carol, sam } = schoolWithZebedee();
+    // Sam's third tablet, whose clock runs fast: the group note is Sam's to change.
+    const fast = tabletOf(store, school.id, 'Sam Patel', store.mentor(sam.device.mentorId));
     fast.clockAt(NOW.getTime() + 50_000); // within the minute ahead the endpoint takes as it is
     const ahead = [
       fast.change('sessions', ids.group, 'update', { pupilIds: [ids.zeb, ids.maya], title: 'Homework club' }),

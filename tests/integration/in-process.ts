@@ -18,6 +18,8 @@ export type NetworkMode = 'up' | 'down' | 'error500' | 'dropAnswer';
 
 export interface InProcessTablet {
   db: WaymarkDB;
+  /** The tablet's mentor, as the school knows them (for the IT person's commands: a role, a revocation). */
+  mentorId: string;
   now?: () => Date;
   sync: () => ReturnType<typeof syncNow>;
 }
@@ -60,7 +62,7 @@ export function inProcessSchool(options: { dataDir?: string; now?: () => Date } 
         fetch: fetchVia,
         ...clock,
       });
-      return { db, now, sync: () => syncNow(db, { fetch: fetchVia, ...clock }) };
+      return { db, mentorId: id, now, sync: () => syncNow(db, { fetch: fetchVia, ...clock }) };
     },
     /**
      * Stops and starts the server on its data directory; with `from`, the database file is first

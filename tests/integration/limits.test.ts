@@ -10,6 +10,7 @@ import { type Change, commit } from '../../src/data/commit.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { type SyncedTable, ValidationError } from '../../src/shared/model.ts';
 import { LIMITS } from '../../src/shared/protocol.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import { freshDb, pupil, target } from '../unit/helpers.ts';
 import { openSchool, type Tablet, type TestSchool } from './school.ts';
 
@@ -31,6 +32,14 @@ const valid: Record<Table, Record<string, unknown>> = {
     note: '',
     concern: false,
   },
+  concerns: {
+    pupilId: someone,
+    category: 'neglect',
+    account: 'Came in without a coat again.',
+    noticedAt: '2026-11-24T08:40:00.000Z',
+    toldWhom: '',
+  },
+  concernActions: { concernId: newId(), pupilId: someone, action: 'monitor', note: '', on: '2026-11-24', stillOpen: false },
 };
 
 const chars = (n: number) => 'x'.repeat(n);
@@ -47,6 +56,8 @@ interface Limit {
   sized: (n: number) => Record<string, unknown>;
   /** The words the mentor reads when the record is one past the limit. */
   message: string;
+  /** Who may write it, when not every role may (all but a caseload may be written by the DSL). */
+  as?: Role;
 }
 
 const limits: Limit[] = [
@@ -125,7 +136,40 @@ const limits: Limit[] = [
     sized: (n) => ({ withdrawnAt: '2026-11-24T10:00:00.000Z', withdrawnReason: chars(n) }),
     message: 'The reason for withdrawing must be at most 500 characters.',
   },
+  {
+    table: 'sessions',
+    what: 'reason for clearing the concern',
+    max: 500,
+    sized: text('concernClearedReason'),
+    message: 'The reason for clearing the concern must be at most 500 characters.',
+  },
+  {
+    table: 'pupils',
+    what: 'mentors who support the pupil',
+    max: 20,
+    sized: (n) => ({ caseload: Array.from({ length: n }, () => newId()) }),
+    message: 'At most 20 mentors support one pupil.',
+    as: 'lead mentor',
+  },
+  {
+    table: 'concerns',
+    what: 'account',
+    max: 20_000,
+    sized: text('account'),
+    message: 'What was seen or said must be at most 20000 characters.',
+  },
+  {
+    table: 'concerns',
+    what: 'who was told',
+    max: 300,
+    sized: text('toldWhom'),
+    message: 'Who was told in person must be at most 300 characters.',
+  },
+  { table: 'concernActions', what: 'note', max: 4000, sized: text('note'), message: 'The note must be at most 4000 characters.' },
 ];
+
+/** What was done about a concern is never edited (append-only): its limits hold for new records only. */
+const editable = limits.filter((l) => l.table !== 'concernActions');
 
 /** Why the tablet's write path refused the changes (or that it did not). */
 async function refusal(save: Promise<unknown>): Promise<readonly string[] | 'saved'> {
@@ -144,6 +188,8 @@ beforeAll(async () => {
   school = openSchool();
   tablet = await school.enrolTablet('Sam Patel');
 });
+// Every kind of record: the DSL records what was done about a concern; a lead mentor changes who supports a pupil.
+const writingAs = (role: Role = 'dsl') => school.store.setRole(tablet.mentorId, role);
 afterAll(() => school.close());
 
 /** The endpoint's answer to one pushed change. */
@@ -153,8 +199,9 @@ async function pushed(...change: Parameters<Tablet['change']>) {
   return body.results[0];
 }
 
-describe.each(limits)('$table: $what, at most $max', ({ table, max, sized, message }) => {
+describe.each(limits)('$table: $what, at most $max', ({ table, max, sized, message, as }) => {
   it('a new record at the limit is saved on the tablet and applied by the endpoint; one past it is refused by both, in the same words', async () => {
+    writingAs(as);
     const db = freshDb();
     const create = (n: number): Change => ({ op: 'create', table, record: { ...valid[table], ...sized(n) } }) as Change;
 
@@ -175,8 +222,11 @@ describe.each(limits)('$table: $what, at most $max', ({ table, max, sized, messa
       message,
     });
   });
+});
 
+describe.each(editable)('$table: $what, at most $max, in an edit', ({ table, max, sized, message, as }) => {
   it('an edit up to the limit is saved and applied; an edit past it is refused by both, in the same words', async () => {
+    writingAs(as);
     const db = freshDb();
     const [id] = await commit(db, [{ op: 'create', table, record: valid[table] } as Change]);
     const [entry] = await db.outbox.toArray();

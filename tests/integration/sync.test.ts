@@ -328,9 +328,10 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
 });
 
 describe('the concern list on a tablet that pulls the changes', () => {
-  it('gains a note flagged elsewhere, and loses it when it is unflagged or removed elsewhere', async () => {
+  it('gains a note flagged elsewhere, loses it when the DSL takes the flag off, and keeps it when someone tries to remove it', async () => {
     const s = school();
-    const a = await s.tablet('Sam Patel');
+    const a = await s.tablet('Dana Lead');
+    s.store.setRole(a.mentorId, 'dsl');
     const b = await s.tablet('Alex Jones');
     const p = await addPupil(a.db, pupil());
     const base = { kind: 'one-to-one' as const, minutes: 15, title: '', pupilIds: [p], note: 'A note' };
@@ -341,7 +342,7 @@ describe('the concern list on a tablet that pulls the changes', () => {
     expect((await concerns(b.db)).map((c) => c.id)).toEqual([first]);
 
     await editSession(a.db, second, { concern: true });
-    await editSession(a.db, first, { concern: false });
+    await editSession(a.db, first, { concern: false, concernClearedReason: 'Spoke to his father: nothing to follow up.' });
     await a.sync();
     await b.sync();
     expect((await concerns(b.db)).map((c) => c.id)).toEqual([second]);
@@ -349,8 +350,9 @@ describe('the concern list on a tablet that pulls the changes', () => {
     await commit(a.db, [{ op: 'delete', table: 'sessions', id: second }]);
     await a.sync();
     await b.sync();
-    expect(await concerns(b.db)).toEqual([]);
-    expect(await b.db.pupilSessions.where('[concern+occurredAt]').between([1, ''], [1, '\uffff']).count()).toBe(0);
+    expect((await outboxSummary(a.db)).needsAttention.map((e) => e.rejected?.code)).toEqual(['not_allowed']);
+    expect((await concerns(b.db)).map((c) => c.id)).toEqual([second]);
+    expect(await b.db.pupilSessions.where('[concern+occurredAt]').between([1, ''], [1, '\uffff']).count()).toBe(1);
   });
 });
 

@@ -1,0 +1,161 @@
+/** Who may change what (src/shared/permissions.ts), case by case: the rules the endpoint enforces. */
+import { describe, expect, it } from 'vitest';
+import {
+  NOT_ALLOWED,
+  notAllowed,
+  type ProposedChange,
+  revisionNotAllowed,
+  type Standing,
+  type Writer,
+} from '../../src/shared/permissions.ts';
+import type { Role } from '../../src/shared/roles.ts';
+
+const SAM = 'sam';
+const ALEX = 'alex';
+const as = (mentorId: string, role: Role = 'mentor'): Writer => ({ mentorId, role });
+const samsNote = (fields: Record<string, unknown> = {}): Standing => ({
+  authorId: SAM,
+  fields: { note: 'Read well.', concern: false, ...fields },
+});
+const samsConcern: Standing = { authorId: SAM, fields: { account: 'He said he was hungry.' } };
+const pupil: Standing = { authorId: SAM, fields: { name: 'Maya Okafor', caseload: [SAM] } };
+const action: Standing = { authorId: 'dana', fields: { action: 'monitor' } };
+const change = (
+  table: ProposedChange['table'],
+  values: Record<string, unknown> = {},
+  op: ProposedChange['op'] = 'update',
+): ProposedChange => ({
+  table,
+  op,
+  values,
+});
+
+describe('who may change what', () => {
+  it.each<[string, Writer, ProposedChange, Standing | undefined, string | undefined]>([
+    // Notes: their author; a flagged one, the DSL and deputies too.
+    ['the author edits their note', as(SAM), change('sessions', { note: 'Read very well.' }), samsNote(), undefined],
+    ['another mentor edits it', as(ALEX), change('sessions', { note: 'x' }), samsNote(), NOT_ALLOWED.editNote],
+    ['another mentor removes it', as(ALEX), change('sessions', {}, 'delete'), samsNote(), NOT_ALLOWED.editNote],
+    ['a lead mentor edits it', as(ALEX, 'lead mentor'), change('sessions', { note: 'x' }), samsNote(), NOT_ALLOWED.editNote],
+    ['the DSL edits an unflagged note', as(ALEX, 'dsl'), change('sessions', { note: 'x' }), samsNote(), NOT_ALLOWED.editNote],
+    ['the DSL edits a flagged note', as(ALEX, 'dsl'), change('sessions', { note: 'x' }), samsNote({ concern: true }), undefined],
+    ['a deputy edits a flagged note', as(ALEX, 'deputy dsl'), change('sessions', { note: 'x' }), samsNote({ concern: true }), undefined],
+    [
+      'a mentor edits a note whose author is unknown',
+      as(ALEX),
+      change('sessions', { note: 'x' }),
+      { authorId: undefined, fields: {} },
+      undefined,
+    ],
+    [
+      'the author removes their flagged note',
+      as(SAM),
+      change('sessions', {}, 'delete'),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.removeFlagged,
+    ],
+    [
+      'the DSL removes a flagged note',
+      as(ALEX, 'dsl'),
+      change('sessions', {}, 'delete'),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.removeFlagged,
+    ],
+    ['the author removes their unflagged note', as(SAM), change('sessions', {}, 'delete'), samsNote(), undefined],
+    ['anyone writes a new note', as(ALEX), change('sessions', { note: 'x' }, 'create'), undefined, undefined],
+    // The concern flag comes off only by the DSL's hand, with a reason.
+    ['the author flags their note', as(SAM), change('sessions', { concern: true }), samsNote(), undefined],
+    ['the author unflags it', as(SAM), change('sessions', { concern: false }), samsNote({ concern: true }), NOT_ALLOWED.clearConcern],
+    [
+      'a lead mentor unflags it',
+      as(ALEX, 'lead mentor'),
+      change('sessions', { concern: false }),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.clearConcern,
+    ],
+    [
+      'the DSL unflags it without a reason',
+      as(ALEX, 'dsl'),
+      change('sessions', { concern: false }),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.clearWithoutReason,
+    ],
+    [
+      'the DSL unflags it with a blank reason',
+      as(ALEX, 'dsl'),
+      change('sessions', { concern: false, concernClearedReason: '  ' }),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.clearWithoutReason,
+    ],
+    [
+      'the DSL unflags it with a reason',
+      as(ALEX, 'dsl'),
+      change('sessions', { concern: false, concernClearedReason: 'Spoke to mum: a misunderstanding.' }),
+      samsNote({ concern: true }),
+      undefined,
+    ],
+    [
+      'a deputy unflags it with a reason',
+      as(ALEX, 'deputy dsl'),
+      change('sessions', { concern: false, concernClearedReason: 'Checked.' }),
+      samsNote({ concern: true }),
+      undefined,
+    ],
+    // Concerns: their author and the DSLs; never removed.
+    ['the author adds to their concern', as(SAM), change('concerns', { account: 'More.' }), samsConcern, undefined],
+    ['another mentor edits it', as(ALEX), change('concerns', { account: 'x' }), samsConcern, NOT_ALLOWED.editConcern],
+    ['a lead mentor edits it', as(ALEX, 'lead mentor'), change('concerns', { account: 'x' }), samsConcern, NOT_ALLOWED.editConcern],
+    ['the DSL edits it', as(ALEX, 'dsl'), change('concerns', { category: 'neglect' }), samsConcern, undefined],
+    ['a deputy edits it', as(ALEX, 'deputy dsl'), change('concerns', { category: 'neglect' }), samsConcern, undefined],
+    ['the author removes it', as(SAM), change('concerns', {}, 'delete'), samsConcern, NOT_ALLOWED.removeConcern],
+    ['the DSL removes it', as(ALEX, 'dsl'), change('concerns', {}, 'delete'), samsConcern, NOT_ALLOWED.removeConcern],
+    ['any mentor records a concern', as(ALEX), change('concerns', {}, 'create'), undefined, undefined],
+    // What was done: the DSLs record it, and nobody changes it.
+    ['the DSL records an action', as(ALEX, 'dsl'), change('concernActions', {}, 'create'), undefined, undefined],
+    ['a deputy records an action', as(ALEX, 'deputy dsl'), change('concernActions', {}, 'create'), undefined, undefined],
+    ['a mentor records an action', as(SAM), change('concernActions', {}, 'create'), undefined, NOT_ALLOWED.recordAction],
+    [
+      'a lead mentor records an action',
+      as(SAM, 'lead mentor'),
+      change('concernActions', {}, 'create'),
+      undefined,
+      NOT_ALLOWED.recordAction,
+    ],
+    ['the DSL who recorded it edits it', as('dana', 'dsl'), change('concernActions', { note: 'x' }), action, NOT_ALLOWED.changeAction],
+    ['the DSL removes it', as('dana', 'dsl'), change('concernActions', {}, 'delete'), action, NOT_ALLOWED.changeAction],
+    // Caseloads: set when the pupil is added; then only a lead mentor changes them.
+    ['a mentor adds a pupil to their caseload', as(SAM), change('pupils', { caseload: [SAM] }, 'create'), undefined, undefined],
+    ['a mentor edits a pupil', as(ALEX), change('pupils', { form: '9S' }), pupil, undefined],
+    ['a mentor changes who supports them', as(SAM), change('pupils', { caseload: [SAM, ALEX] }), pupil, NOT_ALLOWED.caseload],
+    ['the DSL changes who supports them', as(ALEX, 'dsl'), change('pupils', { caseload: [ALEX] }), pupil, NOT_ALLOWED.caseload],
+    ['a lead mentor changes who supports them', as(ALEX, 'lead mentor'), change('pupils', { caseload: [ALEX] }), pupil, undefined],
+    // Targets and check-ins are the whole caseload's work.
+    ['another mentor edits a target', as(ALEX), change('targets', { wording: 'x' }), { authorId: SAM, fields: {} }, undefined],
+  ])('%s', (_case, writer, proposed, record, expected) => {
+    expect(notAllowed(writer, proposed, record)).toBe(expected);
+  });
+});
+
+describe('an earlier version is written only by whoever may make the edit it keeps', () => {
+  const revision = (table: string, before: Record<string, unknown>) => ({ table, recordId: 'r', before });
+  it.each<[string, Writer, Record<string, unknown>, Standing | undefined, string | undefined]>([
+    ['of their own note', as(SAM), revision('sessions', { note: 'Read well.' }), samsNote(), undefined],
+    ['of another’s note', as(ALEX), revision('sessions', { note: 'Read well.' }), samsNote(), NOT_ALLOWED.editNote],
+    // The edit took the flag off: as the note stood before it, it was flagged, and the DSL's to change.
+    [
+      'of a note the DSL unflagged',
+      as(ALEX, 'dsl'),
+      revision('sessions', { concern: true }),
+      samsNote({ concern: false, concernClearedReason: 'Checked.' }),
+      undefined,
+    ],
+    ['of another’s concern', as(ALEX), revision('concerns', { account: 'x' }), samsConcern, NOT_ALLOWED.editConcern],
+    ['of a concern, by the DSL', as(ALEX, 'dsl'), revision('concerns', { account: 'x' }), samsConcern, undefined],
+    ['of who supported a pupil, by a mentor', as(SAM), revision('pupils', { caseload: [SAM] }), pupil, NOT_ALLOWED.caseload],
+    ['of who supported a pupil, by a lead mentor', as(ALEX, 'lead mentor'), revision('pupils', { caseload: [SAM] }), pupil, undefined],
+    ['of a pupil’s form, by a mentor', as(ALEX), revision('pupils', { form: '9R' }), pupil, undefined],
+    ['of a record the endpoint does not have', as(ALEX), revision('sessions', { note: 'x' }), undefined, undefined],
+  ])('%s', (_case, writer, rev, of, expected) => {
+    expect(revisionNotAllowed(writer, rev, of)).toBe(expected);
+  });
+});
