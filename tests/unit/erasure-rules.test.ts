@@ -35,6 +35,13 @@ const RECORDS = [
   rec('revisions', 'rev-group', { table: 'sessions', recordId: 'group-xy', before: { pupilIds: [X, Y], note: 'Homework' } }),
   rec('revisions', 'rev-group-note', { table: 'sessions', recordId: 'group-xy', before: { note: 'Homewrk' } }),
   rec('revisions', 'rev-pupil-y', { table: 'pupils', recordId: Y, before: { name: 'Maya O' } }),
+  rec('concerns', 'concern-x', { pupilId: X, sessionId: 'group-xy', account: 'He said he sleeps in the car.' }),
+  rec('concerns', 'concern-y', { pupilId: Y, account: 'Hungry again.' }),
+  rec('concernActions', 'seen-x', { concernId: 'concern-x', pupilId: X, action: 'acknowledged' }),
+  // An action naming only its concern (no tablet writes one; the concern is enough to know it by).
+  rec('concernActions', 'referral-x', { concernId: 'concern-x', action: 'referral to children’s social care' }),
+  rec('concernActions', 'seen-y', { concernId: 'concern-y', pupilId: Y, action: 'acknowledged' }),
+  rec('revisions', 'rev-concern-x', { table: 'concerns', recordId: 'concern-x', before: { account: 'He sleeps in the car.' } }),
 ];
 
 describe('which records go with an erased pupil', () => {
@@ -51,6 +58,10 @@ describe('which records go with an erased pupil', () => {
     ['a parent contact about them alone', 'parent-contact-x'],
     ['an earlier version of their record', 'rev-pupil-x'],
     ['an earlier version of a check-in of theirs', 'rev-checkin-x'],
+    ['a concern about them', 'concern-x'],
+    ['what the DSL did about it', 'seen-x'],
+    ['an action naming only their concern', 'referral-x'],
+    ['an earlier version of their concern', 'rev-concern-x'],
   ])('erases %s', (_, id) => {
     expect(erased).toContain(id);
   });
@@ -64,6 +75,8 @@ describe('which records go with an erased pupil', () => {
     ['a session with no one present', 'no-one'],
     ['an earlier version of a group session', 'rev-group'],
     ['an earlier version of another pupil', 'rev-pupil-y'],
+    ['a concern about another pupil', 'concern-y'],
+    ['what the DSL did about another pupil’s concern', 'seen-y'],
   ])('keeps %s', (_, id) => {
     expect(erased).not.toContain(id);
   });
@@ -87,7 +100,7 @@ describe('which records go with an erased pupil', () => {
 });
 
 describe('a change about an erased pupil', () => {
-  const erasedWith = (id: string) => (({ [X]: X, tx: X, 'one-to-one-x': X }) as Record<string, string>)[id];
+  const erasedWith = (id: string) => (({ [X]: X, tx: X, 'one-to-one-x': X, 'concern-x': X }) as Record<string, string>)[id];
   it.each([
     ['an edit of their record', { table: 'pupils', op: 'update', recordId: X, values: { form: '9S' } }, X],
     ['an edit of their target', { table: 'targets', op: 'update', recordId: 'tx', values: {} }, X],
@@ -103,6 +116,19 @@ describe('a change about an erased pupil', () => {
     ['a new session with no pupils', { table: 'sessions', op: 'create', recordId: 'new', values: { pupilIds: [] } }, undefined],
     ['an edit naming them, of a record kept', { table: 'targets', op: 'update', recordId: 'ty', values: { pupilId: X } }, undefined],
     ['a change about another pupil', { table: 'pupils', op: 'create', recordId: Y, values: {} }, undefined],
+    ['a new concern about them', { table: 'concerns', op: 'create', recordId: 'new', values: { pupilId: X } }, X],
+    ['a new concern about another pupil', { table: 'concerns', op: 'create', recordId: 'new', values: { pupilId: Y } }, undefined],
+    ['an action on their concern', { table: 'concernActions', op: 'create', recordId: 'new', values: { pupilId: X } }, X],
+    [
+      'an action naming only their concern',
+      { table: 'concernActions', op: 'create', recordId: 'new', values: { concernId: 'concern-x' } },
+      X,
+    ],
+    [
+      'an action on another pupil’s concern',
+      { table: 'concernActions', op: 'create', recordId: 'new', values: { pupilId: Y, concernId: 'concern-y' } },
+      undefined,
+    ],
   ] as const)('%s', (_, change, pupil) => {
     expect(erasedPupilOf(change, erasedWith)).toBe(pupil);
   });
