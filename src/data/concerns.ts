@@ -3,8 +3,11 @@
  * Sensitive text is never indexed: the list is read from the pupils-in-sessions index
  * (pupil-sessions.ts), whose rows of flagged notes carry `concern`.
  */
-import type { Session } from '../shared/model.ts';
+import { type Concern, type ConcernAction, type ConcernNotice, isNotice, type Session } from '../shared/model.ts';
+import type { CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { commit } from './load-commit.ts';
+import { NotFoundError } from './save-error.ts';
 
 /** Every note flagged as a concern, newest first (withdrawn ones too, marked as such). */
 export async function concerns(db: WaymarkDB): Promise<Session[]> {
@@ -12,4 +15,37 @@ export async function concerns(db: WaymarkDB): Promise<Session[]> {
   // A group session has a row for each pupil in it: its note is listed once.
   const ids = [...new Set(rows.map((r) => r.sessionId))];
   return (await db.sessions.bulkGet(ids)).filter((s): s is Session => Boolean(s && !s.deletedAt));
+}
+
+export type ConcernInput = NewRecord<'concerns'>;
+export type ConcernActionInput = Omit<NewRecord<'concernActions'>, 'pupilId'>;
+
+/** Records a safeguarding concern about a pupil. It goes to the DSL at the next sync. */
+export async function recordConcern(db: WaymarkDB, input: ConcernInput, options?: CommitOptions): Promise<string> {
+  const [id] = await commit(db, [{ op: 'create', table: 'concerns', record: input }], options);
+  return id as string;
+}
+
+/** The DSL records what was done about a concern (append-only: a later action follows up an earlier one). */
+export async function recordConcernAction(db: WaymarkDB, input: ConcernActionInput, options?: CommitOptions): Promise<string> {
+  const [id] = await commit(
+    db,
+    async () => {
+      const concern = await db.concerns.get(input.concernId);
+      if (!concern) throw new NotFoundError('concerns', input.concernId);
+      return [{ op: 'create', table: 'concernActions', record: { ...input, pupilId: concern.pupilId } }];
+    },
+    options,
+  );
+  return id as string;
+}
+
+/** A concern as this tablet holds it (its text, or only the notice that it was recorded), with what the DSL did about it, oldest first. */
+export async function concernWithActions(
+  db: WaymarkDB,
+  id: string,
+): Promise<{ concern: Concern | ConcernNotice; actions: ConcernAction[] } | undefined> {
+  const [concern, actions] = await Promise.all([db.concerns.get(id), db.concernActions.where('concernId').equals(id).toArray()]);
+  if (!concern) return undefined;
+  return { concern, actions: isNotice(concern) ? [] : actions.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
 }

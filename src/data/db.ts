@@ -14,6 +14,7 @@ import {
   type CheckIn,
   type Concern,
   type ConcernAction,
+  type ConcernNotice,
   type Pupil,
   type Revision,
   type Session,
@@ -167,7 +168,7 @@ export class WaymarkDB extends Dexie {
   checkIns!: EntityTable<CheckIn, 'id'>;
   sessions!: EntityTable<Session, 'id'>;
   revisions!: EntityTable<Revision, 'id'>;
-  concerns!: EntityTable<Concern, 'id'>;
+  concerns!: EntityTable<Concern | ConcernNotice, 'id'>;
   concernActions!: EntityTable<ConcernAction, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   delivered!: EntityTable<DeliveredEntry, 'seq'>;

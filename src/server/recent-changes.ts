@@ -8,7 +8,8 @@
  * to the log's last position, so anything it cannot vouch for (a change logged by another process,
  * a restart, a cursor older than the tail) is read from the database as before.
  */
-import type { ChangePage } from './store.ts';
+import { type Reader, receives } from '../shared/roles.ts';
+import type { ChangePage, ConcernText, Puller } from './store.ts';
 
 export interface LoggedChange {
   seq: number;
@@ -16,7 +17,11 @@ export interface LoggedChange {
   deviceId: string;
   /** The change's stored JSON. */
   wire: string;
+  concernText?: ConcernText;
 }
+
+/** Who reads a page pulled for no tablet in particular: no one's concern text. */
+export const NO_ONE: Reader = { mentorId: '', readsEveryConcern: false };
 
 /** Where a held change's JSON lies in `bytes`: [start, end), followed by a comma. */
 interface Held {
@@ -27,6 +32,7 @@ interface Held {
   end: number;
   /** The JSON's length in characters, as the database counts it for a page's length. */
   chars: number;
+  concernText?: ConcernText;
 }
 
 export class RecentChanges {
@@ -59,6 +65,7 @@ export class RecentChanges {
         start,
         end: this.used,
         chars: change.wire.length,
+        ...(change.concernText ? { concernText: change.concernText } : {}),
       });
       this.bytes[this.used++] = 0x2c; // ','
     }
@@ -98,14 +105,8 @@ export class RecentChanges {
    * The page after `after`, as the database would give it, or undefined when this tail does not
    * hold every change from there to `latest` (the log's last position, read from the database).
    */
-  page(
-    schoolId: string,
-    after: number,
-    limit: number,
-    latest: number,
-    excludeDevice?: string,
-    maxChars = Infinity,
-  ): ChangePage | undefined {
+  page(schoolId: string, after: number, limit: number, latest: number, puller?: Puller, maxChars = Infinity): ChangePage | undefined {
+    const reader = puller ?? NO_ONE;
     if (after < this.after || this.after + this.held.length !== latest) return undefined;
     const json: Buffer[] = [];
     let count = 0;
@@ -117,7 +118,8 @@ export class RecentChanges {
     let end = -1;
     for (let i = after - this.after; i < this.held.length; i++) {
       const change = this.held[i] as Held;
-      if (change.schoolId !== schoolId || change.deviceId === excludeDevice) continue;
+      if (change.schoolId !== schoolId || change.deviceId === puller?.deviceId) continue;
+      if (!receives(reader, change.concernText?.by, change.concernText?.notice)) continue;
       // Stopped by `limit` or by its length, with this change after it.
       if (count === limit || chars >= maxChars) {
         full = true;

@@ -29,6 +29,7 @@ import type { Role } from '../shared/roles.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
 import {
   type BatchWriter,
+  type ConcernText,
   type Device,
   type ErasedPupil,
   type Erasure,
@@ -114,8 +115,20 @@ export const MIGRATIONS = [
   `ALTER TABLE mentors ADD COLUMN role TEXT NOT NULL DEFAULT 'mentor';
   UPDATE mentors SET role = 'dsl' WHERE dsl = 1;
   ALTER TABLE schools ADD COLUMN lead_reads_concerns INTEGER NOT NULL DEFAULT 0;
-  CREATE INDEX changes_by_record ON changes (record_id);`,
+  CREATE INDEX changes_by_record ON changes (record_id);
+  -- Need to know (src/shared/roles.ts receives): a change carrying a concern's text names the
+  -- concern's author; the notice others receive in its place is marked. A page reads both from its index.
+  ALTER TABLE changes ADD COLUMN concern_by TEXT;
+  ALTER TABLE changes ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
+  DROP INDEX changes_page;
+  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at, concern_by, notice);`,
 ];
+
+/**
+ * src/shared/roles.ts `receives`, for a page's query: @me is the pulling mentor ('' for no one),
+ * @all 1 when they read every concern. A change with no concern's text goes to everyone.
+ */
+const RECEIVES = '(concern_by IS NULL OR (@all OR concern_by = @me) = (notice = 0))';
 
 const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
   seq: r.seq as number,
@@ -474,8 +487,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
     ),
     appendChange: db.prepare(
-      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at, sent_hlc, chain)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars, received_at, sent_hlc, chain,
+         concern_by, notice)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     keepLost: db.prepare(
       'INSERT INTO lost_values (school_id, table_name, record_id, field, value, hlc, lost_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -496,8 +510,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     // again for its length and encoded back for the socket.
     changesSince: db.prepare(`
       SELECT CAST(coalesce(group_concat(wire, ',' ORDER BY seq), '') AS BLOB) AS json, count(*) AS count, max(seq) AS lastSeq FROM (
-        SELECT seq, wire FROM changes WHERE school_id = ? AND seq > ? AND seq <= ? AND (? IS NULL OR device_id != ?) AND withheld_at IS NULL
-        ORDER BY seq LIMIT ?
+        SELECT seq, wire FROM changes WHERE school_id = @school AND seq > @after AND seq <= @end AND (@other IS NULL OR device_id != @other)
+        AND withheld_at IS NULL AND ${RECEIVES}
+        ORDER BY seq LIMIT @limit
       )`),
     // Where a page ends: the last of the first `limit` changes whose JSON, with the changes before
     // it on the page, starts within the page's length; read from the index alone.
@@ -506,7 +521,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       SELECT max(seq) FILTER (WHERE taken) AS seq, count(*) FILTER (WHERE taken) AS taken, count(*) AS considered FROM (
         SELECT seq, row_number() OVER w <= @limit AND sum(wire_chars) OVER w - wire_chars < @chars AS taken FROM (
           SELECT seq, wire_chars FROM changes
-          WHERE school_id = @school AND seq > @after AND (@other IS NULL OR device_id != @other) AND withheld_at IS NULL
+          WHERE school_id = @school AND seq > @after AND (@other IS NULL OR device_id != @other) AND withheld_at IS NULL AND ${RECEIVES}
           ORDER BY seq LIMIT @limit + 1
         )
         WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
@@ -591,7 +606,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     },
     stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
     stampOfReading: (deviceId, sent) => (q.stampOfReading.get(deviceId, sent) as { hlc: string } | undefined)?.hlc,
-    appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string, sentHlc?: string) {
+    appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string, sentHlc?: string, concernText?: ConcernText) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;
       // Always these keys in this order, so every stored change reads the same.
       const wire = JSON.stringify({ table, recordId, op, values, hlc, ...(base ? { base } : {}), deviceId, mentorId });
@@ -614,9 +629,11 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         receivedAt,
         sentHlc !== undefined && sentHlc !== hlc ? sentHlc : null,
         chain,
+        concernText?.by ?? null,
+        concernText?.notice ? 1 : 0,
       );
       if (Number(lastInsertRowid) !== seq) throw new Error(`The change log's next position was ${lastInsertRowid}, not ${seq}.`);
-      logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire });
+      logged.push({ seq: Number(lastInsertRowid), schoolId, deviceId, wire, ...(concernText ? { concernText } : {}) });
     },
     keepLost(schoolId, l) {
       q.keepLost.run(schoolId, l.table, l.recordId, l.field, JSON.stringify(l.value ?? null), l.hlc, l.lostTo);
@@ -926,7 +943,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         deviceMarks.hlc.clear();
       }
     },
-    changesSince(schoolId, after, limit, excludeDevice, maxChars = LIMITS.pullPageChars) {
+    changesSince(schoolId, after, limit, puller, maxChars = LIMITS.pullPageChars) {
       const latest = (q.lastChangeSeq.get() as { seq: number }).seq;
       // A change withheld since (perhaps by the admin command, in another process) may be in the tail.
       const withheld = (q.withheldCount.get() as { value: string }).value;
@@ -934,10 +951,11 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         recent.clear();
         seenWithheld = withheld;
       }
-      const held = recent.page(schoolId, after, limit, latest, excludeDevice, maxChars);
+      const held = recent.page(schoolId, after, limit, latest, puller, maxChars);
       if (held) return held;
-      const other = excludeDevice ?? null;
-      const end = q.pageEnd.get({ school: schoolId, after, other, limit, chars: maxChars }) as {
+      const other = puller?.deviceId ?? null;
+      const reader = { me: puller?.mentorId ?? '', all: puller?.readsEveryConcern ? 1 : 0 };
+      const end = q.pageEnd.get({ school: schoolId, after, other, limit, chars: maxChars, ...reader }) as {
         seq: number | null;
         taken: number;
         considered: number;
@@ -945,7 +963,11 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       // Stopped by `limit` or by its length, with changes after it.
       const full = end.taken < end.considered;
       if (end.seq === null) return { json: [], count: 0, lastSeq: null, full };
-      const page = q.changesSince.get(schoolId, after, end.seq, other, other, limit) as { json: Buffer; count: number; lastSeq: number };
+      const page = q.changesSince.get({ school: schoolId, after, end: end.seq, other, limit, ...reader }) as {
+        json: Buffer;
+        count: number;
+        lastSeq: number;
+      };
       return { json: [page.json], count: page.count, lastSeq: page.lastSeq, full };
     },
     changeHlcAt: (seq) => (q.changeHlcAt.get(seq) as { hlc: string } | undefined)?.hlc,

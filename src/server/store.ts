@@ -6,7 +6,7 @@
 import type { Conflict, SyncedState } from '../shared/merge.ts';
 import type { SyncedTable } from '../shared/model.ts';
 import type { PulledChange, RejectCode } from '../shared/protocol.ts';
-import type { Role } from '../shared/roles.ts';
+import type { Reader, Role } from '../shared/roles.ts';
 
 export interface School {
   id: string;
@@ -75,7 +75,14 @@ export interface BatchWriter {
    * Logs a change, with when it reached the endpoint and, when the endpoint re-dated it, the
    * reading the tablet sent it with.
    */
-  appendChange(schoolId: string, change: PulledChange, changeId: string, receivedAt: string, sentHlc?: string): void;
+  appendChange(
+    schoolId: string,
+    change: PulledChange,
+    changeId: string,
+    receivedAt: string,
+    sentHlc?: string,
+    concernText?: ConcernText,
+  ): void;
   /** The clock reading one of this tablet's changes was stored with, if it was. */
   stampOf(deviceId: string, changeId: string): string | undefined;
   /** The reading the endpoint re-dated one of this tablet's changes to, found by the reading it was sent with. */
@@ -90,6 +97,22 @@ export interface BatchWriter {
   erasedWith(id: string): string | undefined;
   /** Counts a record among those erased with a pupil: one a change refused as `erased` would have made. */
   keepErased(record: ErasedRecord): void;
+}
+
+/**
+ * A logged change that carries the text of a concern, or the notice that one was recorded: who
+ * receives it (src/shared/roles.ts `receives`). A change without one goes to the whole school.
+ */
+export interface ConcernText {
+  /** The concern's author: they, and those who read every concern, receive its text. */
+  by: string;
+  /** This change is the notice that the concern was recorded, which everyone else receives instead. */
+  notice?: true;
+}
+
+/** The tablet a page is pulled for: its own changes are left out, and it receives what its mentor may read. */
+export interface Puller extends Reader {
+  deviceId: string;
 }
 
 /** A record erased with a pupil: its id and table only, never what it said. */
@@ -182,9 +205,11 @@ export interface Store {
    * A page of a school's changes after `after`, oldest first: the JSON text of each PulledChange
    * joined by commas (an array's inside) as UTF-8 bytes, how many, and the position of the last.
    * At most `limit` changes, and no more once their JSON has reached `maxChars` characters
-   * (LIMITS.pullPageChars); the first always comes, whatever its length.
+   * (LIMITS.pullPageChars); the first always comes, whatever its length. For a `puller`, without
+   * its own changes, and only those carrying a concern's text that its mentor receives; without
+   * one, no concern's text, only the notices.
    */
-  changesSince(schoolId: string, after: number, limit: number, excludeDevice?: string, maxChars?: number): ChangePage;
+  changesSince(schoolId: string, after: number, limit: number, puller?: Puller, maxChars?: number): ChangePage;
   lastChangeSeq(): number;
   /** The clock reading of the change at a position in the log: a fingerprint that tells whether a cursor's past is still this log's. */
   changeHlcAt(seq: number): string | undefined;

@@ -3,7 +3,7 @@
  * here take parsed, schema-checked requests and return protocol answers or throw a SyncError;
  * HTTP lives in app.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
 import { erasedPupilOf, withoutErasedPupils } from '../shared/erasure.ts';
 import { fromWire } from '../shared/fields.ts';
@@ -326,24 +326,45 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
   }
   writer.setLastHlc(device.id, hlc);
   writer.putRecord({ schoolId: device.schoolId, table: change.table, id: change.recordId, state: merged.state });
+  const concernBy = concernAuthorOf(writer, device, change, existing);
+  const concernText = concernBy === undefined ? undefined : { by: concernBy };
+  const logged = { table: change.table, recordId: change.recordId, op: change.op, hlc, deviceId: device.id, mentorId: device.mentorId };
   writer.appendChange(
     device.schoolId,
-    {
-      table: change.table,
-      recordId: change.recordId,
-      op: change.op,
-      values,
-      hlc,
-      ...(base ? { base } : {}),
-      deviceId: device.id,
-      mentorId: device.mentorId,
-    },
+    { ...logged, values, ...(base ? { base } : {}) },
     change.changeId,
     now.toISOString(),
     change.hlc,
+    concernText,
   );
+  // Everyone who may not read the concern learns that it was recorded, on which pupil and when.
+  if (concernText && change.table === 'concerns' && change.op === 'create') {
+    const { pupilId, createdAt } = change.values;
+    const notice = { id: change.recordId, pupilId, createdAt, updatedAt: createdAt, notice: true };
+    writer.appendChange(device.schoolId, { ...logged, values: notice, mentorId: '' }, randomUUID(), now.toISOString(), undefined, {
+      ...concernText,
+      notice: true,
+    });
+  }
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
   return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
+}
+
+/**
+ * The author of the concern whose text a change carries (src/shared/roles.ts `receives`): a
+ * concern's, an action's on it, or an earlier version's of it; undefined for a change that carries
+ * none. A concern the endpoint cannot find, or whose author it does not know, is read by those who
+ * read every concern, and no one else.
+ */
+function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange, existing: StoredRecord | undefined): string | undefined {
+  const authorOf = (id: unknown) => {
+    const concern = typeof id === 'string' ? writer.getRecord('concerns', id) : undefined;
+    return (concern && concern.schoolId === device.schoolId && standing(writer, concern).authorId) || '';
+  };
+  if (change.table === 'concerns') return existing ? authorOf(change.recordId) : device.mentorId;
+  if (change.table === 'concernActions') return authorOf(change.values.concernId);
+  if (change.table === 'revisions' && change.values.table === 'concerns') return authorOf(change.values.recordId);
+  return undefined;
 }
 
 /** A stored record as the rules of permissions.ts look at it: who first wrote it, and its fields now. */
@@ -442,7 +463,8 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
     );
   }
   const limit = request.limit ?? LIMITS.pullPage;
-  const page = store.changesSince(device.schoolId, from.seq, limit, device.id);
+  const you = access(store, device);
+  const page = store.changesSince(device.schoolId, from.seq, limit, { deviceId: device.id, ...you });
   const more = page.full;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (page.lastSeq ?? from.seq) : latest;
@@ -454,7 +476,7 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
     // A tablet told of a restore by the cursor learns here which of its own changes went with it.
     received: device.lastAppliedSeq,
     mentors,
-    you: access(store, device),
+    you,
   };
   return [Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)];
 }

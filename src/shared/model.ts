@@ -119,6 +119,18 @@ export type Revision = v.InferOutput<typeof RevisionSchema>;
  * was recorded on a pupil, and when.
  */
 export type Concern = v.InferOutput<typeof ConcernSchema>;
+/**
+ * What a tablet whose mentor may not read a concern holds of it: that it was recorded, on which
+ * pupil and when ("a concern was recorded on 12 Nov; speak to the DSL").
+ */
+export interface ConcernNotice {
+  id: string;
+  pupilId: string;
+  createdAt: string;
+  updatedAt: string;
+  notice: true;
+}
+export const isNotice = (c: Concern | ConcernNotice): c is ConcernNotice => 'notice' in c && c.notice === true;
 /** One thing a DSL recorded on a concern. Append-only: two DSLs, or one offline, never overwrite each other. */
 export type ConcernAction = v.InferOutput<typeof ConcernActionSchema>;
 
@@ -131,6 +143,9 @@ export interface RecordTypes {
   concerns: Concern;
   concernActions: ConcernAction;
 }
+
+/** What each table holds on a tablet: a record, or, of a concern its mentor may not read, the notice of it. */
+export type StoredTypes = Omit<RecordTypes, 'concerns'> & { concerns: Concern | ConcernNotice };
 
 /** A record that breaks the rules, with every problem in plain words. */
 export class ValidationError extends Error {

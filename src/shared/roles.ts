@@ -29,3 +29,19 @@ export const safeguards = (role: Role): boolean => role === 'dsl' || role === 'd
  */
 export const readsEveryConcern = (role: Role, leadReadsConcerns: boolean): boolean =>
   safeguards(role) || (role === 'lead mentor' && leadReadsConcerns);
+
+/** Who is reading: a mentor, and whether they read the text of every concern (readsEveryConcern). */
+export interface Reader {
+  mentorId: string;
+  readsEveryConcern: boolean;
+}
+
+/**
+ * Need to know: whether `reader` receives a change that carries the text of a concern written by
+ * `concernBy` (undefined: a change that carries none, which everyone in the school receives), or,
+ * with `notice`, the notice that such a concern was recorded, which those who may not read its
+ * text receive in its place. A concern's author and those who read every concern get the text,
+ * everyone else the notice, and nobody both.
+ */
+export const receives = (reader: Reader, concernBy: string | undefined, notice = false): boolean =>
+  concernBy === undefined || (reader.readsEveryConcern || concernBy === reader.mentorId) !== notice;

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RecentChanges } from '../../src/server/recent-changes.ts';
+import { NO_ONE, RecentChanges } from '../../src/server/recent-changes.ts';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
-import type { Store } from '../../src/server/store.ts';
+import type { Puller, Store } from '../../src/server/store.ts';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -47,7 +47,7 @@ function log(store: Store, schoolId: string, deviceId: string, count: number, fr
 }
 
 const text = (store: Store, schoolId: string, after: number, limit: number, exclude?: string, maxChars?: number) => {
-  const page = store.changesSince(schoolId, after, limit, exclude, maxChars);
+  const page = store.changesSince(schoolId, after, limit, exclude === undefined ? undefined : { deviceId: exclude, ...NO_ONE }, maxChars);
   return { ...page, json: Buffer.concat(page.json).toString('utf8') };
 };
 
@@ -86,6 +86,49 @@ describe('pull pages from the log’s tail in memory', () => {
     expect(text(fresh, a, 12, 1000, undefined, 1)).toMatchObject({ count: 1, lastSeq: 13, full: true });
     expect(text(fresh, a, 13, 1000, undefined, 1)).toMatchObject({ count: 1, lastSeq: 14, full: false });
     expect(JSON.parse(`[${text(live, a, 0, 2).json}]`)).toMatchObject([{ values: { name: 'Zoë “0”' } }, { recordId: 'tablet-1-p1' }]);
+  });
+
+  it('hand a concern’s text only to those who may read it, and its notice to everyone else, as the database does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-recent-'));
+    dirs.push(dir);
+    const live = open(dir);
+    const school = live.addSchool('Brookfield').id;
+    const change = (recordId: string, values: Record<string, unknown>) => ({
+      table: 'concerns' as const,
+      recordId,
+      op: 'create' as const,
+      values,
+      hlc: `h-${recordId}`,
+      deviceId: 'tablet-1',
+      mentorId: 'sam',
+    });
+    live.batch((writer) => {
+      writer.appendChange(school, change('p', { name: 'Maya' }), 'c1', '2026-11-24T15:30:00.000Z');
+      writer.appendChange(school, change('k', { account: 'sam’s words' }), 'c2', '2026-11-24T15:30:00.000Z', undefined, { by: 'sam' });
+      writer.appendChange(school, change('k', { notice: true }), 'c3', '2026-11-24T15:30:00.000Z', undefined, { by: 'sam', notice: true });
+      writer.appendChange(school, change('j', { account: 'ola’s words' }), 'c4', '2026-11-24T15:30:00.000Z', undefined, { by: 'ola' });
+      writer.appendChange(school, change('j', { notice: true }), 'c5', '2026-11-24T15:30:00.000Z', undefined, { by: 'ola', notice: true });
+    });
+    const fresh = open(dir);
+    const sent = (store: Store, puller?: Puller) =>
+      (JSON.parse(`[${Buffer.concat(store.changesSince(school, 0, 1000, puller).json)}]`) as { values: Record<string, unknown> }[]).map(
+        (c) => c.values.account ?? (c.values.notice ? 'notice' : c.values.name),
+      );
+    const cases: [string, Puller | undefined, string[]][] = [
+      ['no one in particular', undefined, ['Maya', 'notice', 'notice']],
+      ['Sam, who wrote one', { deviceId: 'tablet-2', mentorId: 'sam', readsEveryConcern: false }, ['Maya', 'sam’s words', 'notice']],
+      ['another mentor', { deviceId: 'tablet-2', mentorId: 'alex', readsEveryConcern: false }, ['Maya', 'notice', 'notice']],
+      ['the DSL', { deviceId: 'tablet-3', mentorId: 'dana', readsEveryConcern: true }, ['Maya', 'sam’s words', 'ola’s words']],
+      [
+        'the DSL, who wrote one',
+        { deviceId: 'tablet-3', mentorId: 'ola', readsEveryConcern: true },
+        ['Maya', 'sam’s words', 'ola’s words'],
+      ],
+    ];
+    for (const [who, puller, expected] of cases) {
+      expect(sent(live, puller), `${who}, from the tail`).toEqual(expected);
+      expect(sent(fresh, puller), `${who}, from the database`).toEqual(expected);
+    }
   });
 
   it('never hold a batch that was rolled back, nor miss a change logged by another process', () => {
@@ -155,7 +198,7 @@ describe('the tail itself', () => {
     const tail = new RecentChanges(200);
     tail.add([change(1), change(2, 'me'), change(3), change(4)]);
     expect(tail.page('s', 0, 10, 4)?.json).toHaveLength(1);
-    const page = tail.page('s', 0, 10, 4, 'me');
+    const page = tail.page('s', 0, 10, 4, { deviceId: 'me', ...NO_ONE });
     expect(page?.json).toHaveLength(2);
     expect(json(page)).toBe('{"n":1},{"n":3},{"n":4}');
     expect(page).toMatchObject({ count: 3, lastSeq: 4 });

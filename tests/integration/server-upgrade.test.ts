@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NO_ONE } from '../../src/server/recent-changes.ts';
 import { chainOf, MIGRATIONS, openSqliteStore, type Upgrade } from '../../src/server/sqlite-store.ts';
 import { push } from '../../src/server/sync.ts';
 import { PROTOCOL, type PushChange } from '../../src/shared/protocol.ts';
@@ -81,7 +82,9 @@ describe('an endpoint upgraded in place', () => {
         },
       ]);
       // A tablet's own changes are left out of what it pulls, as before.
-      expect(Buffer.concat(store.changesSince('school-1', 0, 10, 'tablet-a').json).toString('utf8')).toBe(sentBefore[1]);
+      expect(Buffer.concat(store.changesSince('school-1', 0, 10, { deviceId: 'tablet-a', ...NO_ONE }).json).toString('utf8')).toBe(
+        sentBefore[1],
+      );
       expect(store.changesSince('school-1', 2, 10)).toEqual({ json: [], count: 0, lastSeq: null, full: false });
       const copy = join(dir, 'waymark.before-upgrade-from-4.sqlite');
       expect(upgrades).toEqual([{ from: 4, to: MIGRATIONS.length, copy }]);

@@ -13,6 +13,7 @@ import { ERASURE_TABLES, eraseFromTablet } from '../erase.ts';
 import { indexSessions } from '../pupil-sessions.ts';
 import { sendAgainAbove } from './delivered.ts';
 import { mergePage, recordKey } from './merge-page.ts';
+import { letGoOfConcerns, readsOtherwise } from './need-to-know.ts';
 import { call, clockOf, type SyncOptions, SyncProblem } from './transport.ts';
 import { sendAgainNowFound } from './waiting-for-record.ts';
 
@@ -125,6 +126,7 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
   };
   let pulled = 0;
   let sentAgain = 0;
+  let access = state.access;
   let next = request(state.cursor);
   for (let page = 0; page < 10_000; page++) {
     let answer: PullResponse;
@@ -139,6 +141,14 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
       }
       throw error;
     }
+    // The mentor now reads concerns otherwise: let go of what they are not to hold, and start again.
+    if (readsOtherwise(access, answer.you) && answer.you) {
+      await letGoOfConcerns(db, answer.you);
+      access = answer.you;
+      next = request(null);
+      continue;
+    }
+    access = answer.you ?? access;
     if (answer.more) next = request(answer.cursor);
     sentAgain += await applyPulled(db, answer.changes, answer.cursor, clockOf(options)(), answer);
     if (answer.received !== undefined) sentAgain += await sendAgainAbove(db, answer.received);

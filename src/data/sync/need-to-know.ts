@@ -1,0 +1,68 @@
+/**
+ * Need to know, on the tablet: the endpoint sends a concern's text only to those who may read it
+ * (src/shared/roles.ts `receives`), and everyone else the notice that one was recorded. When what
+ * this tablet's mentor may read changes (a role given or taken away, the lead mentor's access
+ * turned on or off, the tablet enrolled for another mentor), the tablet lets go of every concern
+ * it holds that is not its mentor's own, with what the DSL did about each and their earlier
+ * versions, and fetches everything again: the endpoint then sends each one as this mentor may now
+ * read it. Its own unsent changes stay in the outbox; those it delivered about what it lets go of
+ * go too (kept to send again after a restore, they would be refused now).
+ */
+import { type Concern, isNotice } from '../../shared/model.ts';
+import type { Access } from '../../shared/protocol.ts';
+import type { WaymarkDB } from '../db.ts';
+
+/** Whether what `now` may read differs from what the tablet last pulled as (`before`). */
+export function readsOtherwise(before: Access | undefined, now: Access | undefined): boolean {
+  if (!before || !now) return false;
+  return before.mentorId !== now.mentorId || before.readsEveryConcern !== now.readsEveryConcern;
+}
+
+/**
+ * Lets go of the concerns `now` is not to hold as they are, in one transaction, and sets the
+ * tablet to fetch everything again: kept are only the full text of the mentor's own concerns (by
+ * their author, or for one not yet synced, by this tablet having written it), and of every
+ * concern when they read every one. Notices go too: a mentor who now reads a concern is sent it whole.
+ */
+export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<number> {
+  const tables = [
+    db.concerns,
+    db.concernActions,
+    db.revisions,
+    db.recordClocks,
+    db.conflicts,
+    db.changedAfterRemoval,
+    db.delivered,
+    db.sync,
+    db.device,
+  ];
+  return db.transaction('rw', tables, async () => {
+    const device = await db.device.get('device');
+    const own = (c: Concern) => (c.authorId === undefined ? c.deviceId === device?.deviceId : c.authorId === now.mentorId);
+    const concerns = await db.concerns.toArray();
+    const kept = new Set(concerns.filter((c) => !isNotice(c) && (now.readsEveryConcern || own(c))).map((c) => c.id));
+    const gone = concerns.filter((c) => !kept.has(c.id)).map((c) => c.id);
+    const actions = (await db.concernActions.filter((a) => !kept.has(a.concernId)).toArray()).map((a) => a.id);
+    const revisions = (await db.revisions.filter((r) => r.table === 'concerns' && !kept.has(r.recordId)).toArray()).map((r) => r.id);
+    const keys = [
+      ...gone.map((id) => `concerns:${id}`),
+      ...actions.map((id) => `concernActions:${id}`),
+      ...revisions.map((id) => `revisions:${id}`),
+    ];
+    const goneKeys = new Set(keys);
+    await Promise.all([
+      db.delivered.filter((d) => goneKeys.has(`${d.table}:${d.recordId}`)).delete(),
+      db.concerns.bulkDelete(gone),
+      db.concernActions.bulkDelete(actions),
+      db.revisions.bulkDelete(revisions),
+      db.recordClocks.bulkDelete(keys),
+      db.changedAfterRemoval.bulkDelete(keys),
+      db.conflicts
+        .where('recordId')
+        .anyOf([...gone, ...actions, ...revisions])
+        .delete(),
+      db.sync.update('sync', { access: now, cursor: null }),
+    ]);
+    return gone.length + actions.length + revisions.length;
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Need to know, enforced in what the endpoint sends: a concern's text, what the DSL did about it
+ * and its earlier versions reach only its author, the DSLs and (when the school turns it on) the
+ * lead mentors. Everyone else's tablet learns only that a concern was recorded on the pupil, and
+ * when. Real sync engine, real server code over SQLite, in this process; each tablet's whole
+ * database is searched for the words.
+ */
+import { describe, expect, it } from 'vitest';
+import { concernWithActions, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import type { WaymarkDB } from '../../src/data/db.ts';
+import { commit } from '../../src/data/load-commit.ts';
+import { addPupil } from '../../src/data/pupils.ts';
+import { syncState } from '../../src/data/sync.ts';
+import { pupil } from '../unit/helpers.ts';
+import { inProcessSchool } from './in-process.ts';
+
+const SAID = 'He said his uncle locks him in his room';
+const MORE = 'and that it happens most weekends';
+const ACTED = 'Called MASH; do not tell the uncle';
+
+/** Every word of every table of a tablet's database, as one text. */
+async function everythingOn(db: WaymarkDB): Promise<string> {
+  const tables = await Promise.all(db.tables.map(async (t) => JSON.stringify(await t.toArray())));
+  return tables.join('\n');
+}
+
+/** Which of the words a tablet holds anywhere. */
+const holds = async (db: WaymarkDB, words = [SAID, MORE, ACTED]) => {
+  const all = await everythingOn(db);
+  return words.filter((w) => all.includes(w));
+};
+
+/** Sam records a concern about Maya, then adds to it; Dana, the DSL, acknowledges it and records an action. Alex is another mentor. */
+async function aConcernSeenByTheDsl() {
+  const school = inProcessSchool();
+  const sam = await school.tablet('Sam Patel');
+  const alex = await school.tablet('Alex Jones');
+  const dana = await school.tablet('Dana Lead');
+  school.store.setRole(dana.mentorId, 'dsl');
+  const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+  const concern = await recordConcern(sam.db, {
+    pupilId: maya,
+    category: 'emotional abuse',
+    account: `${SAID}.`,
+    noticedAt: '2026-11-12T10:05:00.000Z',
+    toldWhom: 'Dana Lead, in person',
+    toldAt: '2026-11-12T10:20:00.000Z',
+  });
+  await sam.sync();
+  // An edit keeps the earlier words as a revision: it carries the text as much as the concern does.
+  await commit(sam.db, [{ op: 'update', table: 'concerns', id: concern, patch: { account: `${SAID}, ${MORE}.` } }]);
+  await sam.sync();
+  await dana.sync();
+  await recordConcernAction(dana.db, { concernId: concern, action: 'acknowledged', note: '', on: '2026-11-12', stillOpen: false });
+  await recordConcernAction(dana.db, {
+    concernId: concern,
+    action: 'referral to children’s social care',
+    note: ACTED,
+    on: '2026-11-12',
+    stillOpen: true,
+  });
+  await dana.sync();
+  await sam.sync();
+  await alex.sync();
+  return { school, sam, alex, dana, maya, concern };
+}
+
+describe('a concern’s text goes only to those who may read it', () => {
+  it('its author and the DSL hold it all; another mentor holds only that one was recorded on the pupil, and when', async () => {
+    const { sam, alex, dana, maya, concern } = await aConcernSeenByTheDsl();
+    expect(await holds(dana.db)).toEqual([SAID, MORE, ACTED]);
+    // Sam reads what the DSL did: "Seen by the DSL", and the referral.
+    expect(await holds(sam.db)).toEqual([SAID, MORE, ACTED]);
+    expect((await concernWithActions(sam.db, concern))?.actions.map((a) => a.action)).toEqual([
+      'acknowledged',
+      'referral to children’s social care',
+    ]);
+
+    expect(await holds(alex.db)).toEqual([]);
+    const onAlexs = await concernWithActions(alex.db, concern);
+    expect(onAlexs).toEqual({
+      concern: { id: concern, pupilId: maya, createdAt: expect.any(String), updatedAt: expect.any(String), notice: true },
+      actions: [],
+    });
+    expect(await alex.db.concernActions.count()).toBe(0);
+    expect(await alex.db.revisions.where('recordId').equals(concern).count()).toBe(0);
+  });
+
+  it('a mentor made a deputy DSL receives it all at the next sync; made a mentor again, lets go of it all at the one after', async () => {
+    const { school, alex, concern } = await aConcernSeenByTheDsl();
+    school.store.setRole(alex.mentorId, 'deputy dsl');
+    await alex.sync();
+    expect(await holds(alex.db)).toEqual([SAID, MORE, ACTED]);
+    expect((await concernWithActions(alex.db, concern))?.concern).not.toHaveProperty('notice');
+    expect((await syncState(alex.db)).access).toMatchObject({ role: 'deputy dsl', readsEveryConcern: true });
+
+    school.store.setRole(alex.mentorId, 'mentor');
+    await alex.sync();
+    expect(await holds(alex.db)).toEqual([]);
+    expect((await concernWithActions(alex.db, concern))?.concern).toMatchObject({ notice: true });
+    expect((await syncState(alex.db)).access).toMatchObject({ role: 'mentor', readsEveryConcern: false });
+  });
+
+  it('a lead mentor reads it only while the school lets lead mentors read every concern', async () => {
+    const { school, alex } = await aConcernSeenByTheDsl();
+    school.store.setRole(alex.mentorId, 'lead mentor');
+    await alex.sync();
+    expect(await holds(alex.db)).toEqual([]);
+    school.store.setLeadReadsConcerns(school.store.schools()[0]?.id ?? '', true);
+    await alex.sync();
+    expect(await holds(alex.db)).toEqual([SAID, MORE, ACTED]);
+    school.store.setLeadReadsConcerns(school.store.schools()[0]?.id ?? '', false);
+    await alex.sync();
+    expect(await holds(alex.db)).toEqual([]);
+  });
+
+  it('a DSL made a mentor keeps their own concerns, and lets go of the others', async () => {
+    const { school, dana, maya } = await aConcernSeenByTheDsl();
+    const own = await recordConcern(dana.db, {
+      pupilId: maya,
+      category: 'neglect',
+      account: 'No coat in the snow, third day running.',
+      noticedAt: '2026-11-13T08:40:00.000Z',
+      toldWhom: '',
+    });
+    await dana.sync();
+    school.store.setRole(dana.mentorId, 'mentor');
+    await dana.sync();
+    expect(await holds(dana.db, [SAID, MORE, ACTED, 'No coat in the snow'])).toEqual(['No coat in the snow']);
+    expect((await concernWithActions(dana.db, own))?.concern).not.toHaveProperty('notice');
+  });
+
+  it('a change the DSL made that a mentor’s tablet has not sent yet stays in its outbox when the role goes', async () => {
+    const { school, dana, concern } = await aConcernSeenByTheDsl();
+    school.store.setRole(dana.mentorId, 'mentor');
+    await recordConcernAction(dana.db, {
+      concernId: concern,
+      action: 'monitor',
+      note: 'Check in each Monday.',
+      on: '2026-11-14',
+      stillOpen: false,
+    });
+    await dana.sync();
+    // Refused at the school (Dana is no longer a DSL), it waits under "needs attention" with her words.
+    const refused = (await dana.db.outbox.toArray()).filter((e) => e.rejected);
+    expect(refused.map((e) => [e.table, e.rejected?.code, e.values.note])).toEqual([
+      ['concernActions', 'not_allowed', 'Check in each Monday.'],
+    ]);
+    expect(await holds(dana.db)).toEqual([]);
+  });
+});
