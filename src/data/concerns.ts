@@ -3,7 +3,8 @@
  * Sensitive text is never indexed: the list is read from the pupils-in-sessions index
  * (pupil-sessions.ts), whose rows of flagged notes carry `concern`.
  */
-import { type Concern, type ConcernAction, type ConcernNotice, isNotice, type Session } from '../shared/model.ts';
+import { actionProblem } from '../shared/concerns.ts';
+import { type Concern, type ConcernAction, type ConcernNotice, isNotice, type Session, ValidationError } from '../shared/model.ts';
 import type { CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
 import { commit } from './load-commit.ts';
@@ -31,8 +32,13 @@ export async function recordConcernAction(db: WaymarkDB, input: ConcernActionInp
   const [id] = await commit(
     db,
     async () => {
-      const concern = await db.concerns.get(input.concernId);
+      const [concern, actions] = await Promise.all([
+        db.concerns.get(input.concernId),
+        db.concernActions.where('concernId').equals(input.concernId).toArray(),
+      ]);
       if (!concern) throw new NotFoundError('concerns', input.concernId);
+      const problem = actionProblem(actions, input);
+      if (problem) throw new ValidationError([problem]);
       return [{ op: 'create', table: 'concernActions', record: { ...input, pupilId: concern.pupilId } }];
     },
     options,

@@ -121,7 +121,8 @@ export const MIGRATIONS = [
   ALTER TABLE changes ADD COLUMN concern_by TEXT;
   ALTER TABLE changes ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
   DROP INDEX changes_page;
-  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at, concern_by, notice);`,
+  CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at, concern_by, notice);
+  CREATE INDEX records_by_concern ON records (json_extract(state, '$.fields.concernId')) WHERE table_name = 'concernActions';`,
 ];
 
 /**
@@ -482,6 +483,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     mentors: db.prepare('SELECT * FROM mentors WHERE ? IS NULL OR school_id = ? ORDER BY name'),
     device: db.prepare('SELECT * FROM devices WHERE id = ?'),
     record: db.prepare('SELECT school_id, state FROM records WHERE table_name = ? AND id = ?'),
+    actionsOn: db.prepare(
+      "SELECT state FROM records WHERE table_name = 'concernActions' AND json_extract(state, '$.fields.concernId') = ?",
+    ),
     creatorOf: db.prepare("SELECT mentor_id FROM changes WHERE record_id = ? AND table_name = ? AND op = 'create' ORDER BY seq LIMIT 1"),
     putRecord: db.prepare(
       'INSERT INTO records (table_name, id, school_id, state) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, id) DO UPDATE SET state = excluded.state',
@@ -597,6 +601,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
       return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
     },
+    actionsOn: (concernId) => (q.actionsOn.all(concernId) as { state: string }[]).map((r) => (JSON.parse(r.state) as SyncedState).fields),
     creatorOf(table, id) {
       const row = q.creatorOf.get(id, table) as { mentor_id: string } | undefined;
       return row?.mentor_id;

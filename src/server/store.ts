@@ -68,6 +68,8 @@ export interface BatchWriter {
   lastHlc(deviceId: string): string | undefined;
   setLastHlc(deviceId: string, hlc: string): void;
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
+  /** The fields of every action recorded on a concern (concernActions naming it), as stored. */
+  actionsOn(concernId: string): Record<string, unknown>[];
   /** The mentor whose change made a record, as the log says: for records from before records carried `authorId`. */
   creatorOf(table: SyncedTable, id: string): string | undefined;
   putRecord(record: StoredRecord): void;

@@ -5,12 +5,13 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
+import { actionProblem } from '../shared/concerns.ts';
 import { erasedPupilOf, withoutErasedPupils } from '../shared/erasure.ts';
 import { fromWire } from '../shared/fields.ts';
 import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc.ts';
 import { ERASED_WORDS, inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
-import { type SyncedTable, ValidationError } from '../shared/model.ts';
+import { type ConcernAction, type SyncedTable, ValidationError } from '../shared/model.ts';
 import { notAllowed, revisionNotAllowed, type Standing, type Writer } from '../shared/permissions.ts';
 import type {
   Access,
@@ -312,6 +313,14 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
   // would have other tablets take what it replaces for ordinary history rather than a conflict.
   const base = change.op === 'update' ? ownReadingsAsStored(writer, device.id, change.base) : undefined;
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base });
+  // What the DSL records must follow from what is recorded already (a concern closes with nothing open).
+  if (change.table === 'concernActions' && change.op === 'create') {
+    const problem = actionProblem(
+      writer.actionsOn(String(change.values.concernId)).map(fromWire) as ConcernAction[],
+      change.values as ConcernAction,
+    );
+    if (problem) return { status: 'rejected', code: 'invalid_record', message: problem };
+  }
   try {
     const record = fromWire(merged.state.fields);
     // A new record must make sense as a whole. A merged one is checked field by field: two tablets'

@@ -188,6 +188,7 @@ export const ConcernActionSchema = v.pipe(
     completes: v.optional(id),
   }),
   v.check((a) => !a.stillOpen || !['acknowledged', 'closed', 'reopened'].includes(a.action), 'Only an action can be left open.'),
+  v.check((a) => !['closed', 'reopened'].includes(a.action) || a.note.trim() !== '', 'Say why the concern is closed or reopened.'),
 );
 
 const EDITED = {

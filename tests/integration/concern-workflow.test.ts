@@ -1,0 +1,111 @@
+/**
+ * A concern's life between tablets: recorded by a mentor, acknowledged and acted on by two DSLs,
+ * one of them offline, and closed. Real sync engine and server over SQLite, in this process.
+ */
+import { describe, expect, it } from 'vitest';
+import { concernWithActions, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import { addPupil } from '../../src/data/pupils.ts';
+import { outboxSummary } from '../../src/data/sync.ts';
+import { concernStatus, firstAcknowledgement } from '../../src/shared/concerns.ts';
+import { type ConcernAction, ValidationError } from '../../src/shared/model.ts';
+import { pupil } from '../unit/helpers.ts';
+import { inProcessSchool } from './in-process.ts';
+
+async function aConcernAndTwoDsls() {
+  const school = inProcessSchool();
+  const sam = await school.tablet('Sam Patel');
+  const dana = await school.tablet('Dana Lead');
+  const priya = await school.tablet('Priya Shah');
+  school.store.setRole(dana.mentorId, 'dsl');
+  school.store.setRole(priya.mentorId, 'deputy dsl');
+  const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+  const concern = await recordConcern(sam.db, {
+    pupilId: maya,
+    category: 'neglect',
+    account: 'Came in hungry again; said there was no food at home.',
+    noticedAt: '2026-11-12T08:45:00.000Z',
+    toldWhom: '',
+  });
+  await sam.sync();
+  await dana.sync();
+  await priya.sync();
+  return { school, sam, dana, priya, concern };
+}
+
+const day = '2026-11-12';
+
+describe('two DSLs act on one concern', () => {
+  it('acknowledgements and actions from both, one of them offline, are all kept, on every tablet that reads it', async () => {
+    const { school, sam, dana, priya, concern } = await aConcernAndTwoDsls();
+    school.network.mode = 'down';
+    // Priya, offline in the corridor, and Dana at her desk, both see it and act.
+    await recordConcernAction(priya.db, { concernId: concern, action: 'acknowledged', note: '', on: day, stillOpen: false });
+    await recordConcernAction(priya.db, {
+      concernId: concern,
+      action: 'spoke to the child',
+      note: 'Maya says mum is unwell.',
+      on: day,
+      stillOpen: false,
+    });
+    school.network.mode = 'up';
+    await recordConcernAction(dana.db, { concernId: concern, action: 'acknowledged', note: '', on: day, stillOpen: false });
+    await recordConcernAction(dana.db, {
+      concernId: concern,
+      action: 'early help',
+      note: 'Family support worker asked to visit.',
+      on: day,
+      stillOpen: true,
+    });
+    await dana.sync();
+    await priya.sync();
+    await dana.sync();
+    await sam.sync();
+    for (const tablet of [sam, dana, priya]) {
+      const held = await concernWithActions(tablet.db, concern);
+      expect(held?.actions.map((a) => a.action).sort()).toEqual(['acknowledged', 'acknowledged', 'early help', 'spoke to the child']);
+      expect(concernStatus(held?.actions ?? [])).toBe('in progress');
+      // Sam sees who saw it first.
+      expect(firstAcknowledgement(held?.actions ?? [])?.mentorId).toBe(priya.mentorId);
+    }
+  });
+
+  it('a DSL who closes it offline, while the other left an action open, is refused by the school, and told why', async () => {
+    const { school, dana, priya, concern } = await aConcernAndTwoDsls();
+    await recordConcernAction(dana.db, {
+      concernId: concern,
+      action: 'referral to children’s social care',
+      note: 'Referred.',
+      on: day,
+      stillOpen: true,
+    });
+    // Priya has not heard of the referral: her tablet lets her close it.
+    school.network.mode = 'down';
+    await recordConcernAction(priya.db, {
+      concernId: concern,
+      action: 'closed',
+      note: 'Mum is back at work; food at home.',
+      on: day,
+      stillOpen: false,
+    });
+    school.network.mode = 'up';
+    await dana.sync();
+    await priya.sync();
+    expect((await outboxSummary(priya.db)).needsAttention.map((e) => [e.table, e.rejected?.code, e.rejected?.message])).toEqual([
+      ['concernActions', 'invalid_record', 'Follow up what is still open before closing the concern: referral to children’s social care.'],
+    ]);
+    const atSchool = school.store.batch((w) => w.actionsOn(concern)) as unknown as ConcernAction[];
+    expect(atSchool.map((a) => a.action)).toEqual(['referral to children’s social care']);
+    expect(concernStatus(atSchool)).toBe('in progress');
+    // Once she has heard of it, her tablet says so before anything is saved.
+    await expect(
+      recordConcernAction(priya.db, { concernId: concern, action: 'closed', note: 'Again.', on: day, stillOpen: false }),
+    ).rejects.toThrow(ValidationError);
+  });
+
+  it('only a DSL records an action: a mentor’s is refused by the school, and kept on the tablet', async () => {
+    const { sam, concern } = await aConcernAndTwoDsls();
+    await recordConcernAction(sam.db, { concernId: concern, action: 'monitor', note: 'I will keep an eye.', on: day, stillOpen: false });
+    await sam.sync();
+    expect((await outboxSummary(sam.db)).needsAttention.map((e) => e.rejected?.code)).toEqual(['not_allowed']);
+  });
+});
