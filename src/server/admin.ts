@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
-import { ROLE_NAMES, type Role } from '../shared/roles.ts';
+import { ROLE_NAMES, type Role, safeguards } from '../shared/roles.ts';
 import { tabletAddress } from './address.ts';
 import { dueNow, erase, eraseDue } from './erasure.ts';
 import { escapeControls } from './printable.ts';
@@ -24,6 +24,8 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   new-code MENTOR_ID                      a fresh code for a mentor; any earlier unused one stops working
   set-role MENTOR_ID ROLE                 mentor, lead (lead mentor), dsl (Designated Safeguarding Lead) or deputy (a deputy DSL)
   lead-reads-concerns on|off [--school …] whether lead mentors read every concern's text, as the DSLs do (off to begin with)
+  set-email MENTOR_ID ADDRESS|--off       where a DSL or deputy is e-mailed when a concern arrives (SMTP_URL)
+  escalate-after MINUTES [--school …]     tell the deputy DSLs of a concern no DSL acknowledged in this time (60)
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
   list-devices [--school ID|"Name"]       the tablets: last sync, changes not yet sent, clock trouble
   revoke-device DEVICE_ID                 cut off a lost tablet (nothing is deleted)
@@ -327,13 +329,35 @@ export const commands: Record<string, Command> = {
         : `${school.name}: only a concern’s author and the DSLs read its text; lead mentors see that one was recorded. Their tablets let go of the text at their next sync.`,
     );
   },
+  'set-email'(store, args, print) {
+    const { positionals, values } = parse(args, ['off']);
+    const [id, address, ...stray] = positionals;
+    if (!id || stray.length || Boolean(address) === Boolean(values.off))
+      throw new AdminError(
+        `Give a mentor id and an e-mail address (or --off), for example: npm run admin -- set-email MENTOR_ID dsl@school.sch.uk`,
+      );
+    if (address && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) throw new AdminError(`“${address}” is not an e-mail address.`);
+    const mentor = store.setEmail(findMentor(store, id).id, address ?? null);
+    print(mentor.email ? `${mentor.name} is e-mailed at ${mentor.email}.` : `${mentor.name} is no longer e-mailed.`);
+    if (mentor.email && !safeguards(mentor.role))
+      print(`Only a DSL or deputy is e-mailed about concerns: npm run admin -- set-role ${mentor.id} dsl`);
+  },
+  'escalate-after'(store, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    const minutes = Number(single(positionals, 'number of minutes', 'escalate-after 30'));
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60)
+      throw new AdminError('Give a whole number of minutes from 1 to 10080 (a week), for example: npm run admin -- escalate-after 30');
+    const school = schoolToSet(store, values.school);
+    store.setEscalateAfterMinutes(school.id, minutes);
+    print(`${school.name}: a concern no DSL has acknowledged ${minutes} minutes after it arrives is e-mailed to the deputy DSLs.`);
+  },
   'list-mentors'(store, args, print) {
     const { values } = parse(args, ['school']);
     const mentors = store.mentors(values.school === undefined ? undefined : findSchool(store, values.school).id);
     if (mentors.length === 0) return print('No mentors yet: add one with npm run admin -- add-mentor "Name"');
     const tablets = (m: Mentor) => store.devices(m.schoolId).filter((d) => d.mentorId === m.id && !d.revokedAt).length;
-    const rows = mentors.map((m) => [m.id, m.name, schoolName(store, m.schoolId), ROLE_NAMES[m.role], String(tablets(m))]);
-    table([['id', 'name', 'school', 'role', 'tablets'], ...rows], print);
+    const rows = mentors.map((m) => [m.id, m.name, schoolName(store, m.schoolId), ROLE_NAMES[m.role], m.email ?? '', String(tablets(m))]);
+    table([['id', 'name', 'school', 'role', 'e-mail', 'tablets'], ...rows], print);
   },
   'list-devices'(store, args, print) {
     const { values } = parse(args, ['school']);

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { addressSettings, httpsSite } from './address.ts';
+import { deliverAlerts, smtpMailer } from './alerts.ts';
 import { createApp } from './app.ts';
 import { watchCheckpoints } from './checkpoints.ts';
 import { keepErasing } from './erasure.ts';
@@ -51,6 +52,36 @@ async function certificates(): Promise<Certificates> {
   return made;
 }
 
+/** How often concerns' e-mails to the DSLs are sent (and failed ones tried again when due). */
+const ALERT_CHECK_MS = 30_000;
+
+/** E-mails the DSLs of new concerns through the school's SMTP server (SMTP_URL), when there is one. */
+function tellTheDsls(): void {
+  const { SMTP_URL, SMTP_FROM } = process.env;
+  if (!SMTP_URL) {
+    log.warn(
+      'No SMTP_URL is set: the DSLs are not e-mailed when a concern arrives. Set SMTP_URL (and SMTP_FROM) to the school’s mail server.',
+    );
+    return;
+  }
+  const mailer = smtpMailer(SMTP_URL, SMTP_FROM ?? 'waymark@localhost');
+  const timeZone = process.env.SCHOOL_TIME_ZONE ?? 'Europe/London';
+  let running = false;
+  const round = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await deliverAlerts(store, mailer, new Date(), { timeZone, log });
+    } catch (error) {
+      log.error({ err: error }, 'could not send the concerns’ e-mails; trying again shortly');
+    } finally {
+      running = false;
+    }
+  };
+  void round();
+  setInterval(round, ALERT_CHECK_MS).unref();
+}
+
 /** An unclear value stops the server: tablets that should finish sending must not be silently refused, nor the reverse. */
 function readPlainHttpTablets(): boolean {
   try {
@@ -77,6 +108,7 @@ watchCheckpoints(store, log);
 // Pupils erased before a restore brought them back, and those due by their school's retention
 // period: erased now, and again once a day.
 keepErasing(store, log);
+tellTheDsls();
 const site: HttpsSite = { ...httpsSite(settings, () => current), plainHttpTablets: allowPlainHttpTablets };
 if (allowPlainHttpTablets) log.warn(plainHttpTabletsWarning(site.originFor(undefined)));
 const app = createApp({ staticDir, store, logger: log, https: site });

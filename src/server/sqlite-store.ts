@@ -28,6 +28,7 @@ import { LIMITS, type PulledChange } from '../shared/protocol.ts';
 import type { Role } from '../shared/roles.ts';
 import { type LoggedChange, RecentChanges } from './recent-changes.ts';
 import {
+  type Alert,
   type BatchWriter,
   type ConcernText,
   type Device,
@@ -122,7 +123,14 @@ export const MIGRATIONS = [
   ALTER TABLE changes ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
   DROP INDEX changes_page;
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at, concern_by, notice);
-  CREATE INDEX records_by_concern ON records (json_extract(state, '$.fields.concernId')) WHERE table_name = 'concernActions';`,
+  CREATE INDEX records_by_concern ON records (json_extract(state, '$.fields.concernId')) WHERE table_name = 'concernActions';
+  -- Telling the DSLs (alerts.ts): each mentor's e-mail address, how long a school's concern waits
+  -- for a DSL before the deputies are told, and each e-mail to send or sent (ids and times only).
+  ALTER TABLE mentors ADD COLUMN email TEXT;
+  ALTER TABLE schools ADD COLUMN escalate_after_minutes INTEGER NOT NULL DEFAULT 60;
+  CREATE TABLE concern_alerts (concern_id TEXT NOT NULL, kind TEXT NOT NULL, school_id TEXT NOT NULL, author_id TEXT NOT NULL,
+    received_at TEXT NOT NULL, queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, tried_at TEXT, sent_at TEXT, problem TEXT,
+    PRIMARY KEY (concern_id, kind)) WITHOUT ROWID;`,
 ];
 
 /**
@@ -266,11 +274,25 @@ const toDevice = (r: DeviceRow): Device => ({
   clockSkewMs: r.clock_skew_ms,
 });
 
-const toMentor = (r: { id: string; school_id: string; name: string; role: string }): Mentor => ({
+const toMentor = (r: { id: string; school_id: string; name: string; role: string; email: string | null }): Mentor => ({
   id: r.id,
   schoolId: r.school_id,
   name: r.name,
   role: r.role as Role,
+  ...(r.email ? { email: r.email } : {}),
+});
+
+const toAlert = (r: Record<string, unknown>): Alert => ({
+  concernId: r.concern_id as string,
+  kind: r.kind as Alert['kind'],
+  schoolId: r.school_id as string,
+  authorId: r.author_id as string,
+  receivedAt: r.received_at as string,
+  queuedAt: r.queued_at as string,
+  attempts: r.attempts as number,
+  triedAt: r.tried_at as string | null,
+  sentAt: r.sent_at as string | null,
+  problem: r.problem as string | null,
 });
 
 /** What upgrading a database made by an earlier release is about to do. */
@@ -483,6 +505,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     mentors: db.prepare('SELECT * FROM mentors WHERE ? IS NULL OR school_id = ? ORDER BY name'),
     device: db.prepare('SELECT * FROM devices WHERE id = ?'),
     record: db.prepare('SELECT school_id, state FROM records WHERE table_name = ? AND id = ?'),
+    queueAlert: db.prepare(
+      `INSERT INTO concern_alerts (concern_id, kind, school_id, author_id, received_at, queued_at)
+       VALUES (@concernId, @kind, @schoolId, @authorId, @receivedAt, @queued) ON CONFLICT DO NOTHING`,
+    ),
     actionsOn: db.prepare(
       "SELECT state FROM records WHERE table_name = 'concernActions' AND json_extract(state, '$.fields.concernId') = ?",
     ),
@@ -556,6 +582,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids)))
         OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.before.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids))))`),
     deleteRecord: db.prepare('DELETE FROM records WHERE table_name = ? AND id = ?'),
+    forgetAlerts: db.prepare('DELETE FROM concern_alerts WHERE concern_id IN (SELECT value FROM json_each(?))'),
     deleteLost: db.prepare('DELETE FROM lost_values WHERE table_name = ? AND record_id = ?'),
     lostOf: db.prepare('SELECT id, field, value FROM lost_values WHERE table_name = ? AND record_id = ?'),
     setLost: db.prepare('UPDATE lost_values SET value = ? WHERE id = ?'),
@@ -600,6 +627,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     getRecord(table, id) {
       const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
       return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
+    },
+    queueAlert(alert) {
+      q.queueAlert.run({ ...alert, kind: 'new', queued: alert.receivedAt });
     },
     actionsOn: (concernId) => (q.actionsOn.all(concernId) as { state: string }[]).map((r) => (JSON.parse(r.state) as SyncedState).fields),
     creatorOf(table, id) {
@@ -712,6 +742,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     // The pupil's own id, whether or not their record is here (a database restored from an older backup).
     writer.keepErased({ table: 'pupils', id: pupil.id, schoolId: school, pupilId: pupil.id, erasedAt: at });
     const changesEmptied = q.emptyChanges.run({ school, at, ids: JSON.stringify(plan.erased.map((r) => r.id)) }).changes;
+    q.forgetAlerts.run(JSON.stringify(plan.erased.filter((r) => r.table === 'concerns').map((r) => r.id)));
 
     const groupSessions: ErasedPupil['groupSessions'] = [];
     for (const r of plan.narrowed) {
@@ -1055,6 +1086,43 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       if (row?.busy)
         return { problem: 'the write-ahead log could not be emptied: another program was reading the database (the server, mid-sync)' };
       return {};
+    },
+    setEmail(mentorId, email) {
+      const changed = db.prepare('UPDATE mentors SET email = ? WHERE id = ?').run(email, mentorId).changes;
+      if (!changed) throw new Error(`No mentor with id ${mentorId}.`);
+      return toMentor(q.mentor.get(mentorId) as Parameters<typeof toMentor>[0]);
+    },
+    escalateAfterMinutes: (schoolId) =>
+      (db.prepare('SELECT escalate_after_minutes AS m FROM schools WHERE id = ?').get(schoolId) as { m: number } | undefined)?.m ?? 60,
+    setEscalateAfterMinutes(schoolId, minutes) {
+      const changed = db.prepare('UPDATE schools SET escalate_after_minutes = ? WHERE id = ?').run(minutes, schoolId).changes;
+      if (!changed) throw new Error(`No school with id ${schoolId}.`);
+    },
+    unsentAlerts: () =>
+      (db.prepare('SELECT * FROM concern_alerts WHERE sent_at IS NULL ORDER BY queued_at').all() as Record<string, unknown>[]).map(toAlert),
+    alerts: (concernId) =>
+      (db.prepare('SELECT * FROM concern_alerts WHERE concern_id = ? ORDER BY queued_at').all(concernId) as Record<string, unknown>[]).map(
+        toAlert,
+      ),
+    // A new concern's alert, with no escalation yet, whose concern no DSL has acknowledged.
+    awaitingAcknowledgement: () =>
+      (
+        db
+          .prepare(
+            `SELECT * FROM concern_alerts a WHERE kind = 'new'
+             AND NOT EXISTS (SELECT 1 FROM concern_alerts e WHERE e.concern_id = a.concern_id AND e.kind = 'escalated')
+             AND NOT EXISTS (SELECT 1 FROM records WHERE table_name = 'concernActions'
+               AND json_extract(state, '$.fields.concernId') = a.concern_id AND json_extract(state, '$.fields.action') = 'acknowledged')`,
+          )
+          .all() as Record<string, unknown>[]
+      ).map(toAlert),
+    escalate(alert, at) {
+      q.queueAlert.run({ ...alert, kind: 'escalated', queued: at });
+    },
+    noteAlertTried(concernId, kind, at, problem) {
+      db.prepare(
+        'UPDATE concern_alerts SET attempts = attempts + 1, tried_at = @at, sent_at = CASE WHEN @problem IS NULL THEN @at END, problem = @problem WHERE concern_id = @concernId AND kind = @kind',
+      ).run({ concernId, kind, at, problem: problem ?? null });
     },
     leadReadsConcerns: (schoolId) =>
       (db.prepare('SELECT lead_reads_concerns FROM schools WHERE id = ?').get(schoolId) as { lead_reads_concerns: number } | undefined)

@@ -18,6 +18,29 @@ export interface Mentor {
   schoolId: string;
   name: string;
   role: Role;
+  /** Where the endpoint e-mails them: a DSL or deputy is told of new concerns here (alerts.ts). */
+  email?: string;
+}
+
+/**
+ * An e-mail telling the DSLs of a concern (`new`, when it reaches the school), or the deputies of
+ * one no DSL acknowledged in the school's time (`escalated`). Ids and times only, never what the
+ * concern says.
+ */
+export interface Alert {
+  concernId: string;
+  kind: 'new' | 'escalated';
+  schoolId: string;
+  /** Who recorded the concern, named in the message. */
+  authorId: string;
+  /** When the concern reached the school. */
+  receivedAt: string;
+  queuedAt: string;
+  attempts: number;
+  triedAt: string | null;
+  sentAt: string | null;
+  /** Why the last attempt to send it failed. */
+  problem: string | null;
 }
 
 export interface Device {
@@ -68,6 +91,8 @@ export interface BatchWriter {
   lastHlc(deviceId: string): string | undefined;
   setLastHlc(deviceId: string, hlc: string): void;
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
+  /** Queues the e-mail telling the school's DSLs of a concern that has just reached it, in the push's transaction. */
+  queueAlert(alert: Pick<Alert, 'concernId' | 'schoolId' | 'authorId' | 'receivedAt'>): void;
   /** The fields of every action recorded on a concern (concernActions naming it), as stored. */
   actionsOn(concernId: string): Record<string, unknown>[];
   /** The mentor whose change made a record, as the log says: for records from before records carried `authorId`. */
@@ -252,6 +277,20 @@ export interface Store {
    * (SQLite: the database rebuilt, its write-ahead log emptied). Says why when it could not finish.
    */
   scrubDeleted(): { problem?: string };
+  setEmail(mentorId: string, email: string | null): Mentor;
+  /** How long a concern waits for a DSL to acknowledge it before the deputies are told, in minutes. */
+  escalateAfterMinutes(schoolId: string): number;
+  setEscalateAfterMinutes(schoolId: string, minutes: number): void;
+  /** E-mails about concerns not sent yet, oldest first. */
+  unsentAlerts(): Alert[];
+  /** The e-mails about one concern, sent or not. */
+  alerts(concernId: string): Alert[];
+  /** New concerns' alerts whose concern no DSL has acknowledged, and that were not escalated yet. */
+  awaitingAcknowledgement(): Alert[];
+  /** Queues the e-mail telling the deputies of a concern no DSL acknowledged (once per concern). */
+  escalate(alert: Alert, at: string): void;
+  /** Records an attempt to send an alert: sent, or why not. */
+  noteAlertTried(concernId: string, kind: Alert['kind'], at: string, problem?: string): void;
   /** Whether the school's lead mentors read the text of every concern, as the DSLs do (off unless the school turns it on). */
   leadReadsConcerns(schoolId: string): boolean;
   setLeadReadsConcerns(schoolId: string, on: boolean): void;

@@ -346,8 +346,10 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
     change.hlc,
     concernText,
   );
-  // Everyone who may not read the concern learns that it was recorded, on which pupil and when.
+  // Everyone who may not read the concern learns that it was recorded, on which pupil and when;
+  // the DSLs are e-mailed (alerts.ts).
   if (concernText && change.table === 'concerns' && change.op === 'create') {
+    writer.queueAlert({ concernId: change.recordId, schoolId: device.schoolId, authorId: device.mentorId, receivedAt: now.toISOString() });
     const { pupilId, createdAt } = change.values;
     const notice = { id: change.recordId, pupilId, createdAt, updatedAt: createdAt, notice: true };
     writer.appendChange(device.schoolId, { ...logged, values: notice, mentorId: '' }, randomUUID(), now.toISOString(), undefined, {

@@ -168,6 +168,26 @@ describe('roles', () => {
     expect(store.mentor(sam.mentorId)?.role).toBe('mentor');
   });
 
+  it('set-email says where a DSL is e-mailed, and --off stops it; escalate-after sets the deputies’ wait', () => {
+    const dana = tabletFor('Dana Lead');
+    admin('set-role', dana.mentorId, 'dsl');
+    expect(admin('set-email', dana.mentorId, 'dana.lead@hillside.sch.uk')).toEqual(['Dana Lead is e-mailed at dana.lead@hillside.sch.uk.']);
+    expect(admin('list-mentors').join('\n')).toMatch(/Dana Lead .* dana\.lead@hillside\.sch\.uk/);
+    expect(admin('set-email', dana.mentorId, '--off')).toEqual(['Dana Lead is no longer e-mailed.']);
+    expect(store.mentor(dana.mentorId)?.email).toBeUndefined();
+    expect(() => admin('set-email', dana.mentorId, 'not-an-address')).toThrow(/“not-an-address” is not an e-mail address/);
+    expect(() => admin('set-email', dana.mentorId)).toThrow(/Give a mentor id and an e-mail address/);
+    const sam = tabletFor('Sam Patel');
+    expect(admin('set-email', sam.mentorId, 'sam@hillside.sch.uk').join('\n')).toMatch(/Only a DSL or deputy is e-mailed about concerns/);
+
+    const school = store.schools()[0]?.id ?? '';
+    expect(store.escalateAfterMinutes(school)).toBe(60);
+    expect(admin('escalate-after', '30').join('\n')).toMatch(/acknowledged 30 minutes after it arrives is e-mailed to the deputy DSLs/);
+    expect(store.escalateAfterMinutes(school)).toBe(30);
+    for (const wrong of ['0', '1.5', 'soon', '20000']) expect(() => admin('escalate-after', wrong)).toThrow(/whole number of minutes/);
+    expect(store.escalateAfterMinutes(school)).toBe(30);
+  });
+
   it('a DSL marked by an earlier release is a DSL after the upgrade', () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
