@@ -55,3 +55,19 @@ export async function concernWithActions(
   if (!concern) return undefined;
   return { concern, actions: isNotice(concern) ? [] : actions.sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
 }
+
+/**
+ * Records, for the audit trail, that this tablet's mentor opened a concern's text: offline too, and
+ * it syncs like any record. A notice (a concern this mentor may not read) opens nothing.
+ */
+export async function noteConcernOpened(db: WaymarkDB, concernId: string, options?: CommitOptions): Promise<void> {
+  await commit(
+    db,
+    async () => {
+      const concern = await db.concerns.get(concernId);
+      if (!concern || isNotice(concern)) return [];
+      return [{ op: 'create', table: 'concernOpenings', record: { concernId, pupilId: concern.pupilId } }];
+    },
+    options,
+  );
+}

@@ -15,6 +15,7 @@ import {
   type Concern,
   type ConcernAction,
   type ConcernNotice,
+  type ConcernOpening,
   type Pupil,
   type Revision,
   type Session,
@@ -170,6 +171,7 @@ export class WaymarkDB extends Dexie {
   revisions!: EntityTable<Revision, 'id'>;
   concerns!: EntityTable<Concern | ConcernNotice, 'id'>;
   concernActions!: EntityTable<ConcernAction, 'id'>;
+  concernOpenings!: EntityTable<ConcernOpening, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   delivered!: EntityTable<DeliveredEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
@@ -268,6 +270,10 @@ export class WaymarkDB extends Dexie {
     // school restored from a backup gets them again. They start from this version on: nothing to move.
     this.version(6).stores({ delivered: 'seq, deliveredAt' });
     // Version 7: safeguarding concerns, records of their own, and what the DSL did about each.
-    this.version(7).stores({ concerns: 'id, pupilId, noticedAt', concernActions: 'id, concernId, pupilId' });
+    this.version(7).stores({
+      concerns: 'id, pupilId, noticedAt',
+      concernActions: 'id, concernId, pupilId',
+      concernOpenings: 'id, concernId, pupilId',
+    });
   }
 }

@@ -58,6 +58,7 @@ const IN_EACH_TABLE: Record<TableName, (e: Erasing) => Promise<unknown>> = {
   revisions: recordTable('revisions'),
   concerns: recordTable('concerns'),
   concernActions: recordTable('concernActions'),
+  concernOpenings: recordTable('concernOpenings'),
   recordClocks: (e) => e.db.recordClocks.bulkDelete([...e.keys]),
   changedAfterRemoval: (e) => e.db.changedAfterRemoval.bulkDelete([...e.keys]),
   pupilSessions: (e) => e.db.pupilSessions.filter((row) => e.pupilGone(row.pupilId) || e.ids.has(row.sessionId)).delete(),
@@ -201,6 +202,14 @@ async function lookedAt(db: WaymarkDB, pupils: Set<string>, records: Set<string>
       .toArray()),
     ...(await db.concernActions.where('concernId').anyOf(concernIds).toArray()),
     ...(await db.concernActions.bulkGet(asked)),
+  ]);
+  add('concernOpenings', [
+    ...(await db.concernOpenings
+      .where('pupilId')
+      .anyOf([...pupils])
+      .toArray()),
+    ...(await db.concernOpenings.where('concernId').anyOf(concernIds).toArray()),
+    ...(await db.concernOpenings.bulkGet(asked)),
   ]);
   // Now that everything an earlier version can be of is known.
   const ids = new Set([...found.values()].map((r) => r.id));

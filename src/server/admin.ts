@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { format } from 'date-fns';
 import { ROLE_NAMES, type Role, safeguards } from '../shared/roles.ts';
 import { tabletAddress } from './address.ts';
+import { auditTrail } from './audit.ts';
 import { dueNow, erase, eraseDue } from './erasure.ts';
 import { escapeControls } from './printable.ts';
 import { parseRetention, retentionInWords } from './retention.ts';
@@ -24,6 +25,7 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   new-code MENTOR_ID                      a fresh code for a mentor; any earlier unused one stops working
   set-role MENTOR_ID ROLE                 mentor, lead (lead mentor), dsl (Designated Safeguarding Lead) or deputy (a deputy DSL)
   lead-reads-concerns on|off [--school …] whether lead mentors read every concern's text, as the DSLs do (off to begin with)
+  audit ID|REF [--school …]               who recorded, changed, opened or was sent a pupil's concerns, in order
   set-email MENTOR_ID ADDRESS|--off       where a DSL or deputy is e-mailed when a concern arrives (SMTP_URL)
   escalate-after MINUTES [--school …]     tell the deputy DSLs of a concern no DSL acknowledged in this time (60)
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
@@ -246,6 +248,22 @@ export const commands: Record<string, Command> = {
     const run = erase(store, [{ id: pupil.id, schoolId: pupil.schoolId }], 'request');
     for (const e of run.erased) printErasure(store, e, print);
     printAfterErasure(store, run.problem, pupil.id, print);
+  },
+  audit(store, args, print) {
+    const { positionals, values } = parse(args, ['school']);
+    const ref = single(positionals, 'pupil’s id or school pupil reference', 'audit PUPIL_ID');
+    const pupil = findPupil(store, ref, values.school === undefined ? undefined : findSchool(store, values.school));
+    const entries = auditTrail(store, pupil.id);
+    if (entries.length === 0) return print(`No concern has been recorded about pupil ${pupil.id}.`);
+    const rows = entries.map((e) => [
+      when(e.at),
+      e.receivedAt ? when(e.receivedAt) : '',
+      e.mentor,
+      escapeControls(e.tablet),
+      e.what,
+      e.concernId,
+    ]);
+    table([['when', 'reached the school', 'who', 'tablet', 'what', 'concern'], ...rows], print);
   },
   'set-retention'(store, args, print) {
     const { positionals, values } = parse(args, ['school']);

@@ -320,7 +320,9 @@ export function createApp(options: ServerOptions): Hono {
     app.post(`${API}/pull`, async (c) => {
       const device = authenticate(store, c.req.header('authorization'));
       note(c, { deviceId: device.id });
-      const parts = pull(store, device, await readBody(c.req.raw, PullRequestSchema));
+      const unrecorded = (error: unknown) =>
+        log.error({ err: error, deviceId: device.id }, 'could not record, for the audit trail, which concerns this pull handed on');
+      const parts = pull(store, device, await readBody(c.req.raw, PullRequestSchema), now(), unrecorded);
       // Sent piece by piece, as stored: joining a page into one buffer first would copy every byte
       // sent once more. The pieces may be slices of the change log's in-memory tail, which a slow
       // tablet then keeps alive until its answer is sent.

@@ -130,7 +130,10 @@ export const MIGRATIONS = [
   ALTER TABLE schools ADD COLUMN escalate_after_minutes INTEGER NOT NULL DEFAULT 60;
   CREATE TABLE concern_alerts (concern_id TEXT NOT NULL, kind TEXT NOT NULL, school_id TEXT NOT NULL, author_id TEXT NOT NULL,
     received_at TEXT NOT NULL, queued_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, tried_at TEXT, sent_at TEXT, problem TEXT,
-    PRIMARY KEY (concern_id, kind)) WITHOUT ROWID;`,
+    PRIMARY KEY (concern_id, kind)) WITHOUT ROWID;
+  -- The audit trail (audit.ts): every pull that handed a tablet a change carrying a concern's text.
+  CREATE TABLE concern_reads (seq INTEGER NOT NULL, device_id TEXT NOT NULL, mentor_id TEXT NOT NULL, pulled_at TEXT NOT NULL);
+  CREATE INDEX concern_reads_by_change ON concern_reads (seq);`,
 ];
 
 /**
@@ -508,6 +511,23 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     queueAlert: db.prepare(
       `INSERT INTO concern_alerts (concern_id, kind, school_id, author_id, received_at, queued_at)
        VALUES (@concernId, @kind, @schoolId, @authorId, @receivedAt, @queued) ON CONFLICT DO NOTHING`,
+    ),
+    // The pulled page's changes that carry a concern's text (not the notices), as changesSince chose them.
+    noteConcernReads: db.prepare(`
+      INSERT INTO concern_reads (seq, device_id, mentor_id, pulled_at)
+      SELECT seq, @other, @me, @at FROM changes WHERE school_id = @school AND seq > @after AND seq <= @last AND device_id != @other
+        AND withheld_at IS NULL AND concern_by IS NOT NULL AND notice = 0 AND ${RECEIVES}`),
+    concernsOf: db.prepare("SELECT id FROM records WHERE table_name = 'concerns' AND json_extract(state, '$.fields.pupilId') = ?"),
+    // Every change about those concerns that carried their text (their own, their actions, who
+    // opened them, their earlier versions), with the concern each is about and when its tablet said it happened.
+    concernChanges: db.prepare(`
+      SELECT seq, table_name, record_id, op, device_id, mentor_id, received_at, concern_id, json_extract(wire, '$.values.updatedAt') AS at FROM (
+        SELECT *, CASE WHEN table_name = 'concerns' THEN record_id WHEN table_name = 'revisions' THEN json_extract(wire, '$.values.recordId')
+          ELSE json_extract(wire, '$.values.concernId') END AS concern_id
+        FROM changes WHERE concern_by IS NOT NULL AND notice = 0 AND wire IS NOT NULL
+      ) WHERE concern_id IN (SELECT value FROM json_each(?)) ORDER BY seq`),
+    concernReadsOf: db.prepare(
+      'SELECT seq, device_id, mentor_id, pulled_at FROM concern_reads WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY pulled_at, seq',
     ),
     actionsOn: db.prepare(
       "SELECT state FROM records WHERE table_name = 'concernActions' AND json_extract(state, '$.fields.concernId') = ?",
@@ -1097,6 +1117,43 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     setEscalateAfterMinutes(schoolId, minutes) {
       const changed = db.prepare('UPDATE schools SET escalate_after_minutes = ? WHERE id = ?').run(minutes, schoolId).changes;
       if (!changed) throw new Error(`No school with id ${schoolId}.`);
+    },
+    noteConcernReads(schoolId, puller, after, last, at) {
+      if (readOnly || last <= after) return 0;
+      return q.noteConcernReads.run({
+        school: schoolId,
+        after,
+        last,
+        other: puller.deviceId,
+        me: puller.mentorId,
+        all: puller.readsEveryConcern ? 1 : 0,
+        at,
+      }).changes;
+    },
+    concernTrail(pupilId) {
+      const concerns = JSON.stringify((q.concernsOf.all(pupilId) as { id: string }[]).map((r) => r.id));
+      const changes = q.concernChanges.all(concerns) as Record<string, unknown>[];
+      const seqs = JSON.stringify(changes.map((c) => c.seq));
+      const reads = q.concernReadsOf.all(seqs) as Record<string, unknown>[];
+      return {
+        changes: changes.map((c) => ({
+          seq: c.seq as number,
+          table: c.table_name as SyncedTable,
+          recordId: c.record_id as string,
+          op: c.op as PulledChange['op'],
+          deviceId: c.device_id as string,
+          mentorId: c.mentor_id as string,
+          receivedAt: c.received_at as string | null,
+          concernId: c.concern_id as string,
+          at: (c.at as string | null) ?? null,
+        })),
+        reads: reads.map((r) => ({
+          seq: r.seq as number,
+          deviceId: r.device_id as string,
+          mentorId: r.mentor_id as string,
+          pulledAt: r.pulled_at as string,
+        })),
+      };
     },
     unsentAlerts: () =>
       (db.prepare('SELECT * FROM concern_alerts WHERE sent_at IS NULL ORDER BY queued_at').all() as Record<string, unknown>[]).map(toAlert),

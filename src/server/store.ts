@@ -137,6 +137,24 @@ export interface ConcernText {
   notice?: true;
 }
 
+/** Who wrote, opened or received a pupil's concerns, in ids and times: never what they say. */
+export interface ConcernTrail {
+  changes: {
+    seq: number;
+    table: SyncedTable;
+    recordId: string;
+    op: PulledChange['op'];
+    deviceId: string;
+    mentorId: string;
+    receivedAt: string | null;
+    /** The concern the change is about. */
+    concernId: string;
+    /** When the tablet says it happened (the change's updatedAt). */
+    at: string | null;
+  }[];
+  reads: { seq: number; deviceId: string; mentorId: string; pulledAt: string }[];
+}
+
 /** The tablet a page is pulled for: its own changes are left out, and it receives what its mentor may read. */
 export interface Puller extends Reader {
   deviceId: string;
@@ -281,6 +299,13 @@ export interface Store {
   /** How long a concern waits for a DSL to acknowledge it before the deputies are told, in minutes. */
   escalateAfterMinutes(schoolId: string): number;
   setEscalateAfterMinutes(schoolId: string, minutes: number): void;
+  /**
+   * Records, for the audit trail, each change carrying a concern's text that a pull handed the
+   * puller: those of the page after `after` up to `last` (changesSince's choice). Returns how many.
+   */
+  noteConcernReads(schoolId: string, puller: Puller, after: number, last: number, at: string): number;
+  /** The audit trail of a pupil's concerns: every change that carried their text, and every pull that handed one on. */
+  concernTrail(pupilId: string): ConcernTrail;
   /** E-mails about concerns not sent yet, oldest first. */
   unsentAlerts(): Alert[];
   /** The e-mails about one concern, sent or not. */

@@ -365,7 +365,7 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
  * The author of the concern whose text a change carries (src/shared/roles.ts `receives`): a
  * concern's, an action's on it, or an earlier version's of it; undefined for a change that carries
  * none. A concern the endpoint cannot find, or whose author it does not know, is read by those who
- * read every concern, and no one else.
+ * read every concern, and no one else ('' names no author); so is the record of who opened one.
  */
 function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange, existing: StoredRecord | undefined): string | undefined {
   const authorOf = (id: unknown) => {
@@ -375,6 +375,8 @@ function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange
   if (change.table === 'concerns') return existing ? authorOf(change.recordId) : device.mentorId;
   if (change.table === 'concernActions') return authorOf(change.values.concernId);
   if (change.table === 'revisions' && change.values.table === 'concerns') return authorOf(change.values.recordId);
+  // Who opened a concern is for the DSLs' audit trail: no author of it reads it.
+  if (change.table === 'concernOpenings') return '';
   return undefined;
 }
 
@@ -461,7 +463,13 @@ const sameLog = (store: Store, seq: number, at: string | undefined) => at !== un
  * The school's changes made by other tablets since the cursor, a page at a time: a PullResponse as
  * UTF-8 JSON in pieces, to be sent one after another, the stored changes passed on as stored.
  */
-export function pull(store: Store, device: Device, request: PullRequest): readonly Uint8Array[] {
+export function pull(
+  store: Store,
+  device: Device,
+  request: PullRequest,
+  now = new Date(),
+  onUnrecorded?: (error: unknown) => void,
+): readonly Uint8Array[] {
   const epoch = store.epoch();
   const latest = store.lastChangeSeq();
   const from = request.cursor === null ? { epoch, seq: 0 } : openCursor(store.cursorSecret(), epoch, request.cursor);
@@ -475,7 +483,15 @@ export function pull(store: Store, device: Device, request: PullRequest): readon
   }
   const limit = request.limit ?? LIMITS.pullPage;
   const you = access(store, device);
-  const page = store.changesSince(device.schoolId, from.seq, limit, { deviceId: device.id, ...you });
+  const puller = { deviceId: device.id, ...you };
+  const page = store.changesSince(device.schoolId, from.seq, limit, puller);
+  // The audit trail: who was handed a concern's text, and when. A failure to record it (a full
+  // disk) is told, and does not keep the school's records from the tablet.
+  try {
+    if (page.lastSeq !== null) store.noteConcernReads(device.schoolId, puller, from.seq, page.lastSeq, now.toISOString());
+  } catch (error) {
+    onUnrecorded?.(error);
+  }
   const more = page.full;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (page.lastSeq ?? from.seq) : latest;

@@ -5,7 +5,8 @@
  *
  * - Erased whole: the pupil; their targets; those targets' check-ins, and any check-in naming the
  *   pupil; every session whose pupils present are all erased pupils (a one-to-one, a parent
- *   contact, a group of one); the concerns recorded about them and what the DSL did about each;
+ *   contact, a group of one); the concerns recorded about them, what the DSL did about each and
+ *   the record of who opened each;
  *   and every revision (earlier version) of any of these.
  * - Kept: a session with other pupils present. The erased pupils are taken out of its pupils
  *   present, and out of the pupils present in its earlier versions. Its note is about several
@@ -101,6 +102,9 @@ export function planErasure(
   for (const r of of('concernActions')) {
     if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '') || named(text(r.fields.concernId))) erase(r);
   }
+  for (const r of of('concernOpenings')) {
+    if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '') || named(text(r.fields.concernId))) erase(r);
+  }
   for (const r of of('revisions')) {
     if (alsoErased.has(r.id) || named(text(r.fields.recordId))) erase(r);
     else {
@@ -132,6 +136,7 @@ export function erasedPupilOf(
     case 'concerns':
       return ref('pupilId');
     case 'concernActions':
+    case 'concernOpenings':
       return ref('pupilId') ?? ref('concernId');
     case 'checkIns':
       return ref('pupilId') ?? ref('targetId');

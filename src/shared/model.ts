@@ -10,6 +10,7 @@ import type * as v from 'valibot';
 import type {
   CheckInSchema,
   ConcernActionSchema,
+  ConcernOpeningSchema,
   ConcernSchema,
   ContactSchema,
   PupilSchema,
@@ -100,7 +101,16 @@ export const CONCERN_ACTIONS = [
 export type ConcernActionKind = (typeof CONCERN_ACTIONS)[number];
 
 /** The tables that sync. Drafts and device settings never leave the tablet. */
-export const SYNCED_TABLES = ['pupils', 'targets', 'checkIns', 'sessions', 'revisions', 'concerns', 'concernActions'] as const;
+export const SYNCED_TABLES = [
+  'pupils',
+  'targets',
+  'checkIns',
+  'sessions',
+  'revisions',
+  'concerns',
+  'concernActions',
+  'concernOpenings',
+] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
 export type Pupil = v.InferOutput<typeof PupilSchema>;
@@ -131,6 +141,11 @@ export interface ConcernNotice {
   notice: true;
 }
 export const isNotice = (c: Concern | ConcernNotice): c is ConcernNotice => 'notice' in c && c.notice === true;
+/**
+ * A concern's text opened on a tablet: who (the record's author), on which tablet and when, for the
+ * audit trail. Recorded offline too, and never changed or removed.
+ */
+export type ConcernOpening = v.InferOutput<typeof ConcernOpeningSchema>;
 /** One thing a DSL recorded on a concern. Append-only: two DSLs, or one offline, never overwrite each other. */
 export type ConcernAction = v.InferOutput<typeof ConcernActionSchema>;
 
@@ -142,6 +157,7 @@ export interface RecordTypes {
   revisions: Revision;
   concerns: Concern;
   concernActions: ConcernAction;
+  concernOpenings: ConcernOpening;
 }
 
 /** What each table holds on a tablet: a record, or, of a concern its mentor may not read, the notice of it. */

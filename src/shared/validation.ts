@@ -191,6 +191,8 @@ export const ConcernActionSchema = v.pipe(
   v.check((a) => !['closed', 'reopened'].includes(a.action) || a.note.trim() !== '', 'Say why the concern is closed or reopened.'),
 );
 
+export const ConcernOpeningSchema = v.object({ ...stamp, concernId: id, pupilId: id });
+
 const EDITED = {
   pupils: PupilSchema,
   targets: TargetSchema,
@@ -246,7 +248,12 @@ export const RevisionSchema = v.pipe(
   }),
 );
 
-export const SCHEMAS = { ...EDITED, revisions: RevisionSchema, concernActions: ConcernActionSchema } as const;
+export const SCHEMAS = {
+  ...EDITED,
+  revisions: RevisionSchema,
+  concernActions: ConcernActionSchema,
+  concernOpenings: ConcernOpeningSchema,
+} as const;
 
 /** Checks a record against its schema; throws a ValidationError listing every problem in plain words. */
 export function validate<T extends SyncedTable>(table: T, record: unknown): RecordTypes[T] {

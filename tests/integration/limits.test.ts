@@ -40,6 +40,7 @@ const valid: Record<Table, Record<string, unknown>> = {
     toldWhom: '',
   },
   concernActions: { concernId: newId(), pupilId: someone, action: 'monitor', note: '', on: '2026-11-24', stillOpen: false },
+  concernOpenings: { concernId: newId(), pupilId: someone },
 };
 
 const chars = (n: number) => 'x'.repeat(n);

@@ -28,6 +28,7 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
   const tables = [
     db.concerns,
     db.concernActions,
+    db.concernOpenings,
     db.revisions,
     db.recordClocks,
     db.conflicts,
@@ -44,10 +45,17 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
     const gone = concerns.filter((c) => !kept.has(c.id)).map((c) => c.id);
     const actions = (await db.concernActions.filter((a) => !kept.has(a.concernId)).toArray()).map((a) => a.id);
     const revisions = (await db.revisions.filter((r) => r.table === 'concerns' && !kept.has(r.recordId)).toArray()).map((r) => r.id);
+    // Who opened a concern is for those who read every concern; this tablet keeps its own openings of its mentor's.
+    const openings = (
+      await db.concernOpenings
+        .filter((o) => !now.readsEveryConcern && !(kept.has(o.concernId) && o.deviceId === device?.deviceId))
+        .toArray()
+    ).map((o) => o.id);
     const keys = [
       ...gone.map((id) => `concerns:${id}`),
       ...actions.map((id) => `concernActions:${id}`),
       ...revisions.map((id) => `revisions:${id}`),
+      ...openings.map((id) => `concernOpenings:${id}`),
     ];
     const goneKeys = new Set(keys);
     await Promise.all([
@@ -55,14 +63,15 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
       db.concerns.bulkDelete(gone),
       db.concernActions.bulkDelete(actions),
       db.revisions.bulkDelete(revisions),
+      db.concernOpenings.bulkDelete(openings),
       db.recordClocks.bulkDelete(keys),
       db.changedAfterRemoval.bulkDelete(keys),
       db.conflicts
         .where('recordId')
-        .anyOf([...gone, ...actions, ...revisions])
+        .anyOf([...gone, ...actions, ...revisions, ...openings])
         .delete(),
       db.sync.update('sync', { access: now, cursor: null }),
     ]);
-    return gone.length + actions.length + revisions.length;
+    return gone.length + actions.length + revisions.length + openings.length;
   });
 }
