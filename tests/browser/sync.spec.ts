@@ -18,7 +18,7 @@ test('a mentor links a tablet, works offline, comes back online and the school h
   const alexCode = alexOutput.at(-1) ?? '';
   const alexId = alexOutput.join('\n').match(/Added mentor Alex Jones: id (\S+)/)?.[1] ?? '';
   // Alex is the school's Designated Safeguarding Lead.
-  school.admin('set-dsl', alexId);
+  school.admin('set-role', alexId, 'dsl');
   const sam = await launchTablet(school.url);
   const alex = await launchTablet(school.url);
   try {
