@@ -1,5 +1,5 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
-import { syncState } from '../data/index.ts';
+import { concernsNotDelivered, syncState } from '../data/index.ts';
 import { Banners } from './components/banners.tsx';
 import { ReadProblem } from './components/read-problem.tsx';
 import { SyncStatus } from './components/sync-status.tsx';
@@ -20,6 +20,8 @@ const EndTarget = lazy(() => import('./screens/TargetForm.tsx').then((m) => m.En
 const SessionPage = lazy(() => import('./screens/SessionPage.tsx').then((m) => m.SessionPage));
 const Settings = lazy(() => import('./screens/Settings.tsx').then((m) => m.Settings));
 const Concerns = lazy(() => import('./screens/Concerns.tsx').then((m) => m.Concerns));
+const ConcernForm = lazy(() => import('./screens/ConcernForm.tsx').then((m) => m.ConcernForm));
+const ConcernPage = lazy(() => import('./screens/ConcernPage.tsx').then((m) => m.ConcernPage));
 
 function NotFound() {
   useTitle('Not here');
@@ -35,7 +37,10 @@ function NotFound() {
 
 function Header() {
   const { path } = useLocation();
-  const isDsl = useLive(async () => (await syncState(db)).mentor?.dsl === true, []);
+  const view = useLive(async () => {
+    const [state, undelivered] = await Promise.all([syncState(db), concernsNotDelivered(db)]);
+    return { readsConcerns: state.access?.readsEveryConcern ?? state.mentor?.dsl === true, undelivered };
+  }, []);
   const current = (href: string) => ((href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined);
   return (
     <header class="top">
@@ -50,7 +55,7 @@ function Header() {
         <a href="/pupils" aria-current={current('/pupils')}>
           Caseload
         </a>
-        {isDsl && (
+        {view?.readsConcerns && (
           <a href="/concerns" aria-current={current('/concerns')}>
             Concerns
           </a>
@@ -60,6 +65,11 @@ function Header() {
         </a>
       </nav>
       <SyncStatus />
+      {(view?.undelivered ?? 0) > 0 && (
+        <span class="concern-waiting" role="status">
+          {view?.undelivered === 1 ? 'A concern is' : `${view?.undelivered} concerns are`} not yet with the DSL
+        </span>
+      )}
       <a class="button primary" href="/sessions/new">
         New note
       </a>
@@ -148,6 +158,8 @@ function Screens() {
           <Route path="/sessions/:sessionId/edit" component={SessionForm} />
           <Route path="/settings" component={Settings} />
           <Route path="/concerns" component={Concerns} />
+          <Route path="/concerns/new" component={ConcernForm} />
+          <Route path="/concerns/:id" component={ConcernPage} />
           <Route default component={NotFound} />
         </Router>
       </ReadProblem>

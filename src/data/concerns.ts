@@ -71,3 +71,48 @@ export async function noteConcernOpened(db: WaymarkDB, concernId: string, option
     options,
   );
 }
+
+/** A concern as a list shows it: the concern (or its notice), where it stands, and whether the DSL has it yet. */
+export interface ConcernSummary {
+  concern: Concern | ConcernNotice;
+  actions: ConcernAction[];
+  /** Still in this tablet's outbox: the school, and so the DSL, has not got it. */
+  waiting: boolean;
+}
+
+async function summaries(db: WaymarkDB, concerns: (Concern | ConcernNotice)[]): Promise<ConcernSummary[]> {
+  const ids = concerns.map((c) => c.id);
+  const [actions, queued] = await Promise.all([
+    db.concernActions.where('concernId').anyOf(ids).toArray(),
+    db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).toArray(),
+  ]);
+  const waiting = new Set(queued.map((e) => e.recordId));
+  return concerns.map((concern) => ({
+    concern,
+    actions: actions.filter((a) => a.concernId === concern.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    waiting: waiting.has(concern.id),
+  }));
+}
+
+/** A pupil's concerns as this tablet holds them, newest first. */
+export async function concernsAbout(db: WaymarkDB, pupilId: string): Promise<ConcernSummary[]> {
+  const concerns = await db.concerns.where('pupilId').equals(pupilId).toArray();
+  return summaries(
+    db,
+    concerns.sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+  );
+}
+
+/** Every concern whose text this tablet holds, newest first: the DSL's list. */
+export async function concernRecords(db: WaymarkDB): Promise<ConcernSummary[]> {
+  const concerns = (await db.concerns.toArray()).filter((c) => !isNotice(c));
+  return summaries(
+    db,
+    concerns.sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+  );
+}
+
+/** How many concerns recorded on this tablet the school has not got yet: shown apart from other waiting changes. */
+export async function concernsNotDelivered(db: WaymarkDB): Promise<number> {
+  return db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).count();
+}

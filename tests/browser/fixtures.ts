@@ -10,6 +10,7 @@ import { serve } from '@hono/node-server';
 import { type BrowserContext, test as base, chromium, type Page } from '@playwright/test';
 import { createApp } from '../../src/server/app.ts';
 import { Caseload } from './pages/caseload.ts';
+import { ConcernsPage } from './pages/concerns.ts';
 import { PupilPage } from './pages/pupil-page.ts';
 import { SessionForm } from './pages/session-form.ts';
 import { SettingsPage } from './pages/settings.ts';
@@ -49,6 +50,7 @@ export interface Tablet {
   pupilPage: PupilPage;
   sessionForm: SessionForm;
   settings: SettingsPage;
+  concerns: ConcernsPage;
   close: () => Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function launchTablet(
     pupilPage: new PupilPage(page),
     sessionForm: new SessionForm(page),
     settings: new SettingsPage(page),
+    concerns: new ConcernsPage(page),
     close: async () => {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import { pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
+import { concernsAbout, pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
 import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, type Revision, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
+import { ConcernList } from '../components/concern-list.tsx';
 import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
@@ -17,6 +18,7 @@ export function PupilPage({ id }: { id: string }) {
   const notes = shown.id === id ? shown.notes : NOTES_AT_FIRST;
   // "Show earlier notes" keeps the page as it is until the longer list comes.
   const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes], { keepPrevious: true });
+  const recorded = useLive(() => concernsAbout(db, id), [id]);
   useTitle(view ? displayName(view.pupil) : undefined);
   // Going from one pupil's page to another's, the last answer is the other pupil's until the new one comes.
   if (view === undefined || (view && view.pupil.id !== id)) return <Loading />;
@@ -39,6 +41,9 @@ export function PupilPage({ id }: { id: string }) {
         <div class="head-actions">
           <a class="button primary" href={`/sessions/new?pupil=${pupil.id}`}>
             New note
+          </a>
+          <a class="button secondary" href={`/concerns/new?pupil=${pupil.id}`}>
+            Record a concern
           </a>
           <a class="button secondary" href={`/pupils/${pupil.id}/edit`}>
             Edit details
@@ -64,6 +69,12 @@ export function PupilPage({ id }: { id: string }) {
           <span aria-hidden="true">⚠ </span>
           {concerns === 1 ? 'One note raises a safeguarding concern.' : `${concerns} notes raise safeguarding concerns.`}
         </p>
+      )}
+      {recorded && recorded.length > 0 && (
+        <section class="card" aria-labelledby="concerns-h">
+          <h2 id="concerns-h">Safeguarding concerns</h2>
+          <ConcernList items={recorded} pupils={new Map([[pupil.id, name]])} now={new Date()} />
+        </section>
       )}
       <ConflictList conflicts={conflicts.get(pupil.id) ?? []} />
       {pupil.status === 'closed' && (

@@ -1,0 +1,114 @@
+/**
+ * A concern reaches the DSL and is acted on: three tablets against the school's server as
+ * `npm start` runs it. Recorded offline, the mentor is told the DSL has not got it; back online it
+ * goes; the DSL sees it first on Today, acknowledges it and records an action; the mentor's tablet
+ * says it was seen; a third mentor's tablet holds neither its text nor the DSL's list.
+ */
+import { expect, launchTablet, test } from './fixtures.ts';
+import { waitForOfflineReady } from './pages/app-shell.ts';
+import { type SchoolServer, startSchoolServer } from './school-server.ts';
+
+let school: SchoolServer;
+test.beforeAll(async () => {
+  school = await startSchoolServer();
+});
+test.afterAll(async () => {
+  await school?.stop();
+});
+
+const SAID = 'She said her stepdad locks her out at night';
+
+/** A mentor added by the IT person: their id and one-time code. */
+function addMentor(name: string) {
+  const out = school.admin('add-mentor', name);
+  return { id: out.join('\n').match(/Added mentor .*: id (\S+)/)?.[1] ?? '', code: out.at(-1) ?? '' };
+}
+
+test('a concern recorded offline reaches the DSL, who acknowledges and acts on it; its author sees that; another mentor sees only that one exists', async () => {
+  test.setTimeout(180_000);
+  const samIs = addMentor('Sam Patel');
+  const danaIs = addMentor('Dana Lead');
+  const alexIs = addMentor('Alex Jones');
+  school.admin('set-role', danaIs.id, 'dsl');
+  const sam = await launchTablet(school.url);
+  const dana = await launchTablet(school.url);
+  const alex = await launchTablet(school.url);
+  try {
+    await sam.today.open();
+    await waitForOfflineReady(sam.page);
+    await sam.settings.linkToSchool(samIs.code, 'Sam’s iPad');
+    await sam.caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7' });
+
+    // In the corridor, with no Wi-Fi.
+    await sam.context.setOffline(true);
+    await sam.concerns.record({ category: 'neglect', account: `${SAID}.`, toldWhom: 'No one yet' });
+    await expect(sam.concerns.delivery).toContainText('The DSL has not got this yet');
+    await expect(sam.concerns.delivery).toContainText('speak to the DSL in person');
+    await expect(sam.concerns.notYetWithTheDsl).toHaveText('A concern is not yet with the DSL');
+
+    // Back on the school's Wi-Fi, it goes by itself.
+    await sam.context.setOffline(false);
+    await expect(sam.concerns.delivery).toHaveText('With the school: the DSL has not acknowledged it yet.', { timeout: 30_000 });
+    await expect(sam.concerns.notYetWithTheDsl).toHaveCount(0);
+    const concernUrl = sam.page.url();
+
+    // The DSL's tablet: the concern is first on Today.
+    await dana.today.open();
+    await dana.settings.linkToSchool(danaIs.code, 'Dana’s iPad');
+    await dana.today.open();
+    await expect(dana.concerns.onToday).toContainText('Priya Natarajan');
+    await expect(dana.concerns.onToday).toContainText('not acknowledged yet');
+    await dana.concerns.onToday.getByRole('link', { name: /Priya Natarajan/ }).click();
+    await expect(dana.page.getByRole('main')).toContainText(SAID);
+    await dana.concerns.acknowledge();
+    await dana.concerns.recordAction('spoke to the child', 'Spoke to Priya with her teacher; calling home today.');
+    await dana.settings.syncNow();
+    await expect(dana.settings.syncStatus).toContainText(/Synced/);
+
+    // Sam's tablet hears it was seen.
+    await sam.settings.syncNow();
+    await expect(sam.settings.syncStatus).toContainText(/Synced/);
+    await sam.page.goto(concernUrl);
+    await expect(sam.concerns.delivery).toContainText(/^Seen by the DSL at \d\d:\d\d on .+ \(Dana Lead\)\.$/);
+    await expect(sam.page.getByRole('region', { name: 'What the DSL did' })).toContainText('spoke to the child');
+
+    // Another mentor: that a concern was recorded, never what it says, and no DSL's list.
+    await alex.today.open();
+    await alex.settings.linkToSchool(alexIs.code, 'Alex’s iPad');
+    await alex.caseload.openPupil('Priya');
+    const concerns = alex.page.getByRole('region', { name: 'Safeguarding concerns' });
+    await expect(concerns).toContainText('A concern: speak to the DSL');
+    await concerns.getByRole('link').first().click();
+    await expect(alex.page.getByRole('main')).toContainText(/A concern was recorded on .+; speak to the Designated Safeguarding Lead\./);
+    await expect(alex.page.getByRole('main')).not.toContainText(SAID);
+    await alex.page.goto('/concerns');
+    await expect(alex.page.getByRole('main')).toContainText('This list is for the Designated Safeguarding Lead');
+    await expect(alex.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Concerns' })).toHaveCount(0);
+    const stored = await alex.page.evaluate(async () => {
+      const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+      const dump: string[] = [];
+      for (const name of names) {
+        const db = await new Promise<IDBDatabase>((ok, fail) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        });
+        for (const store of Array.from(db.objectStoreNames)) {
+          const all = await new Promise<unknown[]>((ok) => {
+            const r = db.transaction(store).objectStore(store).getAll();
+            r.onsuccess = () => ok(r.result);
+          });
+          dump.push(JSON.stringify(all));
+        }
+        db.close();
+      }
+      return dump.join('\n');
+    });
+    expect(stored).not.toContain(SAID);
+    expect(stored).not.toContain('calling home today');
+  } finally {
+    await sam.close();
+    await dana.close();
+    await alex.close();
+  }
+});
