@@ -7,8 +7,17 @@ import { commit } from './load-commit.ts';
 export type PupilInput = Omit<NewRecord<'pupils'>, 'status' | 'closedOn' | 'closeReason' | 'outcome' | 'exitSummary'>;
 export type PupilEdit = Partial<PupilInput>;
 
+/** Adds a pupil, on the caseload of this tablet's mentor unless the input says whose. */
 export async function addPupil(db: WaymarkDB, input: PupilInput, options?: CommitOptions): Promise<string> {
-  const [id] = await commit(db, [{ op: 'create', table: 'pupils', record: { ...input, status: 'active' } }], options);
+  const [id] = await commit(
+    db,
+    async () => {
+      const mentorId = (await db.device.get('device'))?.mentorId;
+      const caseload = input.caseload ?? (mentorId ? [mentorId] : undefined);
+      return [{ op: 'create', table: 'pupils', record: { ...input, status: 'active', ...(caseload ? { caseload } : {}) } }];
+    },
+    options,
+  );
   return id as string;
 }
 

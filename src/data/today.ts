@@ -1,5 +1,7 @@
 /** The Today screen: what wants doing now, from index ranges rather than scans of every record. */
+
 import type { CheckIn, Pupil, Session, Target } from '../shared/model.ts';
+import { supports } from '../shared/roles.ts';
 import { addDaysTo, type Day, isDue, weekOf } from '../shared/schedule.ts';
 import type { WaymarkDB } from './db.ts';
 import { lastSeen } from './pupil-sessions.ts';
@@ -21,9 +23,9 @@ export interface CaseloadNow {
   pupils: Pupil[];
 }
 
-export async function caseloadNow(db: WaymarkDB): Promise<CaseloadNow> {
+export async function caseloadNow(db: WaymarkDB, mine?: string): Promise<CaseloadNow> {
   const [targets, pupils] = await Promise.all([activeTargets(db), activePupils(db)]);
-  return { targets, pupils };
+  return { targets, pupils: mine === undefined ? pupils : pupils.filter((p) => supports(p, mine)) };
 }
 
 /**

@@ -45,3 +45,13 @@ export interface Reader {
  */
 export const receives = (reader: Reader, concernBy: string | undefined, notice = false): boolean =>
   concernBy === undefined || (reader.readsEveryConcern || concernBy === reader.mentorId) !== notice;
+
+/**
+ * Whether a mentor supports a pupil: they are on the pupil's caseload. A pupil no one was assigned
+ * to (added before caseloads) is everyone's.
+ */
+export const supports = (pupil: { caseload?: readonly string[] }, mentorId: string | undefined): boolean =>
+  !pupil.caseload?.length || (mentorId !== undefined && pupil.caseload.includes(mentorId));
+
+/** Whether a mentor in this role may look beyond their own caseload to every pupil in the school. */
+export const seesWholeSchool = (role: Role): boolean => role !== 'mentor';

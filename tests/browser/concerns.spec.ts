@@ -2,7 +2,7 @@
  * A concern reaches the DSL and is acted on: three tablets against the school's server as
  * `npm start` runs it. Recorded offline, the mentor is told the DSL has not got it; back online it
  * goes; the DSL sees it first on Today, acknowledges it and records an action; the mentor's tablet
- * says it was seen; a third mentor's tablet holds neither its text nor the DSL's list.
+ * says it was seen; a third mentor's tablet (a lead mentor's) holds neither its text nor the DSL's list.
  */
 import { expect, launchTablet, test } from './fixtures.ts';
 import { waitForOfflineReady } from './pages/app-shell.ts';
@@ -30,6 +30,8 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
   const danaIs = addMentor('Dana Lead');
   const alexIs = addMentor('Alex Jones');
   school.admin('set-role', danaIs.id, 'dsl');
+  // A lead mentor sees every pupil, and, unless the school turns it on, no concern's text.
+  school.admin('set-role', alexIs.id, 'lead');
   const sam = await launchTablet(school.url);
   const dana = await launchTablet(school.url);
   const alex = await launchTablet(school.url);
@@ -72,10 +74,10 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await expect(sam.concerns.delivery).toContainText(/^Seen by the DSL at \d\d:\d\d on .+ \(Dana Lead\)\.$/);
     await expect(sam.page.getByRole('region', { name: 'What the DSL did' })).toContainText('spoke to the child');
 
-    // Another mentor: that a concern was recorded, never what it says, and no DSL's list.
+    // Another mentor, a lead mentor: that a concern was recorded, never what it says, and no DSL's list.
     await alex.today.open();
     await alex.settings.linkToSchool(alexIs.code, 'Alex’s iPad');
-    await alex.caseload.openPupil('Priya');
+    await alex.caseload.openPupil('Priya', { wholeSchool: true });
     const concerns = alex.page.getByRole('region', { name: 'Safeguarding concerns' });
     await expect(concerns).toContainText('A concern: speak to the DSL');
     await concerns.getByRole('link').first().click();

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { addPupil, editPupil } from '../../src/data/pupils.ts';
 import { editSession, getSession, recordSession } from '../../src/data/sessions.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
+import { caseloadNow } from '../../src/data/today.ts';
 import type { SyncedTable } from '../../src/shared/model.ts';
 import { NOT_ALLOWED } from '../../src/shared/permissions.ts';
 import { pupil } from '../unit/helpers.ts';
@@ -137,5 +138,18 @@ describe('who supports a pupil', () => {
     await sam.sync();
     expect(stored(school, 'pupils', maya).form).toBe('9S');
     expect(await refusedOn(sam)).toHaveLength(2);
+  });
+
+  it('a pupil added on a mentor’s tablet is on their caseload, and Today counts only the pupils they support', async () => {
+    const school = inProcessSchool();
+    const sam = await school.tablet('Sam Patel');
+    const lee = await school.tablet('Lee Chen');
+    const samsPupil = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+    const leesPupil = await addPupil(lee.db, pupil({ name: 'Ola Nowak' }));
+    await lee.sync();
+    await sam.sync();
+    expect(stored(school, 'pupils', samsPupil).caseload).toEqual([sam.mentorId]);
+    expect((await caseloadNow(sam.db, sam.mentorId)).pupils.map((p) => p.id)).toEqual([samsPupil]);
+    expect((await caseloadNow(sam.db)).pupils.map((p) => p.id).sort()).toEqual([samsPupil, leesPupil].sort());
   });
 });

@@ -3,7 +3,9 @@ import { useLocation } from 'preact-iso';
 import { allPupils } from '../../data/index.ts';
 import { relativeDay } from '../../shared/dates.ts';
 import { displayName } from '../../shared/model.ts';
+import { supports } from '../../shared/roles.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
+import { WholeSchool, whoIsHere } from '../components/whole-school.tsx';
 import { useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -12,7 +14,14 @@ export function Caseload() {
   const showClosed = query.show === 'closed';
   useTitle(showClosed ? 'Closed pupils' : 'Caseload');
   const day = useToday();
-  const pupils = useLive(() => allPupils(db), []);
+  // In the address, so that Back returns to the list as it was.
+  const wholeSchool = query.whose === 'school';
+  const setWholeSchool = (whole: boolean) => route(`/pupils?${new URLSearchParams({ ...query, whose: whole ? 'school' : 'mine' })}`, true);
+  const who = useLive(() => whoIsHere(), []);
+  const pupils = useLive(async () => {
+    const [all, here] = await Promise.all([allPupils(db), whoIsHere()]);
+    return wholeSchool ? all : all.filter((p) => supports(p, here.mentorId));
+  }, [wholeSchool]);
   const [typed, setTyped] = useState('');
   const index = useMemo(() => indexNames((pupils ?? []).filter((p) => (p.status === 'closed') === showClosed)), [pupils, showClosed]);
   const found = useMemo(() => searchNames(index, typed), [index, typed]);
@@ -27,6 +36,7 @@ export function Caseload() {
           Add a pupil
         </a>
       </div>
+      {who?.seesWholeSchool && <WholeSchool whole={wholeSchool} onChange={setWholeSchool} />}
       <div class="caseload-tools">
         <label for="find" class="visually-hidden">
           Find a pupil

@@ -21,6 +21,7 @@ import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
 import { ConcernList, dslQueue } from '../components/concern-list.tsx';
 import { InstallOffer } from '../components/install.tsx';
+import { WholeSchool, whoIsHere } from '../components/whole-school.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { pure } from '../pure.ts';
@@ -34,7 +35,10 @@ export function Today() {
   // Four live queries, not one: a check-in tap then re-reads this week's check-ins only, not the
   // whole caseload and its sessions. At midnight the screen stays as it is until the new day's
   // answers come.
-  const caseload = useLive(() => caseloadNow(db), []);
+  const [wholeSchool, setWholeSchool] = useState(false);
+  const who = useLive(() => whoIsHere(), []);
+  // My caseload unless the whole school is asked for: read with the sync state, so one linking changes it.
+  const caseload = useLive(async () => caseloadNow(db, wholeSchool ? undefined : (await whoIsHere()).mentorId), [wholeSchool]);
   const keepPrevious = { keepPrevious: true };
   const week = useLive(() => checkInsThisWeek(db, day), [day], keepPrevious);
   const notSeen = useLive(() => notSeenLately(db, day), [day], keepPrevious);
@@ -77,6 +81,7 @@ export function Today() {
       </div>
       <InstallOffer hasRecords={Boolean(worthKeeping)} />
       <ConcernsFirst />
+      {who?.seesWholeSchool && <WholeSchool whole={wholeSchool} onChange={setWholeSchool} />}
       {!view ? (
         <p aria-busy="true">Loading…</p>
       ) : (

@@ -42,8 +42,10 @@ export class Caseload {
     return this.page.getByRole('list', { name: /Pupils on the caseload|Closed pupils/ }).locator('.who');
   }
 
-  async openPupil(name: string) {
+  /** Opens a pupil found by name: on my caseload, or among all pupils in the school (a lead mentor, a DSL). */
+  async openPupil(name: string, options: { wholeSchool?: boolean } = {}) {
     await this.open();
+    if (options.wholeSchool) await this.page.getByRole('button', { name: 'All pupils in the school' }).click();
     await this.search(name);
     await this.page
       .getByRole('link', { name: new RegExp(name) })
