@@ -25,6 +25,8 @@ export default {
     'src/server/cursor.ts',
     'src/server/erasure.ts',
     'src/server/retention.ts',
+    // Telling the DSLs of a concern, and the deputies when no DSL has seen it.
+    'src/server/alerts.ts',
   ],
   // The unit and integration tests, through vitest: the browser tests are Playwright's and never
   // run here. vitest.mutation.config.ts is the app's vitest config less the build check, and with

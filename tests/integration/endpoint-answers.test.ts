@@ -182,6 +182,36 @@ describe('a change refused', () => {
     expect(result).toMatchObject({ status: 'rejected', code: 'invalid_record', message });
   });
 
+  // Who a change is about is read before its record is checked (a pupil erased is refused
+  // first): a change that names pupils in a shape no record has is refused in words all the same,
+  // and the rest of the push is taken, never a server error.
+  it.each([
+    ['a target whose pupil is a list', 'targets', { pupilId: ['x'] }],
+    ['a target with no pupil', 'targets', {}],
+    ['a session whose pupils present are text', 'sessions', { pupilIds: 'Maya and Zeb' }],
+    ['an earlier version that is empty', 'revisions', { table: 'sessions', recordId: newId(), before: null }],
+  ])('naming pupils as %s is refused in words, and the push goes on', async (_, table, values) => {
+    school = openSchool();
+    const sam = await school.enrolTablet('Sam Patel');
+    const p = newPupil(sam);
+    const id = newId();
+    const at = '2026-11-24T09:00:00.000Z';
+    const odd = sam.change(table as 'targets', id, 'create', {
+      id,
+      createdAt: at,
+      updatedAt: at,
+      deviceId: sam.deviceId,
+      mentorId: null,
+      ...values,
+    });
+    const answer = await sam.push([odd, sam.change('pupils', p.id, 'create', p.values)]);
+    expect(answer.status).toBe(200);
+    expect((answer.body.results as Results).map((r) => [r.status, 'code' in r ? r.code : undefined])).toEqual([
+      ['rejected', 'invalid_record'],
+      ['applied', undefined],
+    ]);
+  });
+
   it('with two things wrong says both', async () => {
     school = openSchool();
     const sam = await school.enrolTablet('Sam Patel');

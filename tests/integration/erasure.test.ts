@@ -539,6 +539,14 @@ describe('npm run admin -- erase-pupil', () => {
 });
 
 describe('a tablet that had not heard of the erasure', () => {
+  it('is told a change naming the pupil in a shape no record has is not a record, not that he was erased: it waits for the mentor', () => {
+    const { ids, sam } = schoolWithZebedee();
+    admin('erase-pupil', ids.zeb);
+    const target = { wording: 'Hand in homework', howWeKnow: '', rhythm: 'daily', weekdays: [], startOn: '2026-11-24', status: 'active' };
+    const [odd] = sam.push(sam.change('targets', newId(), 'create', { ...target, pupilId: [ids.zeb] }));
+    expect(odd).toMatchObject({ status: 'rejected', code: 'invalid_record' });
+  });
+
   it('is told each change about the pupil was not kept, in words, and again when it sends it again; the rest are kept', () => {
     const { ids, sam } = schoolWithZebedee();
     admin('erase-pupil', ids.zeb);
@@ -584,6 +592,8 @@ describe('a tablet that had not heard of the erasure', () => {
     expect(tracesOnDisk([NOTE, 'Hand in'])).toEqual([]);
     // Its answer was lost: sent again, the same answer.
     expect(sam.push(edit)).toEqual([{ seq: edit.seq, changeId: edit.changeId, status: 'rejected', code: 'erased', message: ERASED_WORDS }]);
+    // In words the mentor reads under "needs attention", before discarding it.
+    expect(ERASED_WORDS).toMatch(/^This change was not kept: the school’s Waymark erased this pupil’s records .*\. Discard it\.$/);
   });
 
   it('has the pupil taken out of an earlier version of a group note it sends, and an edit that named only him no longer sets who was there', () => {

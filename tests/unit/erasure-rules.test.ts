@@ -93,6 +93,20 @@ describe('which records go with an erased pupil', () => {
     expect(both.narrowed).toEqual([]);
   });
 
+  it('erases what is about them when their own record is not among the records (a tablet or a backup without it)', () => {
+    const without = planErasure(
+      new Set([X]),
+      RECORDS.filter((r) => r.id !== X),
+    );
+    expect(without.erased.map((r) => r.id)).toEqual(expect.arrayContaining(['tx', 'cx', 'one-to-one-x', 'concern-x', 'seen-x']));
+    expect(without.narrowed.map((r) => r.id)).toContain('group-xy');
+  });
+
+  it('erases a record given twice once (more records than needed do no harm)', () => {
+    const twice = planErasure(new Set([X]), [...RECORDS, ...RECORDS]);
+    expect(twice.erased.map((r) => r.id).sort()).toEqual(erased);
+  });
+
   it('erases a record on its own account, with what hangs off it, and nothing of its pupil', () => {
     const target = planErasure(new Set(), RECORDS, new Set(['tx']));
     expect(target.erased.map((r) => r.id).sort()).toEqual(['cx', 'cx-target-only', 'rev-checkin-x', 'tx']);
@@ -108,6 +122,11 @@ describe('a change about an erased pupil', () => {
     [
       'a new check-in of their target',
       { table: 'checkIns', op: 'create', recordId: 'new', values: { pupilId: 'other', targetId: 'tx' } },
+      X,
+    ],
+    [
+      'a new check-in naming them, of a target kept',
+      { table: 'checkIns', op: 'create', recordId: 'new', values: { pupilId: X, targetId: 'ty' } },
       X,
     ],
     ['an earlier version of their record', { table: 'revisions', op: 'create', recordId: 'new', values: { recordId: X } }, X],

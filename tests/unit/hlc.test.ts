@@ -112,6 +112,8 @@ describe('encoding', () => {
 
   it('keeps a device id that itself contains the separator', () => {
     expect(decodeHlc(encodeHlc(at(T, 1, 'dev_1')))).toEqual(at(T, 1, 'dev_1'));
+    // Everything after the second separator is the device, even the separator alone.
+    expect(decodeHlc(encodeHlc(at(T, 1, '_')))).toEqual(at(T, 1, '_'));
   });
 
   it('refuses text that is not a clock reading', () => {

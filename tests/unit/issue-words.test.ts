@@ -140,6 +140,12 @@ describe('a request refused for its shape', () => {
       ['Change 2: The change’s number must be a number.'],
     ],
     [
+      'a change whose values are a list',
+      PushRequestSchema,
+      push([{ ...change, values: ['Maya'] }]),
+      ['Change 1: What the change sets must be a set of named values.'],
+    ],
+    [
       'a change’s number with a fraction',
       PushRequestSchema,
       push([{ ...change, seq: 1.5 }]),

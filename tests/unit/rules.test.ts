@@ -108,7 +108,7 @@ describe('records that make no sense are refused in plain words', () => {
   });
 
   /** Every problem the rules find with a record, in the mentor's words; none for a record they accept. */
-  const problems = (table: 'pupils' | 'targets' | 'sessions', record: object): readonly string[] => {
+  const problems = (table: 'pupils' | 'targets' | 'sessions' | 'revisions', record: object): readonly string[] => {
     try {
       validate(table, record);
       return [];
@@ -149,11 +149,18 @@ describe('records that make no sense are refused in plain words', () => {
     ['an ordinary time', '2026-11-24T09:30:00.000Z', []],
     ['30 February', '2026-02-30T09:30:00.000Z', ['That time does not exist.']],
     ['24:00', '2026-11-24T24:00:00.000Z', ['That time does not exist.']],
+    // Something before or after a time is not a time, and is told so once.
+    ['words before a time', 'at 2026-11-24T09:30:00.000Z', ['Use a UTC time like 2026-11-24T09:30:00.000Z.']],
+    ['words after a time', '2026-11-24T09:30:00.000Z sharp', ['Use a UTC time like 2026-11-24T09:30:00.000Z.']],
   ])('a session at %s (%s): %j', (_, occurredAt, expected) => {
     expect(problems('sessions', { ...base, ...session([a], occurredAt) })).toEqual(expected);
   });
 
   it.each([
+    ['with an id that is not a record id', { id: 'pupil-1' }, ['Record ids are UUIDs.']],
+    ['with consent not one of the three', { consent: 'maybe' }, ['Say whether parental consent was given.']],
+    ['closed for a reason not on the list', { ...closed, closeReason: 'bored' }, ['Choose why support ended.']],
+    ['closed with an outcome not on the list', { ...closed, outcome: 'fine' }, ['Choose an outcome.']],
     ['closed with a date, a reason and an outcome', closed, []],
     ['closed on the day support started', { ...closed, closedOn: '2026-09-07' }, []],
     ['closed with no date', { ...closed, closedOn: undefined }, ['Closing support needs a date, a reason and an outcome.']],
@@ -177,6 +184,22 @@ describe('records that make no sense are refused in plain words', () => {
     ['dropped the day before it starts', { status: 'dropped', endedOn: '2026-11-01' }, ['A target cannot end before it starts.']],
   ])('a target %s', (_, fields, expected) => {
     expect(problems('targets', targetRecord(fields))).toEqual(expected);
+  });
+
+  // An earlier version's words are not held to today's lists, but its values must be of each field's shape.
+  const unreadable = 'What the record said before this edit cannot be read:';
+  it.each([
+    ['a year group since taken off the list', 'pupils', { yearGroup: 'Year 14' }, []],
+    ['a year group that is a number', 'pupils', { yearGroup: 9 }, [`${unreadable} Choose a year group.`]],
+    ['weekdays that are text, not a list', 'targets', { weekdays: 'Monday' }, [`${unreadable} The weekdays must be a list.`]],
+    [
+      'a record of no kind there is',
+      'timetables',
+      { period: 3 },
+      ['A revision is of a pupil, a target, a check-in, a session or a concern.'],
+    ],
+  ])('an earlier version with %s: %j', (_, table, before, expected) => {
+    expect(problems('revisions', { ...base, table, recordId: a, before })).toEqual(expected);
   });
 });
 
