@@ -116,3 +116,11 @@ export async function concernRecords(db: WaymarkDB): Promise<ConcernSummary[]> {
 export async function concernsNotDelivered(db: WaymarkDB): Promise<number> {
   return db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).count();
 }
+
+/** One concern's page: the concern and its actions, whether the DSL has it yet, and this tablet's id (whose versions are its own). */
+export async function concernPage(db: WaymarkDB, id: string): Promise<(ConcernSummary & { thisTablet?: string }) | undefined> {
+  const [held, device] = await Promise.all([concernWithActions(db, id), db.device.get('device')]);
+  if (!held) return undefined;
+  const [summary] = await summaries(db, [held.concern]);
+  return { ...(summary as ConcernSummary), actions: held.actions, ...(device ? { thisTablet: device.deviceId } : {}) };
+}

@@ -140,9 +140,9 @@ describe('a request refused for its shape', () => {
       ['Change 2: The change’s number must be a number.'],
     ],
     [
-      'a change whose values are a list',
+      'a change whose values are text',
       PushRequestSchema,
-      push([{ ...change, values: ['Maya'] }]),
+      push([{ ...change, values: 'Maya' }]),
       ['Change 1: What the change sets must be a set of named values.'],
     ],
     [

@@ -18,6 +18,9 @@ const FIELD_NAMES: Record<string, string> = {
   howWeKnow: 'how we’ll know',
   result: 'check-in',
   word: 'word',
+  account: 'what was seen or said',
+  category: 'what it is about',
+  toldWhom: 'who was told in person',
 };
 
 const shown = (value: unknown) =>
@@ -26,6 +29,32 @@ const shown = (value: unknown) =>
 /** A record's kept values, watched by itself (a screen showing one record). */
 export function ConflictNotes({ recordId }: { recordId: string }) {
   return <ConflictList conflicts={useLive(() => conflictsOf(db, recordId), [recordId]) ?? []} />;
+}
+
+/**
+ * A concern's kept values, in full view on the concern itself: what a concern said is never only
+ * in a box to open. Each says when it was written, and on which tablet, and that a later edit,
+ * made without seeing it, replaced it.
+ */
+export function ConcernVersions({ concernId, thisTablet }: { concernId: string; thisTablet?: string }) {
+  const conflicts = (useLive(() => conflictsOf(db, concernId), [concernId]) ?? []).filter((c) => isShownField(c.field));
+  if (conflicts.length === 0) return null;
+  const now = new Date();
+  return (
+    <section class="card conflicts" aria-labelledby="versions-h">
+      <h2 id="versions-h">Also written: {conflicts.length === 1 ? 'another version' : `${conflicts.length} other versions`}</h2>
+      <ul class="plain">
+        {conflicts.map((c) => (
+          <li key={c.id}>
+            <strong>{FIELD_NAMES[c.field] ?? c.field}</strong>, written {relativeMoment(momentOf(c.hlc), now)}{' '}
+            {c.hlc.endsWith(`_${thisTablet}`) ? 'on this tablet' : 'on another tablet'}, and replaced by a later edit made without seeing
+            it:
+            <p class="note-text">{shown(c.value)}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 /** Kept values the screen has already read (a screen showing many records reads them together). */
@@ -41,8 +70,8 @@ export function ConflictList({ conflicts }: { conflicts: readonly KeptConflict[]
       <ul class="plain">
         {visible.map((c) => (
           <li key={c.id}>
-            {FIELD_NAMES[c.field] ?? c.field}: {shown(c.value)}, written {relativeMoment(momentOf(c.hlc), now)}, was replaced by an edit
-            made at the same time, without seeing it.
+            {FIELD_NAMES[c.field] ?? c.field}: {shown(c.value)}, written {relativeMoment(momentOf(c.hlc), now)}, was replaced by a later
+            edit made without seeing it.
           </li>
         ))}
       </ul>

@@ -5,19 +5,13 @@
  * for the audit trail, offline too.
  */
 import { useEffect, useState } from 'preact/hooks';
-import {
-  type ConcernActionInput,
-  concernWithActions,
-  getPupil,
-  noteConcernOpened,
-  recordConcernAction,
-  syncState,
-} from '../../data/index.ts';
+import { type ConcernActionInput, concernPage, getPupil, noteConcernOpened, recordConcernAction, syncState } from '../../data/index.ts';
 import { actionProblem, concernStatus, firstAcknowledgement, openActions } from '../../shared/concerns.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { CONCERN_ACTIONS, type ConcernAction, type ConcernActionKind, displayName, isNotice } from '../../shared/model.ts';
 import { safeguards } from '../../shared/roles.ts';
 import { toDay } from '../../shared/schedule.ts';
+import { ConcernVersions } from '../components/conflicts.tsx';
 import { SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useLive, useSave, useTitle } from '../hooks.ts';
@@ -30,13 +24,9 @@ const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'n
 
 export function ConcernPage({ id }: { id: string }) {
   const view = useLive(async () => {
-    const [held, state, waiting] = await Promise.all([
-      concernWithActions(db, id),
-      syncState(db),
-      db.outbox.filter((e) => e.table === 'concerns' && e.recordId === id && e.op === 'create' && !e.rejected).count(),
-    ]);
+    const [held, state] = await Promise.all([concernPage(db, id), syncState(db)]);
     const pupil = held ? await getPupil(db, held.concern.pupilId) : undefined;
-    return { held, state, waiting: waiting > 0, pupil };
+    return { held, state, waiting: held?.waiting ?? false, pupil, tablet: held?.thisTablet };
   }, [id]);
   const activity = useObservable(syncActivity);
   const readable = Boolean(view?.held && !isNotice(view.held.concern));
@@ -108,6 +98,7 @@ export function ConcernPage({ id }: { id: string }) {
         )}
       </dl>
       <p class="note-text">{concern.account}</p>
+      <ConcernVersions concernId={id} thisTablet={view.tablet} />
 
       <section aria-labelledby="actions-h">
         <h2 id="actions-h">What the DSL did</h2>
