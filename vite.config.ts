@@ -150,6 +150,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/faults/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    // The compiled server, made once for every test file that runs it in another process.
+    globalSetup: ['tests/compile-server.ts'],
     environment: 'node',
     // Mentors' days are local days: test where local time and UTC differ for half the year.
     env: { TZ: 'Europe/London' },

@@ -8,8 +8,12 @@ import app from './vite.config.ts';
 const timeZone = app.test?.env?.TZ;
 if (timeZone) process.env.TZ = timeZone;
 
+// Stryker's copy of the project holds mutants the server build must not be compiled from, and
+// runs none of the tests that read that build (excluded below): no compiling first.
+const { globalSetup: _compiled, ...appTest } = app.test ?? {};
+
 export default mergeConfig(
-  app,
+  { ...app, test: appTest },
   defineConfig({
     test: {
       // Not here: the check of the production build (Stryker's copy has none); the HTTPS tests,

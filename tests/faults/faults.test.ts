@@ -16,7 +16,6 @@ import { thisDevice } from '../../src/data/commit.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
 import {
   admin,
-  compileServer,
   EngineTablet,
   FaultTablet,
   type Folder,
@@ -46,7 +45,6 @@ afterEach(async () => {
 
 beforeAll(() => {
   console.log(`fault seed: ${seed} (replay: FAULT_SEED=${seed} FAULT_ROUNDS=${ROUNDS} npm run faults)`);
-  compileServer();
 }, 120_000);
 
 async function school(tabletCount: number): Promise<{ dir: Folder; server: RunningServer; tablets: FaultTablet[] }> {

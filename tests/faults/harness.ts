@@ -32,9 +32,6 @@ const ADMIN = join(ROOT, 'build/server/admin.js');
 /** How many times each fault is made: a few in `npm test`, more with `npm run faults`. */
 export const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 3);
 
-/** Compiles the server as `npm start` runs it. */
-export const compileServer = () => execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'src/server'], { cwd: ROOT, stdio: 'inherit' });
-
 /** A port free on 127.0.0.1 just now. */
 async function freePort(): Promise<number> {
   return new Promise((done, fail) => {

@@ -5,14 +5,14 @@
  * another upgrades the database, and no push fails because another process is writing.
  *
  * The other process runs the real store from the compiled server (build/server), compiled afresh
- * before the tests.
+ * before any test file runs (tests/compile-server.ts).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/server/sqlite-store.ts';
 import { enrol, issueEnrolmentCode, push } from '../../src/server/sync.ts';
 import { encodeHlc } from '../../src/shared/hlc.ts';
@@ -22,10 +22,6 @@ import { newPupil, type Tablet } from './school.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const STORE = pathToFileURL(join(ROOT, 'build/server/sqlite-store.js')).href;
-
-beforeAll(() => {
-  execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'src/server'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
 
 const folders: string[] = [];
 const children: ChildProcess[] = [];
