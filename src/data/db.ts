@@ -11,6 +11,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import { encodeHlc, momentOf } from '../shared/hlc.ts';
 import type { Conflict } from '../shared/merge.ts';
 import {
+  type Addendum,
   type CheckIn,
   type Concern,
   type ConcernAction,
@@ -172,6 +173,7 @@ export class WaymarkDB extends Dexie {
   concerns!: EntityTable<Concern | ConcernNotice, 'id'>;
   concernActions!: EntityTable<ConcernAction, 'id'>;
   concernOpenings!: EntityTable<ConcernOpening, 'id'>;
+  addenda!: EntityTable<Addendum, 'id'>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   delivered!: EntityTable<DeliveredEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
@@ -274,6 +276,7 @@ export class WaymarkDB extends Dexie {
       concerns: 'id, pupilId, noticedAt',
       concernActions: 'id, concernId, pupilId',
       concernOpenings: 'id, concernId, pupilId',
+      addenda: 'id, sessionId',
     });
   }
 }

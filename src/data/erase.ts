@@ -59,6 +59,7 @@ const IN_EACH_TABLE: Record<TableName, (e: Erasing) => Promise<unknown>> = {
   concerns: recordTable('concerns'),
   concernActions: recordTable('concernActions'),
   concernOpenings: recordTable('concernOpenings'),
+  addenda: recordTable('addenda'),
   recordClocks: (e) => e.db.recordClocks.bulkDelete([...e.keys]),
   changedAfterRemoval: (e) => e.db.changedAfterRemoval.bulkDelete([...e.keys]),
   pupilSessions: (e) => e.db.pupilSessions.filter((row) => e.pupilGone(row.pupilId) || e.ids.has(row.sessionId)).delete(),
@@ -211,6 +212,8 @@ async function lookedAt(db: WaymarkDB, pupils: Set<string>, records: Set<string>
     ...(await db.concernOpenings.where('concernId').anyOf(concernIds).toArray()),
     ...(await db.concernOpenings.bulkGet(asked)),
   ]);
+  const sessionIds = [...found.values()].filter((r) => r.table === 'sessions').map((r) => r.id);
+  add('addenda', [...(await db.addenda.where('sessionId').anyOf(sessionIds).toArray()), ...(await db.addenda.bulkGet(asked))]);
   // Now that everything an earlier version can be of is known.
   const ids = new Set([...found.values()].map((r) => r.id));
   const listedBefore = (before: Record<string, unknown>) => (Array.isArray(before.pupilIds) ? (before.pupilIds as string[]) : undefined);

@@ -1,5 +1,5 @@
 /** Sessions and their notes: written once, edited with history kept, withdrawn but never erased. */
-import type { Session } from '../shared/model.ts';
+import type { Addendum, Session } from '../shared/model.ts';
 import { type Day, toDay } from '../shared/schedule.ts';
 import type { Change, CommitOptions, EditOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
@@ -99,4 +99,22 @@ export function localDayBounds(day: Day): [string, string] {
 /** The check-ins made during a session. */
 export async function checkInsIn(db: WaymarkDB, sessionId: string) {
   return (await db.checkIns.where('sessionId').equals(sessionId).toArray()).filter((c) => !c.deletedAt);
+}
+
+/** Adds an addendum to a note: what another mentor adds to it (a note is changed only by its author). */
+export async function addAddendum(db: WaymarkDB, sessionId: string, note: string, options?: CommitOptions): Promise<void> {
+  await commit(
+    db,
+    async () => {
+      await stillOpen(db, sessionId);
+      return [{ op: 'create', table: 'addenda', record: { sessionId, note } }];
+    },
+    options,
+  );
+}
+
+/** A note's addenda, oldest first. */
+export async function addendaOf(db: WaymarkDB, sessionId: string): Promise<Addendum[]> {
+  const found = await db.addenda.where('sessionId').equals(sessionId).toArray();
+  return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }

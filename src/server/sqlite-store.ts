@@ -599,6 +599,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
         OR json_extract(state, '$.fields.pupilId') IN (SELECT value FROM json_each(@ids))
         OR json_extract(state, '$.fields.targetId') IN (SELECT value FROM json_each(@ids))
         OR json_extract(state, '$.fields.recordId') IN (SELECT value FROM json_each(@ids))
+        OR json_extract(state, '$.fields.sessionId') IN (SELECT value FROM json_each(@ids))
         OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids)))
         OR EXISTS (SELECT 1 FROM json_each(state, '$.fields.before.pupilIds') WHERE value IN (SELECT value FROM json_each(@ids))))`),
     deleteRecord: db.prepare('DELETE FROM records WHERE table_name = ? AND id = ?'),

@@ -6,7 +6,7 @@
  * - Erased whole: the pupil; their targets; those targets' check-ins, and any check-in naming the
  *   pupil; every session whose pupils present are all erased pupils (a one-to-one, a parent
  *   contact, a group of one); the concerns recorded about them, what the DSL did about each and
- *   the record of who opened each;
+ *   the record of who opened each; the addenda to the sessions erased;
  *   and every revision (earlier version) of any of these.
  * - Kept: a session with other pupils present. The erased pupils are taken out of its pupils
  *   present, and out of the pupils present in its earlier versions. Its note is about several
@@ -29,7 +29,7 @@ export interface ErasurePlan {
 }
 
 /** The fields by which one record names another: a change about an erased record is known by these. */
-export const REFERENCE_FIELDS = ['pupilId', 'targetId', 'recordId', 'pupilIds', 'concernId'] as const;
+export const REFERENCE_FIELDS = ['pupilId', 'targetId', 'recordId', 'pupilIds', 'concernId', 'sessionId'] as const;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const list = (value: unknown): string[] | undefined =>
@@ -102,6 +102,8 @@ export function planErasure(
   for (const r of of('concernActions')) {
     if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '') || named(text(r.fields.concernId))) erase(r);
   }
+  // An addendum goes with its note; a group note kept keeps its addenda.
+  for (const r of of('addenda')) if (alsoErased.has(r.id) || named(text(r.fields.sessionId))) erase(r);
   for (const r of of('concernOpenings')) {
     if (alsoErased.has(r.id) || pupilGone(text(r.fields.pupilId) ?? '') || named(text(r.fields.concernId))) erase(r);
   }
@@ -138,6 +140,8 @@ export function erasedPupilOf(
     case 'concernActions':
     case 'concernOpenings':
       return ref('pupilId') ?? ref('concernId');
+    case 'addenda':
+      return ref('sessionId');
     case 'checkIns':
       return ref('pupilId') ?? ref('targetId');
     case 'revisions':

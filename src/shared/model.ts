@@ -8,6 +8,7 @@
  */
 import type * as v from 'valibot';
 import type {
+  AddendumSchema,
   CheckInSchema,
   ConcernActionSchema,
   ConcernOpeningSchema,
@@ -110,6 +111,7 @@ export const SYNCED_TABLES = [
   'concerns',
   'concernActions',
   'concernOpenings',
+  'addenda',
 ] as const;
 export type SyncedTable = (typeof SYNCED_TABLES)[number];
 
@@ -146,6 +148,11 @@ export const isNotice = (c: Concern | ConcernNotice): c is ConcernNotice => 'not
  * audit trail. Recorded offline too, and never changed or removed.
  */
 export type ConcernOpening = v.InferOutput<typeof ConcernOpeningSchema>;
+/**
+ * What another mentor adds to a session note they did not write (a note is changed only by its
+ * author): shown under the note, with who wrote it and when. Never changed or removed.
+ */
+export type Addendum = v.InferOutput<typeof AddendumSchema>;
 /** One thing a DSL recorded on a concern. Append-only: two DSLs, or one offline, never overwrite each other. */
 export type ConcernAction = v.InferOutput<typeof ConcernActionSchema>;
 
@@ -158,6 +165,7 @@ export interface RecordTypes {
   concerns: Concern;
   concernActions: ConcernAction;
   concernOpenings: ConcernOpening;
+  addenda: Addendum;
 }
 
 /** What each table holds on a tablet: a record, or, of a concern its mentor may not read, the notice of it. */

@@ -12,6 +12,7 @@
  * - What was done about a concern is recorded by the DSL or a deputy, and never changed or
  *   removed: a later action follows up an earlier one.
  * - Who supports a pupil is set when the pupil is added, and changed after only by a lead mentor.
+ * - An addendum is added by anyone, and never changed or removed.
  * - The record of who opened a concern is written by the tablet it was opened on, and never
  *   changed or removed.
  * - An earlier version of a record (a revision) is written by an edit of it, so only by whoever
@@ -50,6 +51,7 @@ export const NOT_ALLOWED = {
   changeAction: 'What was done about a concern is never changed or removed: record a new action that follows it up.',
   caseload: 'Only a lead mentor can change who supports a pupil.',
   changeOpening: 'The record of who opened a concern is never changed or removed.',
+  changeAddendum: 'An addendum is never changed or removed: add another.',
 } as const;
 
 const isAuthor = (writer: Writer, record: Standing) => record.authorId === undefined || record.authorId === writer.mentorId;
@@ -66,6 +68,8 @@ function notTheirs(writer: Writer, table: SyncedTable, record: Standing): string
       return NOT_ALLOWED.changeAction;
     case 'concernOpenings':
       return NOT_ALLOWED.changeOpening;
+    case 'addenda':
+      return NOT_ALLOWED.changeAddendum;
     default:
       return undefined;
   }

@@ -193,6 +193,8 @@ export const ConcernActionSchema = v.pipe(
 
 export const ConcernOpeningSchema = v.object({ ...stamp, concernId: id, pupilId: id });
 
+export const AddendumSchema = v.object({ ...stamp, sessionId: id, note: required(4000, 'The addendum') });
+
 const EDITED = {
   pupils: PupilSchema,
   targets: TargetSchema,
@@ -253,6 +255,7 @@ export const SCHEMAS = {
   revisions: RevisionSchema,
   concernActions: ConcernActionSchema,
   concernOpenings: ConcernOpeningSchema,
+  addenda: AddendumSchema,
 } as const;
 
 /** Checks a record against its schema; throws a ValidationError listing every problem in plain words. */

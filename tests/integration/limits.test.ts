@@ -41,6 +41,7 @@ const valid: Record<Table, Record<string, unknown>> = {
   },
   concernActions: { concernId: newId(), pupilId: someone, action: 'monitor', note: '', on: '2026-11-24', stillOpen: false },
   concernOpenings: { concernId: newId(), pupilId: someone },
+  addenda: { sessionId: newId(), note: 'Seen in the library after.' },
 };
 
 const chars = (n: number) => 'x'.repeat(n);
@@ -167,10 +168,11 @@ const limits: Limit[] = [
     message: 'Who was told in person must be at most 300 characters.',
   },
   { table: 'concernActions', what: 'note', max: 4000, sized: text('note'), message: 'The note must be at most 4000 characters.' },
+  { table: 'addenda', what: 'note', max: 4000, sized: text('note'), message: 'The addendum must be at most 4000 characters.' },
 ];
 
-/** What was done about a concern is never edited (append-only): its limits hold for new records only. */
-const editable = limits.filter((l) => l.table !== 'concernActions');
+/** What was done about a concern, and an addendum, are never edited (append-only): their limits hold for new records only. */
+const editable = limits.filter((l) => l.table !== 'concernActions' && l.table !== 'addenda');
 
 /** Why the tablet's write path refused the changes (or that it did not). */
 async function refusal(save: Promise<unknown>): Promise<readonly string[] | 'saved'> {

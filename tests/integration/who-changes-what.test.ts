@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addPupil, editPupil } from '../../src/data/pupils.ts';
-import { editSession, getSession, recordSession } from '../../src/data/sessions.ts';
+import { addAddendum, addendaOf, editSession, getSession, recordSession } from '../../src/data/sessions.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
 import { caseloadNow } from '../../src/data/today.ts';
 import type { SyncedTable } from '../../src/shared/model.ts';
@@ -59,6 +59,19 @@ describe('a note is changed by the mentor who wrote it', () => {
     expect((await getSession(alex.db, note))?.note).toBe('She read half a chapter.');
     await sam.sync();
     expect((await getSession(sam.db, note))?.note).toBe('She read a whole chapter aloud.');
+  });
+
+  it('another mentor adds an addendum instead: it is taken, and reaches the note’s author, under the note as written', async () => {
+    const { school, sam, alex, note } = await samsNote();
+    await addAddendum(alex.db, note, 'She read it again to me at lunch.');
+    await alex.sync();
+    await sam.sync();
+    expect(await refusedOn(alex)).toEqual([]);
+    expect((await addendaOf(sam.db, note)).map((a) => [a.note, a.authorId])).toEqual([
+      ['She read it again to me at lunch.', alex.mentorId],
+    ]);
+    expect((await getSession(sam.db, note))?.note).toBe('She read a whole chapter aloud.');
+    expect(stored(school, 'sessions', note).note).toBe('She read a whole chapter aloud.');
   });
 
   it('the author’s own edit is taken, and reaches the other tablet', async () => {

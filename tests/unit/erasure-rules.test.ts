@@ -42,6 +42,9 @@ const RECORDS = [
   rec('concernActions', 'referral-x', { concernId: 'concern-x', action: 'referral to children’s social care' }),
   rec('concernActions', 'seen-y', { concernId: 'concern-y', pupilId: Y, action: 'acknowledged' }),
   rec('revisions', 'rev-concern-x', { table: 'concerns', recordId: 'concern-x', before: { account: 'He sleeps in the car.' } }),
+  rec('concernOpenings', 'opened-x', { concernId: 'concern-x', pupilId: X }),
+  rec('addenda', 'addendum-x', { sessionId: 'one-to-one-x', note: 'Seen again at lunch.' }),
+  rec('addenda', 'addendum-group', { sessionId: 'group-xy', note: 'Both stayed late.' }),
 ];
 
 describe('which records go with an erased pupil', () => {
@@ -62,6 +65,8 @@ describe('which records go with an erased pupil', () => {
     ['what the DSL did about it', 'seen-x'],
     ['an action naming only their concern', 'referral-x'],
     ['an earlier version of their concern', 'rev-concern-x'],
+    ['who opened their concern', 'opened-x'],
+    ['an addendum to a note about them alone', 'addendum-x'],
   ])('erases %s', (_, id) => {
     expect(erased).toContain(id);
   });
@@ -77,6 +82,7 @@ describe('which records go with an erased pupil', () => {
     ['an earlier version of another pupil', 'rev-pupil-y'],
     ['a concern about another pupil', 'concern-y'],
     ['what the DSL did about another pupil’s concern', 'seen-y'],
+    ['an addendum to a group note others were in', 'addendum-group'],
   ])('keeps %s', (_, id) => {
     expect(erased).not.toContain(id);
   });
@@ -136,6 +142,12 @@ describe('a change about an erased pupil', () => {
     ['an edit naming them, of a record kept', { table: 'targets', op: 'update', recordId: 'ty', values: { pupilId: X } }, undefined],
     ['a change about another pupil', { table: 'pupils', op: 'create', recordId: Y, values: {} }, undefined],
     ['a new concern about them', { table: 'concerns', op: 'create', recordId: 'new', values: { pupilId: X } }, X],
+    [
+      'an addendum to a note about them alone',
+      { table: 'addenda', op: 'create', recordId: 'new', values: { sessionId: 'one-to-one-x' } },
+      X,
+    ],
+    ['an addendum to a group note', { table: 'addenda', op: 'create', recordId: 'new', values: { sessionId: 'group-xy' } }, undefined],
     ['a new concern about another pupil', { table: 'concerns', op: 'create', recordId: 'new', values: { pupilId: Y } }, undefined],
     ['an action on their concern', { table: 'concernActions', op: 'create', recordId: 'new', values: { pupilId: X } }, X],
     [

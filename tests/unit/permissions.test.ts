@@ -129,6 +129,23 @@ describe('who may change what', () => {
     ['a mentor changes who supports them', as(SAM), change('pupils', { caseload: [SAM, ALEX] }), pupil, NOT_ALLOWED.caseload],
     ['the DSL changes who supports them', as(ALEX, 'dsl'), change('pupils', { caseload: [ALEX] }), pupil, NOT_ALLOWED.caseload],
     ['a lead mentor changes who supports them', as(ALEX, 'lead mentor'), change('pupils', { caseload: [ALEX] }), pupil, undefined],
+    // Addenda: anyone adds one to a note, and nobody changes it.
+    ['another mentor adds an addendum', as(ALEX), change('addenda', {}, 'create'), undefined, undefined],
+    [
+      'its author edits an addendum',
+      as(ALEX),
+      change('addenda', { note: 'x' }),
+      { authorId: ALEX, fields: {} },
+      NOT_ALLOWED.changeAddendum,
+    ],
+    ['its author removes it', as(ALEX), change('addenda', {}, 'delete'), { authorId: ALEX, fields: {} }, NOT_ALLOWED.changeAddendum],
+    [
+      'who opened a concern, changed',
+      as('dana', 'dsl'),
+      change('concernOpenings', {}),
+      { authorId: 'dana', fields: {} },
+      NOT_ALLOWED.changeOpening,
+    ],
     // Targets and check-ins are the whole caseload's work.
     ['another mentor edits a target', as(ALEX), change('targets', { wording: 'x' }), { authorId: SAM, fields: {} }, undefined],
   ])('%s', (_case, writer, proposed, record, expected) => {

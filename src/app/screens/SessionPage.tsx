@@ -1,7 +1,18 @@
 import { useState } from 'preact/hooks';
-import { allPupils, checkInsIn, getSession, historyOf, targetsOf, withdrawSession } from '../../data/index.ts';
+import {
+  addAddendum,
+  addendaOf,
+  allPupils,
+  checkInsIn,
+  getSession,
+  historyOf,
+  syncState,
+  targetsOf,
+  withdrawSession,
+} from '../../data/index.ts';
 import { clock, longDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
+import { notAllowed } from '../../shared/permissions.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { RESULT_LABELS } from '../components/checkins.tsx';
@@ -15,11 +26,35 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const view = useLive(async () => {
     const session = await getSession(db, sessionId);
     if (!session) return null;
-    const [pupils, checkIns, history] = await Promise.all([allPupils(db), checkInsIn(db, sessionId), historyOf(db, sessionId)]);
+    const [pupils, checkIns, history, addenda, state] = await Promise.all([
+      allPupils(db),
+      checkInsIn(db, sessionId),
+      historyOf(db, sessionId),
+      addendaOf(db, sessionId),
+      syncState(db),
+    ]);
     const targets = (await Promise.all(session.pupilIds.map((p) => targetsOf(db, p)))).flat();
-    return { session, pupils: new Map(pupils.map((p) => [p.id, p])), checkIns, history, targets: new Map(targets.map((t) => [t.id, t])) };
+    const me = state.mentor ? { mentorId: state.mentor.id, role: state.access?.role ?? (state.mentor.dsl ? 'dsl' : 'mentor') } : undefined;
+    // A note not this mentor's is not theirs to change: the endpoint would refuse it. They add an addendum.
+    const notTheirs =
+      me && notAllowed(me, { table: 'sessions', op: 'update', values: {} }, { authorId: session.authorId, fields: session });
+    return {
+      session,
+      pupils: new Map(pupils.map((p) => [p.id, p])),
+      checkIns,
+      history,
+      addenda,
+      notTheirs,
+      mentors: new Map((state.mentors ?? []).map((m) => [m.id, m.name])),
+      targets: new Map(targets.map((t) => [t.id, t])),
+    };
   }, [sessionId]);
   const [withdrawing, setWithdrawing] = useState(false);
+  const [adding, setAdding] = useState('');
+  const addendum = useSave(undefined, async () => {
+    await addAddendum(db, sessionId, adding);
+    setAdding('');
+  });
   const [reason, setReason] = useState('');
   const withdrawal = useSave(undefined, async () => {
     await withdrawSession(db, sessionId, reason);
@@ -30,7 +65,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
 
   if (view === undefined) return <Loading />;
   if (view === null) return <Missing what="Session" back="/" backLabel="Back to Today" />;
-  const { pupils, checkIns, history, targets } = view;
+  const { pupils, checkIns, history, targets, addenda, notTheirs, mentors } = view;
   const s = view.session;
   const now = new Date();
   const noteEdits = history.filter((r) => typeof r.before.note === 'string');
@@ -72,6 +107,22 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       <ConflictNotes recordId={s.id} />
       <h2>Note</h2>
       <p class="note-text">{s.note || <span class="subtle">No note written.</span>}</p>
+      {addenda.length > 0 && (
+        <section aria-labelledby="addenda-h">
+          <h2 id="addenda-h">Addenda</h2>
+          <ol class="plain">
+            {addenda.map((a) => (
+              <li key={a.id}>
+                <p class="subtle">
+                  {(a.authorId && mentors.get(a.authorId)) || (a.mentorId && mentors.get(a.mentorId)) || 'This tablet'},{' '}
+                  {relativeMoment(a.createdAt, now)}:
+                </p>
+                <p class="note-text">{a.note}</p>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
 
       {checkIns.length > 0 && (
         <>
@@ -102,7 +153,19 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </details>
       )}
 
-      {!s.withdrawnAt && (
+      {!s.withdrawnAt && notTheirs && (
+        <form onSubmit={addendum.save} class="card">
+          <p>{notTheirs}</p>
+          <TextArea label="Your addendum" value={adding} onInput={setAdding} />
+          <SaveProblem error={addendum.error} />
+          <div class="actions">
+            <button type="submit" class="primary" disabled={addendum.saving || !adding.trim()}>
+              Add the addendum
+            </button>
+          </div>
+        </form>
+      )}
+      {!s.withdrawnAt && !notTheirs && (
         <div class="actions">
           <a class="button secondary" href={`/sessions/${s.id}/edit`}>
             Edit
