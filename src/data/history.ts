@@ -20,9 +20,9 @@ export async function forEditing<T>(
   });
 }
 
-/** What a record said before each edit, newest edit first. */
-export async function historyOf(db: WaymarkDB, recordId: string): Promise<Revision[]> {
-  const found = await db.revisions.where('recordId').equals(recordId).toArray();
+/** What a record of `table` said before each edit, newest edit first (an earlier version naming another table is not its). */
+export async function historyOf(db: WaymarkDB, recordId: string, table?: SyncedTable): Promise<Revision[]> {
+  const found = (await db.revisions.where('recordId').equals(recordId).toArray()).filter((r) => table === undefined || r.table === table);
   return found.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 

@@ -73,10 +73,15 @@ async function noteProblem(db: WaymarkDB, state: SyncState | undefined, problem:
   }
 }
 
-/** The mentor discards a refused change: it is gone from the tablet's queue (the record stays as it is). */
+/**
+ * The mentor discards a refused change: it is gone from the tablet's queue (the record stays as it
+ * is), with the earlier version an edit queued right after it, which the school refused with it.
+ */
 export async function discardRefused(db: WaymarkDB, seq: number): Promise<void> {
   await db.transaction('rw', db.outbox, async () => {
-    const entry = await db.outbox.get(seq);
-    if (entry?.rejected) await db.outbox.delete(seq);
+    const [entry, next] = await db.outbox.bulkGet([seq, seq + 1]);
+    if (!entry?.rejected) return;
+    await db.outbox.delete(seq);
+    if (next?.rejected && next.table === 'revisions' && next.values.recordId === entry.recordId) await db.outbox.delete(seq + 1);
   });
 }

@@ -140,7 +140,7 @@ export const MIGRATIONS = [
  * src/shared/roles.ts `receives`, for a page's query: @me is the pulling mentor ('' for no one),
  * @all 1 when they read every concern. A change with no concern's text goes to everyone.
  */
-const RECEIVES = '(concern_by IS NULL OR (@all OR concern_by = @me) = (notice = 0))';
+const RECEIVES = "(concern_by IS NULL OR (@all OR (concern_by != '' AND concern_by = @me)) = (notice = 0))";
 
 const toLoggedChangeInfo = (r: Record<string, unknown>): LoggedChangeInfo => ({
   seq: r.seq as number,
@@ -649,6 +649,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       const row = q.record.get(table, id) as { school_id: string; state: string } | undefined;
       return row ? { schoolId: row.school_id, table, id, state: JSON.parse(row.state) } : undefined;
     },
+    leadReadsConcerns: (schoolId) => store.leadReadsConcerns(schoolId),
     queueAlert(alert) {
       q.queueAlert.run({ ...alert, kind: 'new', queued: alert.receivedAt });
     },

@@ -93,6 +93,8 @@ export interface BatchWriter {
   getRecord(table: SyncedTable, id: string): StoredRecord | undefined;
   /** Queues the e-mail telling the school's DSLs of a concern that has just reached it, in the push's transaction. */
   queueAlert(alert: Pick<Alert, 'concernId' | 'schoolId' | 'authorId' | 'receivedAt'>): void;
+  /** Whether the school's lead mentors read every concern, read inside the batch. */
+  leadReadsConcerns(schoolId: string): boolean;
   /** The fields of every action recorded on a concern (concernActions naming it), as stored. */
   actionsOn(concernId: string): Record<string, unknown>[];
   /** The mentor whose change made a record, as the log says: for records from before records carried `authorId`. */

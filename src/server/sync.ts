@@ -12,7 +12,7 @@ import { after, compareHlc, decodeHlc, encodeHlc, type Hlc } from '../shared/hlc
 import { ERASED_WORDS, inWords } from '../shared/issue-words.ts';
 import { mergeChange } from '../shared/merge.ts';
 import { type ConcernAction, type SyncedTable, ValidationError } from '../shared/model.ts';
-import { notAllowed, revisionNotAllowed, type Standing, type Writer } from '../shared/permissions.ts';
+import { NOT_ALLOWED, notAllowed, revisionNotAllowed, type Standing, type Writer } from '../shared/permissions.ts';
 import type {
   Access,
   ChangeResult,
@@ -27,7 +27,7 @@ import type {
   PushResponse,
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
-import { readsEveryConcern, safeguards } from '../shared/roles.ts';
+import { readsEveryConcern, receives, safeguards } from '../shared/roles.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
 import { openCursor, sealCursor } from './cursor.ts';
@@ -48,6 +48,11 @@ const FIELDS = Object.fromEntries(
 
 /** A record's identity, set by the change that creates it: no later change may alter it. */
 const SET_AT_CREATION = ['id', 'createdAt', 'authorId'] as const;
+/** What a concern is about, set when it is recorded: moved to another pupil, its notice and actions would stay behind. */
+const CONCERN_SET_AT_CREATION = ['pupilId', 'sessionId'] as const;
+
+/** The tablet a concern's notice says it came from: the school, not the mentor's. */
+export const NOTICE_NODE = 'school';
 
 /** A tablet whose clock is further than this from the endpoint's is told so. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -296,6 +301,9 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
   if (change.op !== 'create' && SET_AT_CREATION.some((field) => field in change.values)) {
     return { status: 'rejected', code: 'invalid_record', message: 'A change cannot alter a record’s id, who wrote it or when.' };
   }
+  if (change.table === 'concerns' && change.op !== 'create' && CONCERN_SET_AT_CREATION.some((field) => field in change.values)) {
+    return { status: 'rejected', code: 'invalid_record', message: 'A concern stays with the pupil and the note it was recorded about.' };
+  }
   const refusal = whyNotAllowed(writer, device, by, change, existing);
   if (refusal) return { status: 'rejected', code: 'not_allowed', message: refusal };
   // The merge needs the reading the change will be stored with; the tablet's last reading moves
@@ -313,6 +321,18 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
   // would have other tablets take what it replaces for ordinary history rather than a conflict.
   const base = change.op === 'update' ? ownReadingsAsStored(writer, device.id, change.base) : undefined;
   const merged = mergeChange(existing?.state, { op: change.op, values, hlc, base });
+  // An action or an opening is about a concern of this school, and of its pupil; an opening is by
+  // someone who may read it (the audit trail says who read what).
+  if ((change.table === 'concernActions' || change.table === 'concernOpenings') && change.op === 'create') {
+    const concern = typeof change.values.concernId === 'string' ? writer.getRecord('concerns', change.values.concernId) : undefined;
+    if (!concern || concern.schoolId !== device.schoolId)
+      return { status: 'rejected', code: 'invalid_record', message: 'The concern this is about never reached the school.' };
+    if (fromWire(concern.state.fields).pupilId !== change.values.pupilId)
+      return { status: 'rejected', code: 'invalid_record', message: 'This names another pupil than its concern does.' };
+    const reader = { mentorId: by.mentorId, readsEveryConcern: readsEveryConcern(by.role, writer.leadReadsConcerns(device.schoolId)) };
+    if (change.table === 'concernOpenings' && !receives(reader, standing(writer, concern).authorId ?? ''))
+      return { status: 'rejected', code: 'not_allowed', message: NOT_ALLOWED.openConcern };
+  }
   // What the DSL records must follow from what is recorded already (a concern closes with nothing open).
   if (change.table === 'concernActions' && change.op === 'create') {
     const problem = actionProblem(
@@ -352,7 +372,10 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
     writer.queueAlert({ concernId: change.recordId, schoolId: device.schoolId, authorId: device.mentorId, receivedAt: now.toISOString() });
     const { pupilId, createdAt } = change.values;
     const notice = { id: change.recordId, pupilId, createdAt, updatedAt: createdAt, notice: true };
-    writer.appendChange(device.schoolId, { ...logged, values: notice, mentorId: '' }, randomUUID(), now.toISOString(), undefined, {
+    // It names no one: not the mentor, nor the tablet (whose other changes carry the mentor), in its clock reading either.
+    const { wall, count } = decodeHlc(hlc);
+    const anonymous = { ...logged, deviceId: NOTICE_NODE, mentorId: '', hlc: encodeHlc({ wall, count, node: NOTICE_NODE }) };
+    writer.appendChange(device.schoolId, { ...anonymous, values: notice }, randomUUID(), now.toISOString(), undefined, {
       ...concernText,
       notice: true,
     });
@@ -397,9 +420,9 @@ function whyNotAllowed(
 ): string | undefined {
   if (change.table !== 'revisions') return notAllowed(by, change, existing && standing(writer, existing));
   // A tablet queues an edit's earlier version right after the edit: an edit refused for who made
-  // it leaves no history of a change that never happened.
+  // it, or for what it would make of the record, leaves no history of a change that never happened.
   const edit = writer.refusalOf(device.id, change.seq - 1);
-  if (edit?.code === 'not_allowed') return edit.message;
+  if (edit?.code === 'not_allowed' || edit?.code === 'invalid_record') return edit.message;
   const { table, recordId } = change.values;
   const of = typeof table === 'string' && typeof recordId === 'string' ? writer.getRecord(table as SyncedTable, recordId) : undefined;
   return revisionNotAllowed(by, change.values, of && standing(writer, of));

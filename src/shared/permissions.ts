@@ -52,6 +52,7 @@ export const NOT_ALLOWED = {
   caseload: 'Only a lead mentor can change who supports a pupil.',
   changeOpening: 'The record of who opened a concern is never changed or removed.',
   changeAddendum: 'An addendum is never changed or removed: add another.',
+  openConcern: 'Only those who may read a concern can open it.',
 } as const;
 
 const isAuthor = (writer: Writer, record: Standing) => record.authorId === undefined || record.authorId === writer.mentorId;
@@ -81,8 +82,10 @@ function notTheirs(writer: Writer, table: SyncedTable, record: Standing): string
  */
 export function notAllowed(writer: Writer, change: ProposedChange, record: Standing | undefined): string | undefined {
   if (!record) return change.table === 'concernActions' && !safeguards(writer.role) ? NOT_ALLOWED.recordAction : undefined;
-  if (change.table === 'concerns' && change.op === 'delete') return NOT_ALLOWED.removeConcern;
-  if (change.table === 'sessions' && record.fields.concern === true && change.op === 'delete') return NOT_ALLOWED.removeFlagged;
+  // A removal is a delete, or an update that sets when the record was removed.
+  const removes = change.op === 'delete' || (change.values.deletedAt !== undefined && change.values.deletedAt !== null);
+  if (change.table === 'concerns' && removes) return NOT_ALLOWED.removeConcern;
+  if (change.table === 'sessions' && record.fields.concern === true && removes) return NOT_ALLOWED.removeFlagged;
   if (change.table === 'sessions' && record.fields.concern === true && change.values.concern === false) {
     if (!safeguards(writer.role)) return NOT_ALLOWED.clearConcern;
     if (!present(change.values.concernClearedReason)) return NOT_ALLOWED.clearWithoutReason;

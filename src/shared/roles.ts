@@ -41,10 +41,11 @@ export interface Reader {
  * `concernBy` (undefined: a change that carries none, which everyone in the school receives), or,
  * with `notice`, the notice that such a concern was recorded, which those who may not read its
  * text receive in its place. A concern's author and those who read every concern get the text,
- * everyone else the notice, and nobody both.
+ * everyone else the notice, and nobody both. A concern whose author is not known (`''`) is read only
+ * by those who read every concern.
  */
 export const receives = (reader: Reader, concernBy: string | undefined, notice = false): boolean =>
-  concernBy === undefined || (reader.readsEveryConcern || concernBy === reader.mentorId) !== notice;
+  concernBy === undefined || (reader.readsEveryConcern || (concernBy !== '' && concernBy === reader.mentorId)) !== notice;
 
 /**
  * Whether a mentor supports a pupil: they are on the pupil's caseload. A pupil no one was assigned

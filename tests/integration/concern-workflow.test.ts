@@ -3,10 +3,12 @@
  * one of them offline, and closed. Real sync engine and server over SQLite, in this process.
  */
 import { describe, expect, it } from 'vitest';
-import { concernWithActions, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import { concernWithActions, noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import { commit } from '../../src/data/load-commit.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
 import { concernStatus, firstAcknowledgement } from '../../src/shared/concerns.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { type ConcernAction, ValidationError } from '../../src/shared/model.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
@@ -100,6 +102,52 @@ describe('two DSLs act on one concern', () => {
     await expect(
       recordConcernAction(priya.db, { concernId: concern, action: 'closed', note: 'Again.', on: day, stillOpen: false }),
     ).rejects.toThrow(ValidationError);
+  });
+
+  it('an action or an opening is about a concern of this school and of its pupil; an opening is by someone who reads it', async () => {
+    const { school, sam, dana, concern } = await aConcernAndTwoDsls();
+    const alex = await school.tablet('Alex Jones');
+    await alex.sync();
+    const other = await addPupil(dana.db, pupil({ name: 'Ola Nowak' }));
+    const wrongPupil = await dana.db.concerns.get(concern);
+    await commit(dana.db, [
+      {
+        op: 'create',
+        table: 'concernActions',
+        record: { concernId: concern, pupilId: other, action: 'monitor', note: '', on: day, stillOpen: false },
+      },
+      {
+        op: 'create',
+        table: 'concernActions',
+        record: { concernId: newId(), pupilId: wrongPupil?.pupilId ?? '', action: 'monitor', note: '', on: day, stillOpen: false },
+      },
+    ]);
+    await dana.sync();
+    expect((await outboxSummary(dana.db)).needsAttention.map((e) => e.rejected?.message)).toEqual([
+      'This names another pupil than its concern does.',
+      'The concern this is about never reached the school.',
+    ]);
+    // Alex holds only the notice: an opening Alex's tablet sent would say Alex read what Alex cannot.
+    await commit(alex.db, [{ op: 'create', table: 'concernOpenings', record: { concernId: concern, pupilId: wrongPupil?.pupilId ?? '' } }]);
+    await alex.sync();
+    expect((await outboxSummary(alex.db)).needsAttention.map((e) => [e.rejected?.code, e.rejected?.message])).toEqual([
+      ['not_allowed', 'Only those who may read a concern can open it.'],
+    ]);
+    // Its author's opening is taken.
+    await noteConcernOpened(sam.db, concern);
+    await sam.sync();
+    expect((await outboxSummary(sam.db)).needsAttention).toEqual([]);
+  });
+
+  it('stays with its pupil: an edit moving it to another is refused', async () => {
+    const { sam, concern } = await aConcernAndTwoDsls();
+    const other = await addPupil(sam.db, pupil({ name: 'Ola Nowak' }));
+    await commit(sam.db, [{ op: 'update', table: 'concerns', id: concern, patch: { pupilId: other } }]);
+    await sam.sync();
+    expect((await outboxSummary(sam.db)).needsAttention.map((e) => [e.table, e.rejected?.message])).toEqual([
+      ['concerns', 'A concern stays with the pupil and the note it was recorded about.'],
+      ['revisions', 'A concern stays with the pupil and the note it was recorded about.'],
+    ]);
   });
 
   it('only a DSL records an action: a mentor’s is refused by the school, and kept on the tablet', async () => {

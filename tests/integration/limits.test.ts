@@ -17,6 +17,8 @@ import { openSchool, type Tablet, type TestSchool } from './school.ts';
 type Table = Exclude<SyncedTable, 'revisions'>;
 
 const someone = newId();
+/** The concern the actions and openings are about: the school has it (see beforeAll). */
+const aConcern = newId();
 const contact = { name: 'Mrs Smith', relationship: 'Mother', phone: '07700 900123', email: 'smith@example.org' };
 /** A valid new record of each kind, as a form would hand it to the write path. */
 const valid: Record<Table, Record<string, unknown>> = {
@@ -39,8 +41,8 @@ const valid: Record<Table, Record<string, unknown>> = {
     noticedAt: '2026-11-24T08:40:00.000Z',
     toldWhom: '',
   },
-  concernActions: { concernId: newId(), pupilId: someone, action: 'monitor', note: '', on: '2026-11-24', stillOpen: false },
-  concernOpenings: { concernId: newId(), pupilId: someone },
+  concernActions: { concernId: aConcern, pupilId: someone, action: 'monitor', note: '', on: '2026-11-24', stillOpen: false },
+  concernOpenings: { concernId: aConcern, pupilId: someone },
   addenda: { sessionId: newId(), note: 'Seen in the library after.' },
 };
 
@@ -190,6 +192,13 @@ let tablet: Tablet;
 beforeAll(async () => {
   school = openSchool();
   tablet = await school.enrolTablet('Sam Patel');
+});
+beforeAll(async () => {
+  writingAs('dsl');
+  const at = school.clock.now.toISOString();
+  const concern = { ...valid.concerns, id: aConcern, createdAt: at, updatedAt: at, deviceId: tablet.deviceId, mentorId: null };
+  const { body } = await tablet.push([tablet.change('concerns', aConcern, 'create', concern)]);
+  expect(body.results[0]).toMatchObject({ status: 'applied' });
 });
 // Every kind of record: the DSL records what was done about a concern; a lead mentor changes who supports a pupil.
 const writingAs = (role: Role = 'dsl') => school.store.setRole(tablet.mentorId, role);

@@ -83,6 +83,11 @@ describe('a concern’s text goes only to those who may read it', () => {
       actions: [],
     });
     expect(await alex.db.concernActions.count()).toBe(0);
+    // Nor who recorded it: the notice names no tablet, in its clock reading either.
+    const samsTablet = (await sam.db.device.get('device'))?.deviceId ?? '';
+    expect(JSON.stringify([await alex.db.concerns.get(concern), await alex.db.recordClocks.get(`concerns:${concern}`)])).not.toContain(
+      samsTablet,
+    );
     expect(await alex.db.revisions.where('recordId').equals(concern).count()).toBe(0);
   });
 

@@ -108,6 +108,8 @@ describe('pull pages from the log’s tail in memory', () => {
       writer.appendChange(school, change('k', { notice: true }), 'c3', '2026-11-24T15:30:00.000Z', undefined, { by: 'sam', notice: true });
       writer.appendChange(school, change('j', { account: 'ola’s words' }), 'c4', '2026-11-24T15:30:00.000Z', undefined, { by: 'ola' });
       writer.appendChange(school, change('j', { notice: true }), 'c5', '2026-11-24T15:30:00.000Z', undefined, { by: 'ola', notice: true });
+      // A concern whose author the endpoint does not know: only those who read every concern.
+      writer.appendChange(school, change('u', { account: 'no one’s words' }), 'c6', '2026-11-24T15:30:00.000Z', undefined, { by: '' });
     });
     const fresh = open(dir);
     const sent = (store: Store, puller?: Puller) =>
@@ -118,11 +120,20 @@ describe('pull pages from the log’s tail in memory', () => {
       ['no one in particular', undefined, ['Maya', 'notice', 'notice']],
       ['Sam, who wrote one', { deviceId: 'tablet-2', mentorId: 'sam', readsEveryConcern: false }, ['Maya', 'sam’s words', 'notice']],
       ['another mentor', { deviceId: 'tablet-2', mentorId: 'alex', readsEveryConcern: false }, ['Maya', 'notice', 'notice']],
-      ['the DSL', { deviceId: 'tablet-3', mentorId: 'dana', readsEveryConcern: true }, ['Maya', 'sam’s words', 'ola’s words']],
+      [
+        'a tablet whose mentor is not known',
+        { deviceId: 'tablet-4', mentorId: '', readsEveryConcern: false },
+        ['Maya', 'notice', 'notice'],
+      ],
+      [
+        'the DSL',
+        { deviceId: 'tablet-3', mentorId: 'dana', readsEveryConcern: true },
+        ['Maya', 'sam’s words', 'ola’s words', 'no one’s words'],
+      ],
       [
         'the DSL, who wrote one',
         { deviceId: 'tablet-3', mentorId: 'ola', readsEveryConcern: true },
-        ['Maya', 'sam’s words', 'ola’s words'],
+        ['Maya', 'sam’s words', 'ola’s words', 'no one’s words'],
       ],
     ];
     for (const [who, puller, expected] of cases) {

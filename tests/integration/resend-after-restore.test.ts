@@ -219,7 +219,8 @@ describe('a school restored from last night’s backup', () => {
     await sam.db.outbox.update(edit.seq, { values: { ...edit.values, yearGroup: 'Year 14' } });
     await addPupil(sam.db, pupil({ name: 'Delivered after the refusal' }));
     await sam.sync();
-    expect((await outboxSummary(sam.db)).needsAttention.map((e) => e.seq)).toEqual([edit.seq]);
+    // The edit, and the earlier version it queued, which the school refuses with it.
+    expect((await outboxSummary(sam.db)).needsAttention.map((e) => e.seq)).toEqual([edit.seq, edit.seq + 1]);
     const names = async () => {
       const alex = await school.tablet(`Alex ${Math.random()}`);
       await alex.sync();
@@ -235,7 +236,11 @@ describe('a school restored from last night’s backup', () => {
     restore();
     expect(await sam.sync()).toMatchObject({ status: 'done' });
     const summary = await outboxSummary(sam.db);
-    expect(summary.needsAttention.map((e) => [e.seq, e.rejected?.message])).toEqual([[refused, 'Choose a year group.']]);
+    // The edit, and the earlier version it queued, which the school refuses with it.
+    expect(summary.needsAttention.map((e) => [e.seq, e.rejected?.message])).toEqual([
+      [refused, 'Choose a year group.'],
+      [refused + 1, 'Choose a year group.'],
+    ]);
     expect(summary.waiting).toBe(0);
     const { deviceId } = await thisDevice(sam.db);
     expect(school.store.batch((w) => w.refusalOf(deviceId, refused))).toMatchObject({ code: 'invalid_record' });

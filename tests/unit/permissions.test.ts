@@ -108,6 +108,21 @@ describe('who may change what', () => {
     ['the DSL edits it', as(ALEX, 'dsl'), change('concerns', { category: 'neglect' }), samsConcern, undefined],
     ['a deputy edits it', as(ALEX, 'deputy dsl'), change('concerns', { category: 'neglect' }), samsConcern, undefined],
     ['the author removes it', as(SAM), change('concerns', {}, 'delete'), samsConcern, NOT_ALLOWED.removeConcern],
+    [
+      'the author removes it by an edit that says when',
+      as(SAM),
+      change('concerns', { deletedAt: '2026-11-24T10:00:00.000Z' }),
+      samsConcern,
+      NOT_ALLOWED.removeConcern,
+    ],
+    [
+      'the author removes a flagged note by an edit that says when',
+      as(SAM),
+      change('sessions', { deletedAt: '2026-11-24T10:00:00.000Z' }),
+      samsNote({ concern: true }),
+      NOT_ALLOWED.removeFlagged,
+    ],
+    ['the author restores an unflagged note', as(SAM), change('sessions', { deletedAt: null }), samsNote(), undefined],
     ['the DSL removes it', as(ALEX, 'dsl'), change('concerns', {}, 'delete'), samsConcern, NOT_ALLOWED.removeConcern],
     ['any mentor records a concern', as(ALEX), change('concerns', {}, 'create'), undefined, undefined],
     // What was done: the DSLs record it, and nobody changes it.

@@ -26,6 +26,30 @@ describe('targets and check-ins', () => {
     expect((await historyOf(db, first.id))[0]?.before).toEqual({ result: 'partly', word: '' });
   });
 
+  it('a note’s history holds only its own earlier versions, not one that names it as another kind of record', async () => {
+    const db = freshDb();
+    const p = await addPupil(db, pupil());
+    const s = await recordSession(db, {
+      kind: 'one-to-one',
+      occurredAt: at(TUE),
+      minutes: 10,
+      title: '',
+      pupilIds: [p],
+      note: 'Read.',
+      concern: false,
+    });
+    await editSession(db, s, { note: 'Read aloud.' });
+    // As a tablet that forged it would have it reach every tablet: a pupil's "earlier version" under the note's id.
+    const [own] = await db.revisions.toArray();
+    await db.revisions.add({
+      ...(own as NonNullable<typeof own>),
+      id: '01a20000-0000-7000-8000-0000000000f1',
+      table: 'pupils',
+      before: { name: 'x' },
+    });
+    expect((await historyOf(db, s, 'sessions')).map((r) => r.before)).toEqual([{ note: 'Read.' }]);
+  });
+
   it('a check-in taken back no longer counts, and the target is due again', async () => {
     const db = freshDb();
     const p = await addPupil(db, pupil());

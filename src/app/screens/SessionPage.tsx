@@ -29,7 +29,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
     const [pupils, checkIns, history, addenda, state] = await Promise.all([
       allPupils(db),
       checkInsIn(db, sessionId),
-      historyOf(db, sessionId),
+      historyOf(db, sessionId, 'sessions'),
       addendaOf(db, sessionId),
       syncState(db),
     ]);
