@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import { addPupil } from '../../src/data/pupils.ts';
-import { deliverAlerts, smtpMailer } from '../../src/server/alerts.ts';
+import { deliverAlerts, retryAfterMs, smtpMailer } from '../../src/server/alerts.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -104,6 +104,7 @@ describe('the DSLs are told of a concern', () => {
     const message = read(mail.received[0]?.data ?? '');
     const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(at);
     expect(message).toContain(`A new concern was recorded by Sam Patel at ${time}; open Waymark.`);
+    expect(message).toMatch(/^Subject: Waymark: a new safeguarding concern$/m);
     for (const secret of [CHILD, 'Maya', 'Okafor', SAID, 'physical']) expect(message).not.toContain(secret);
     // Sent once.
     expect(await deliverAlerts(school.store, smtpMailer(mail.url, 'waymark@hillside.sch.uk'), new Date(at.getTime() + 1000))).toEqual({
@@ -122,9 +123,12 @@ describe('the DSLs are told of a concern', () => {
     await deliverAlerts(school.store, mailer, new Date(start + 29 * 60_000));
     expect(mail.received.map((m) => m.to)).toEqual([['dana.lead@hillside.sch.uk']]);
     await deliverAlerts(school.store, mailer, new Date(start + 30 * 60_000));
+    // At the school's time exactly, not a moment later.
+    expect(mail.received.map((m) => m.to)).toEqual([['dana.lead@hillside.sch.uk'], ['priya.shah@hillside.sch.uk']]);
     await deliverAlerts(school.store, mailer, new Date(start + 90 * 60_000));
     expect(mail.received.map((m) => m.to)).toEqual([['dana.lead@hillside.sch.uk'], ['priya.shah@hillside.sch.uk']]);
     const escalation = read(mail.received[1]?.data ?? '');
+    expect(escalation).toMatch(/^Subject: Waymark: a safeguarding concern no DSL has seen yet$/m);
     expect(escalation).toMatch(
       /A concern recorded by Sam Patel at \d\d:\d\d has not been acknowledged by the Designated Safeguarding Lead; open Waymark\./,
     );
@@ -163,6 +167,21 @@ describe('the DSLs are told of a concern', () => {
     expect(await deliverAlerts(school.store, back, new Date(start + 60_000))).toEqual({ sent: 1, failed: 0 });
     expect(again.received).toHaveLength(1);
     expect(school.store.alerts(concern)[0]).toMatchObject({ attempts: 2, problem: null, sentAt: expect.any(String) });
+  });
+
+  it('tries again after a minute, then two, four, and no less often than hourly', () => {
+    expect([1, 2, 3, 4, 7, 8, 20].map((attempts) => retryAfterMs(attempts) / 60_000)).toEqual([1, 2, 4, 8, 60, 60, 60]);
+  });
+
+  it('says so when no deputy has an e-mail address to escalate to', async () => {
+    const mail = await mailServer();
+    const { school, priya, concern } = await aSchoolWithDsls();
+    school.store.setEmail(priya.mentorId, null);
+    const start = arrived(school, concern);
+    const mailer = smtpMailer(mail.url, 'w@h.sch.uk');
+    await deliverAlerts(school.store, mailer, new Date(start));
+    expect(await deliverAlerts(school.store, mailer, new Date(start + 60 * 60_000))).toEqual({ sent: 0, failed: 1 });
+    expect(school.store.alerts(concern).find((a) => a.kind === 'escalated')?.problem).toMatch(/No deputy DSL has an e-mail address/);
   });
 
   it('says, and keeps trying, when no DSL has an e-mail address', async () => {

@@ -23,6 +23,8 @@ describe('where a concern stands', () => {
     ['closed, then reopened', [act('monitor', 1), act('closed', 2), act('reopened', 3)], 'open'],
     ['reopened, then an action', [act('closed', 2), act('reopened', 3), act('contacted parent or carer', 4)], 'in progress'],
     ['reopened and closed again', [act('closed', 2), act('reopened', 3), act('closed', 5)], 'closed'],
+    // What was done while it was closed belongs to before the reopening.
+    ['acted on while closed, then reopened', [act('closed', 1), act('monitor', 2), act('reopened', 3)], 'open'],
     // Two DSLs, one offline: the order they were recorded in, not the order they arrived in.
     ['a reopening that arrived before the closing it follows', [act('reopened', 3), act('closed', 2)], 'open'],
     ['a closing that arrived before the reopening it precedes', [act('closed', 4), act('reopened', 3)], 'closed'],
@@ -71,6 +73,18 @@ describe('what the DSL may record next', () => {
     ['reopen a closed one', [act('closed', 1)], { action: 'reopened' }, undefined],
     ['reopen an open one', [act('monitor', 1)], { action: 'reopened' }, 'Only a closed concern can be reopened.'],
     ['follow up an open action', [referral], { action: 'early help', completes: referral.id }, undefined],
+    [
+      'follow up one that is not there, while another is open',
+      [referral],
+      { action: 'monitor', completes: 'elsewhere' },
+      'The action this follows up is not one still open on this concern.',
+    ],
+    [
+      'close with two still open',
+      [referral, act('police', 2, { stillOpen: true })],
+      { action: 'closed' },
+      'Follow up what is still open before closing the concern: referral to children’s social care, police.',
+    ],
     [
       'follow up one already followed up',
       [referral, act('early help', 2, { completes: referral.id })],

@@ -8,7 +8,7 @@ import {
   type Standing,
   type Writer,
 } from '../../src/shared/permissions.ts';
-import type { Role } from '../../src/shared/roles.ts';
+import { type Role, readsEveryConcern, seesWholeSchool, supports } from '../../src/shared/roles.ts';
 
 const SAM = 'sam';
 const ALEX = 'alex';
@@ -189,5 +189,38 @@ describe('an earlier version is written only by whoever may make the edit it kee
     ['of a record the endpoint does not have', as(ALEX), revision('sessions', { note: 'x' }), undefined, undefined],
   ])('%s', (_case, writer, rev, of, expected) => {
     expect(revisionNotAllowed(writer, rev, of)).toBe(expected);
+  });
+});
+
+describe('who reads what, and whose pupils a screen shows (src/shared/roles.ts)', () => {
+  it.each<[Role, boolean, boolean]>([
+    ['mentor', false, false],
+    ['mentor', true, false],
+    ['lead mentor', false, false],
+    ['lead mentor', true, true],
+    ['dsl', false, true],
+    ['deputy dsl', false, true],
+  ])('a %s, with lead mentors reading every concern %s, reads every concern: %s', (role, leadReads, expected) => {
+    expect(readsEveryConcern(role, leadReads)).toBe(expected);
+  });
+
+  it.each<[Role, boolean]>([
+    ['mentor', false],
+    ['lead mentor', true],
+    ['dsl', true],
+    ['deputy dsl', true],
+  ])('a %s may look at every pupil in the school: %s', (role, expected) => {
+    expect(seesWholeSchool(role)).toBe(expected);
+  });
+
+  it.each<[string, { caseload?: string[] }, string | undefined, boolean]>([
+    ['on their caseload', { caseload: [SAM] }, SAM, true],
+    ['on another’s caseload', { caseload: [ALEX] }, SAM, false],
+    ['shared between two', { caseload: [ALEX, SAM] }, SAM, true],
+    ['added before caseloads', {}, SAM, true],
+    ['assigned to no one', { caseload: [] }, SAM, true],
+    ['on a caseload, for a tablet not linked yet', { caseload: [SAM] }, undefined, false],
+  ])('a pupil %s is supported by them: %s', (_case, pupil, mentorId, expected) => {
+    expect(supports(pupil, mentorId)).toBe(expected);
   });
 });
