@@ -112,11 +112,6 @@ export async function concernRecords(db: WaymarkDB): Promise<ConcernSummary[]> {
   );
 }
 
-/** How many concerns recorded on this tablet the school has not got yet: shown apart from other waiting changes. */
-export async function concernsNotDelivered(db: WaymarkDB): Promise<number> {
-  return db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).count();
-}
-
 /** One concern's page: the concern and its actions, whether the DSL has it yet, and this tablet's id (whose versions are its own). */
 export async function concernPage(db: WaymarkDB, id: string): Promise<(ConcernSummary & { thisTablet?: string }) | undefined> {
   const [held, device] = await Promise.all([concernWithActions(db, id), db.device.get('device')]);

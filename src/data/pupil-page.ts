@@ -23,6 +23,8 @@ export interface PupilPageView {
   concerns: number;
   /** How many sessions the pupil has been in. */
   total: number;
+  /** Whether a concern (or the notice of one) about the pupil is on this tablet: its list loads only then. */
+  hasConcerns: boolean;
   /** Earlier versions of each target (absent: never edited), newest first. */
   history: Map<string, Revision[]>;
   /** Values of the pupil and their active targets that lost to another tablet's change, by record id. */
@@ -32,8 +34,10 @@ export interface PupilPageView {
 export async function pupilPage(db: WaymarkDB, id: string, today: Day, notes: number): Promise<PupilPageView | null> {
   // One read transaction for the whole page, not one per request (Dexie opens one for each read
   // made outside a transaction, and the page makes a few dozen).
-  return db.transaction('r', [db.pupils, db.targets, db.checkIns, db.sessions, db.pupilSessions, db.revisions, db.conflicts], () =>
-    readPupilPage(db, id, today, notes),
+  return db.transaction(
+    'r',
+    [db.pupils, db.targets, db.checkIns, db.sessions, db.pupilSessions, db.revisions, db.conflicts, db.concerns],
+    () => readPupilPage(db, id, today, notes),
   );
 }
 
@@ -55,17 +59,18 @@ async function readPupilPage(db: WaymarkDB, id: string, today: Day, notes: numbe
       eachOf(db, [id, ...active], conflictsOf),
     ]);
   };
-  const [pupil, targets, sessions, concerns, [strips, history, conflicts], total] = await Promise.all([
+  const [pupil, targets, sessions, concerns, [strips, history, conflicts], total, recorded] = await Promise.all([
     getPupil(db, id),
     targetsRead,
     sessionsOf(db, id, notes),
     standingConcernsOf(db, id),
     perTarget(),
     sessionCountOf(db, id),
+    db.concerns.where('pupilId').equals(id).count(),
   ]);
   if (!pupil) return null;
   const byCreated = (a: Target, b: Target) => a.createdAt.localeCompare(b.createdAt);
   const active = targets.filter((t) => t.status === 'active').sort(byCreated);
   const ended = targets.filter((t) => t.status !== 'active').sort((a, b) => (b.endedOn ?? '').localeCompare(a.endedOn ?? ''));
-  return { pupil, active, ended, checkIns: new Map(strips), sessions, concerns, history, conflicts, total };
+  return { pupil, active, ended, checkIns: new Map(strips), sessions, concerns, history, conflicts, total, hasConcerns: recorded > 0 };
 }

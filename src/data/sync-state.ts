@@ -34,3 +34,11 @@ export async function outboxSummary(db: WaymarkDB): Promise<{ waiting: number; n
   const waiting = entries.filter((e) => !e.rejected);
   return { waiting: waiting.length, needsAttention: entries.filter((e) => e.rejected), oldestWaiting: waiting[0]?.at };
 }
+
+/**
+ * How many concerns recorded on this tablet the school has not got yet: the header shows them apart
+ * from other waiting changes (here, not with the concerns, so the first download needs none of those).
+ */
+export async function concernsNotDelivered(db: WaymarkDB): Promise<number> {
+  return db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).count();
+}

@@ -1,15 +1,18 @@
 import { useState } from 'preact/hooks';
-import { concernsAbout, pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
+import { lazy } from 'preact-iso';
+import { pupilPage, removeTarget, reopenSupport } from '../../data/index.ts';
 import { longDay, relativeDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, type Revision, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons, CheckInStrip, rhythmText } from '../components/checkins.tsx';
-import { ConcernList } from '../components/concern-list.tsx';
 import { ConflictList } from '../components/conflicts.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { saveOrSay, showToast } from '../toast.ts';
+
+// A pupil's concerns load only for a pupil who has one: most pages, and the first download, need none of it.
+const PupilConcerns = lazy(() => import('../components/concern-list.tsx').then((m) => m.PupilConcerns));
 
 export function PupilPage({ id }: { id: string }) {
   const day = useToday();
@@ -18,7 +21,6 @@ export function PupilPage({ id }: { id: string }) {
   const notes = shown.id === id ? shown.notes : NOTES_AT_FIRST;
   // "Show earlier notes" keeps the page as it is until the longer list comes.
   const view = useLive(() => pupilPage(db, id, day, notes), [id, day, notes], { keepPrevious: true });
-  const recorded = useLive(() => concernsAbout(db, id), [id]);
   useTitle(view ? displayName(view.pupil) : undefined);
   // Going from one pupil's page to another's, the last answer is the other pupil's until the new one comes.
   if (view === undefined || (view && view.pupil.id !== id)) return <Loading />;
@@ -70,12 +72,7 @@ export function PupilPage({ id }: { id: string }) {
           {concerns === 1 ? 'One note raises a safeguarding concern.' : `${concerns} notes raise safeguarding concerns.`}
         </p>
       )}
-      {recorded && recorded.length > 0 && (
-        <section class="card" aria-labelledby="concerns-h">
-          <h2 id="concerns-h">Safeguarding concerns</h2>
-          <ConcernList items={recorded} pupils={new Map([[pupil.id, name]])} now={new Date()} />
-        </section>
-      )}
+      {view.hasConcerns && <PupilConcerns pupilId={pupil.id} name={name} />}
       <ConflictList conflicts={conflicts.get(pupil.id) ?? []} />
       {pupil.status === 'closed' && (
         <section class="card closed" aria-labelledby="closed-h">

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { lazy } from 'preact-iso';
 import {
   caseloadNow,
   checkInsThisWeek,
@@ -11,15 +12,12 @@ import {
   notSeenLately,
   reviewsFrom,
   sessionsOn,
-  syncState,
 } from '../../data/index.ts';
-import { concernStatus } from '../../shared/concerns.ts';
 import { clock, longDay, relativeDay } from '../../shared/dates.ts';
 import { type CheckIn, displayName, type Pupil, SESSION_KIND_LABELS, type Session, type Target } from '../../shared/model.ts';
 import { type Day, toDay } from '../../shared/schedule.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { CheckInButtons } from '../components/checkins.tsx';
-import { ConcernList, dslQueue } from '../components/concern-list.tsx';
 import { InstallOffer } from '../components/install.tsx';
 import { WholeSchool, whoIsHere } from '../components/whole-school.tsx';
 import { useFirstScreenful, useLive, useTitle, useToday } from '../hooks.ts';
@@ -28,6 +26,9 @@ import { pure } from '../pure.ts';
 import { keepStorage } from '../storage.ts';
 
 type Tapped = Pick<CheckIn, 'targetId' | 'on'>;
+
+// Only the DSL's Today lists concerns: loaded on their tablets alone, not in every mentor's first download.
+const ConcernsFirst = lazy(() => import('../components/concern-list.tsx').then((m) => m.ConcernsFirst));
 
 export function Today() {
   useTitle('Today');
@@ -80,7 +81,7 @@ export function Today() {
         </a>
       </div>
       <InstallOffer hasRecords={Boolean(worthKeeping)} />
-      <ConcernsFirst />
+      {who?.readsEveryConcern && <ConcernsFirst />}
       {who?.seesWholeSchool && <WholeSchool whole={wholeSchool} onChange={setWholeSchool} />}
       {!view ? (
         <p aria-busy="true">Loading…</p>
@@ -107,30 +108,6 @@ export function Today() {
         </div>
       )}
     </main>
-  );
-}
-
-/**
- * For the DSL, the deputies (and a lead mentor who reads every concern): the concerns not closed,
- * those not acknowledged yet first, above everything else on Today.
- */
-function ConcernsFirst() {
-  const view = useLive(async () => {
-    const state = await syncState(db);
-    if (!(state.access?.readsEveryConcern ?? state.mentor?.dsl)) return null;
-    const queue = (await dslQueue(db)).filter((c) => concernStatus(c.actions) !== 'closed');
-    const pupils = await namesOf(
-      db,
-      queue.map((c) => c.concern.pupilId),
-    );
-    return { queue, pupils };
-  }, []);
-  if (!view || view.queue.length === 0) return null;
-  return (
-    <section aria-labelledby="concerns-first-h" class="card concerns-first">
-      <h2 id="concerns-first-h">Safeguarding concerns ({view.queue.length})</h2>
-      <ConcernList items={view.queue} pupils={view.pupils} now={new Date()} />
-    </section>
   );
 }
 
