@@ -1,5 +1,5 @@
 import { LocationProvider, lazy, Route, Router, useLocation } from 'preact-iso';
-import { concernsNotDelivered, syncState } from '../data/index.ts';
+import { accessOf, concernsNotDelivered, syncState } from '../data/index.ts';
 import { Banners } from './components/banners.tsx';
 import { ReadProblem } from './components/read-problem.tsx';
 import { SyncStatus } from './components/sync-status.tsx';
@@ -39,7 +39,7 @@ function Header() {
   const { path } = useLocation();
   const view = useLive(async () => {
     const [state, undelivered] = await Promise.all([syncState(db), concernsNotDelivered(db)]);
-    return { readsConcerns: state.access?.readsEveryConcern ?? state.mentor?.dsl === true, undelivered };
+    return { readsConcerns: accessOf(state).readsEveryConcern, undelivered };
   }, []);
   const current = (href: string) => ((href === '/' ? path === '/' : path.startsWith(href)) ? 'page' : undefined);
   return (

@@ -2,6 +2,7 @@
  * How syncing stands, as the screens show it: read from the database without loading the sync
  * engine (sync.ts), which a tablet not linked to a school never needs. sync.ts re-exports these.
  */
+import type { Role } from '../shared/roles.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 
 /** Records removed on one tablet and changed on another afterwards: they stay removed. `at`: when the change was made. */
@@ -41,4 +42,17 @@ export async function outboxSummary(db: WaymarkDB): Promise<{ waiting: number; n
  */
 export async function concernsNotDelivered(db: WaymarkDB): Promise<number> {
   return db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).count();
+}
+
+/**
+ * This tablet's mentor as the endpoint last said: their role, and whether they read every concern.
+ * An endpoint from before roles said only who the DSL is; before any sync, a tablet is a mentor's.
+ */
+export function accessOf(state: SyncState): { mentorId?: string; role: Role; readsEveryConcern: boolean } {
+  const role = state.access?.role ?? (state.mentor?.dsl ? 'dsl' : 'mentor');
+  return {
+    ...(state.mentor ? { mentorId: state.mentor.id } : {}),
+    role,
+    readsEveryConcern: state.access?.readsEveryConcern ?? state.mentor?.dsl === true,
+  };
 }

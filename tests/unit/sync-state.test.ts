@@ -1,7 +1,7 @@
 /** What the screens show about syncing (src/data/sync-state.ts), read from the tablet's database. */
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src/data/db.ts';
-import { changedAfterRemoval, NEEDS_MENTOR, outboxSummary, syncState } from '../../src/data/sync-state.ts';
+import { accessOf, changedAfterRemoval, NEEDS_MENTOR, outboxSummary, syncState } from '../../src/data/sync-state.ts';
 import { freshDb } from './helpers.ts';
 
 const entry = (seq: number, at: string, rejected?: OutboxEntry['rejected']): OutboxEntry => ({
@@ -71,5 +71,30 @@ describe('the link to the school', () => {
     ['out_of_order', false],
   ])('a sync stopped by %s waits for the mentor: %s', (code, waits) => {
     expect(NEEDS_MENTOR.has(code)).toBe(waits);
+  });
+});
+
+describe('who this tablet’s mentor is, as the screens read it', () => {
+  const mentor = { id: 'm1', name: 'Dana Lead', dsl: true };
+  it.each([
+    ['before any sync', { key: 'sync' as const, cursor: null, failures: 0 }, { role: 'mentor', readsEveryConcern: false }],
+    [
+      'from an endpoint before roles, which marked the DSL',
+      { key: 'sync' as const, cursor: null, failures: 0, mentor },
+      { mentorId: 'm1', role: 'dsl', readsEveryConcern: true },
+    ],
+    [
+      'as the endpoint says now, over what it said before',
+      {
+        key: 'sync' as const,
+        cursor: null,
+        failures: 0,
+        mentor,
+        access: { mentorId: 'm1', role: 'lead mentor' as const, readsEveryConcern: false },
+      },
+      { mentorId: 'm1', role: 'lead mentor', readsEveryConcern: false },
+    ],
+  ])('%s', (_, state, expected) => {
+    expect(accessOf(state)).toEqual(expected);
   });
 });

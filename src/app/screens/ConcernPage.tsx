@@ -5,7 +5,15 @@
  * for the audit trail, offline too.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { type ConcernActionInput, concernPage, getPupil, noteConcernOpened, recordConcernAction, syncState } from '../../data/index.ts';
+import {
+  accessOf,
+  type ConcernActionInput,
+  concernPage,
+  getPupil,
+  noteConcernOpened,
+  recordConcernAction,
+  syncState,
+} from '../../data/index.ts';
 import { actionProblem, concernStatus, firstAcknowledgement, openActions } from '../../shared/concerns.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { CONCERN_ACTIONS, type ConcernAction, type ConcernActionKind, displayName, isNotice } from '../../shared/model.ts';
@@ -55,7 +63,8 @@ export function ConcernPage({ id }: { id: string }) {
   const who = (mentorId: string | null | undefined) => (mentorId && names.get(mentorId)) || 'this tablet';
   const seen = firstAcknowledgement(held.actions);
   const status = concernStatus(held.actions);
-  const role = state.access?.role ?? (state.mentor?.dsl ? 'dsl' : 'mentor');
+  const { role } = accessOf(state);
+  const stillOpen = new Set(openActions(held.actions).map((a) => a.id));
   const now = new Date();
   return (
     <main id="main" class="screen narrow">
@@ -109,7 +118,7 @@ export function ConcernPage({ id }: { id: string }) {
             {held.actions.map((a) => (
               <li key={a.id}>
                 <strong>{a.action}</strong> · {a.on} · {who(a.mentorId)}
-                {a.stillOpen && !a.completes && openActions(held.actions).includes(a) && ' · still open'}
+                {stillOpen.has(a.id) && ' · still open'}
                 {a.note && <p class="note-text">{a.note}</p>}
               </li>
             ))}

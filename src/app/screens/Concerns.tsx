@@ -2,7 +2,7 @@
  * The DSL's list: every concern in the school, those not yet acknowledged first, and the notes
  * flagged as concerns. Only those who read every concern open it; anyone else is told so.
  */
-import { allPupils, concerns, syncState } from '../../data/index.ts';
+import { accessOf, allPupils, concerns, syncState } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
@@ -12,8 +12,7 @@ import { db } from '../notebook.ts';
 
 /** Whether this tablet's mentor reads every concern, as the endpoint said at the last sync. */
 export async function readsEveryConcern(): Promise<boolean> {
-  const state = await syncState(db);
-  return state.access?.readsEveryConcern ?? state.mentor?.dsl === true;
+  return accessOf(await syncState(db)).readsEveryConcern;
 }
 
 export function Concerns() {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
+  accessOf,
   addAddendum,
   addendaOf,
   allPupils,
@@ -34,7 +35,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       syncState(db),
     ]);
     const targets = (await Promise.all(session.pupilIds.map((p) => targetsOf(db, p)))).flat();
-    const me = state.mentor ? { mentorId: state.mentor.id, role: state.access?.role ?? (state.mentor.dsl ? 'dsl' : 'mentor') } : undefined;
+    const { mentorId, role } = accessOf(state);
+    const me = mentorId ? { mentorId, role } : undefined;
     // A note not this mentor's is not theirs to change: the endpoint would refuse it. They add an addendum.
     const notTheirs =
       me && notAllowed(me, { table: 'sessions', op: 'update', values: {} }, { authorId: session.authorId, fields: session });
