@@ -4,9 +4,18 @@
  * (pupil-sessions.ts), whose rows of flagged notes carry `concern`.
  */
 import { actionProblem } from '../shared/concerns.ts';
-import { type Concern, type ConcernAction, type ConcernNotice, isNotice, type Session, ValidationError } from '../shared/model.ts';
+import {
+  type Concern,
+  type ConcernAction,
+  type ConcernNotice,
+  isNotice,
+  type Revision,
+  type Session,
+  ValidationError,
+} from '../shared/model.ts';
 import type { CommitOptions, NewRecord } from './commit.ts';
 import type { WaymarkDB } from './db.ts';
+import { historyOf } from './history.ts';
 import { commit } from './load-commit.ts';
 import { NotFoundError } from './save-error.ts';
 
@@ -112,10 +121,21 @@ export async function concernRecords(db: WaymarkDB): Promise<ConcernSummary[]> {
   );
 }
 
-/** One concern's page: the concern and its actions, whether the DSL has it yet, and this tablet's id (whose versions are its own). */
-export async function concernPage(db: WaymarkDB, id: string): Promise<(ConcernSummary & { thisTablet?: string }) | undefined> {
-  const [held, device] = await Promise.all([concernWithActions(db, id), db.device.get('device')]);
+/**
+ * One concern's page: the concern and its actions, whether the DSL has it yet, its earlier
+ * versions, and this tablet's id (whose versions are its own).
+ */
+export async function concernPage(
+  db: WaymarkDB,
+  id: string,
+): Promise<(ConcernSummary & { history: Revision[]; thisTablet?: string }) | undefined> {
+  const [held, device, history] = await Promise.all([concernWithActions(db, id), db.device.get('device'), historyOf(db, id, 'concerns')]);
   if (!held) return undefined;
   const [summary] = await summaries(db, [held.concern]);
-  return { ...(summary as ConcernSummary), actions: held.actions, ...(device ? { thisTablet: device.deviceId } : {}) };
+  return {
+    ...(summary as ConcernSummary),
+    actions: held.actions,
+    history: isNotice(held.concern) ? [] : history,
+    ...(device ? { thisTablet: device.deviceId } : {}),
+  };
 }

@@ -140,8 +140,8 @@ export interface SyncState {
   problem?: { code: string; message: string; at: string };
   /** Reported at enrolment: this browser was another tablet before, whose storage was wiped. */
   wiped?: { deviceId: string; lastSeenAt: string | null; unsent: number };
-  /** The school's mentors, as of the last pull: who wrote what, and who the DSL is. */
-  mentors?: { id: string; name: string; dsl: boolean; role?: Role }[];
+  /** The school's mentors, as of the last pull: who wrote what, who the DSL is, and whose each tablet is. */
+  mentors?: { id: string; name: string; dsl: boolean; role?: Role; devices?: string[] }[];
   /** The endpoint's view of this tablet's clock, when far off. */
   clockSkewMs?: number;
   /** Failed attempts in a row, for backing off. */

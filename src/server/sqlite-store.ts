@@ -551,7 +551,9 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     lastHlc: db.prepare('SELECT last_hlc FROM devices WHERE id = ?'),
     // Only the sending tablet's own change: a change id alone would tell any tablet that knew one
     // when another school's change was made.
-    stampOf: db.prepare('SELECT hlc FROM changes WHERE change_id = ? AND device_id = ?'),
+    receiptOf: db.prepare(
+      "SELECT hlc, CASE WHEN op = 'create' THEN received_at END AS received_at FROM changes WHERE change_id = ? AND device_id = ?",
+    ),
     stampOfReading: db.prepare('SELECT hlc FROM changes WHERE device_id = ? AND sent_hlc = ?'),
     setLastHlc: db.prepare('UPDATE devices SET last_hlc = ? WHERE id = ?'),
     // A pull hands the stored JSON on as it is, never parsed or re-made: SQLite joins the page
@@ -661,7 +663,10 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
     putRecord(r: StoredRecord) {
       q.putRecord.run(r.table, r.id, r.schoolId, JSON.stringify(r.state));
     },
-    stampOf: (deviceId, changeId) => (q.stampOf.get(changeId, deviceId) as { hlc: string } | undefined)?.hlc,
+    receiptOf: (deviceId, changeId) => {
+      const found = q.receiptOf.get(changeId, deviceId) as { hlc: string; received_at: string | null } | undefined;
+      return found && { hlc: found.hlc, receivedAt: found.received_at };
+    },
     stampOfReading: (deviceId, sent) => (q.stampOfReading.get(deviceId, sent) as { hlc: string } | undefined)?.hlc,
     appendChange(schoolId, c: PulledChange, changeId: string, receivedAt: string, sentHlc?: string, concernText?: ConcernText) {
       const { table, recordId, op, values, hlc, base, deviceId, mentorId } = c;

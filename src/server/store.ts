@@ -112,8 +112,11 @@ export interface BatchWriter {
     sentHlc?: string,
     concernText?: ConcernText,
   ): void;
-  /** The clock reading one of this tablet's changes was stored with, if it was. */
-  stampOf(deviceId: string, changeId: string): string | undefined;
+  /**
+   * How one of this tablet's changes was stored, if it was: its clock reading and, for a create,
+   * when it reached the school (null for one logged before that was kept).
+   */
+  receiptOf(deviceId: string, changeId: string): { hlc: string; receivedAt: string | null } | undefined;
   /** The reading the endpoint re-dated one of this tablet's changes to, found by the reading it was sent with. */
   stampOfReading(deviceId: string, sentHlc: string): string | undefined;
   keepLost(schoolId: string, lost: Conflict): void;

@@ -46,8 +46,8 @@ const FIELDS = Object.fromEntries(
   Object.entries(SCHEMAS).map(([table, schema]) => [table, new Set(Object.keys(schema.entries))]),
 ) as Record<SyncedTable, Set<string>>;
 
-/** A record's identity, set by the change that creates it: no later change may alter it. */
-const SET_AT_CREATION = ['id', 'createdAt', 'authorId'] as const;
+/** A record's identity, set by the change that creates it (the last two by the endpoint): no later change may alter it. */
+const SET_AT_CREATION = ['id', 'createdAt', 'authorId', 'receivedAt'] as const;
 /** What a concern is about, set when it is recorded: moved to another pupil, its notice and actions would stay behind. */
 const CONCERN_SET_AT_CREATION = ['pupilId', 'sessionId'] as const;
 
@@ -220,8 +220,14 @@ export function push(
         // keeps it for its mentor. Applied: a duplicate, told how it was stored if it was re-dated.
         const refusal = writer.refusalOf(device.id, change.seq);
         if (refusal) return { ...ids, status: 'rejected', code: refusal.code, message: refusal.message };
-        const stored = writer.stampOf(device.id, change.changeId);
-        return stored && stored !== change.hlc ? { ...ids, status: 'duplicate', hlc: stored } : { ...ids, status: 'duplicate' };
+        // Only this tablet's own change answers: another's change id names nothing here.
+        const stored = writer.receiptOf(device.id, change.changeId);
+        return {
+          ...ids,
+          status: 'duplicate',
+          ...(stored && stored.hlc !== change.hlc ? { hlc: stored.hlc } : {}),
+          ...(stored?.receivedAt ? { receivedAt: stored.receivedAt } : {}),
+        };
       }
       if (change.seq > last + 1) {
         return {
@@ -247,7 +253,7 @@ export function push(
   return { protocol: PROTOCOL, results, received, ...(clockSkewMs === undefined ? {} : { clockSkewMs }) };
 }
 
-type Outcome = { status: 'applied'; hlc?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
+type Outcome = { status: 'applied'; hlc?: string; receivedAt?: string } | { status: 'rejected'; code: Refusal['code']; message: string };
 
 function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange, now: Date): Outcome {
   // A tablet that had not heard of an erasure yet: what it sends about the pupil is not kept, and
@@ -310,12 +316,12 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
   // only once the change is stored, so a refused change re-dates none of its later ones.
   const hlc = stampFor(writer.lastHlc(device.id), reading, now);
   // Who wrote it is the enrolled tablet and its mentor, whatever the change claims; who wrote it
-  // first is set once, by the change that makes it.
+  // first, and when it reached the school, are set once, by the change that makes it.
   const values = {
     ...change.values,
     deviceId: device.id,
     mentorId: device.mentorId,
-    ...(change.op === 'create' ? { authorId: device.mentorId } : {}),
+    ...(change.op === 'create' ? { authorId: device.mentorId, receivedAt: now.toISOString() } : {}),
   };
   // Only an update is made on top of values its editor saw: a create or a delete carrying base
   // would have other tablets take what it replaces for ordinary history rather than a conflict.
@@ -381,7 +387,11 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
     });
   }
   for (const lost of merged.lost) writer.keepLost(device.schoolId, { table: change.table, recordId: change.recordId, ...lost });
-  return hlc === change.hlc ? { status: 'applied' } : { status: 'applied', hlc };
+  return {
+    status: 'applied',
+    ...(hlc === change.hlc ? {} : { hlc }),
+    ...(change.op === 'create' ? { receivedAt: now.toISOString() } : {}),
+  };
 }
 
 /**
@@ -518,7 +528,10 @@ export function pull(
   const more = page.full;
   // With nothing more to send, the cursor moves past this tablet's own changes too.
   const seq = more ? (page.lastSeq ?? from.seq) : latest;
-  const mentors = store.mentors(device.schoolId).map(mentorInfo);
+  // Each mentor with the tablets ever enrolled for them: a clock reading names its tablet, and so its mentor.
+  const tablets = new Map<string, string[]>();
+  for (const d of store.devices(device.schoolId)) tablets.set(d.mentorId, [...(tablets.get(d.mentorId) ?? []), d.id]);
+  const mentors = store.mentors(device.schoolId).map((m) => ({ ...mentorInfo(m), devices: tablets.get(m.id) ?? [] }));
   const rest: Omit<PullResponse, 'changes'> = {
     protocol: PROTOCOL,
     cursor: sealCursor(store.cursorSecret(), { epoch, seq, at: store.chainAt(seq) }),

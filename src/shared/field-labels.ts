@@ -12,6 +12,7 @@ export const LABELS: Record<string, string> = {
   mentorId: 'The mentor',
   deletedAt: 'When it was removed',
   authorId: 'Who wrote it',
+  receivedAt: 'When it reached the school',
   // Pupils and their contacts
   name: 'Name',
   preferredName: 'Preferred name',

@@ -7,9 +7,10 @@
 /**
  * Who wrote a record and when: set by the write path on every save, never by a mentor. They travel
  * with every change (every copy says who last changed a record), but a change to them alone is no
- * edit, and a value of theirs that loses a merge is nothing to show the mentor.
+ * edit, and a value of theirs that loses a merge is nothing to show the mentor. So is when a record
+ * reached the school, which the endpoint sets once.
  */
-export const BOOKKEEPING_FIELDS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt', 'deviceId', 'mentorId']);
+export const BOOKKEEPING_FIELDS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt', 'deviceId', 'mentorId', 'receivedAt']);
 
 /** The bookkeeping an edit or a removal carries: who changed the record last, and when (`createdAt` never changes). */
 export const EDIT_BOOKKEEPING = ['updatedAt', 'deviceId', 'mentorId'] as const;

@@ -96,8 +96,10 @@ export type ChangeResult =
       status: 'applied';
       /** Set when the endpoint re-dated the change (the tablet's clock runs fast): the tablet uses this reading from now on. */
       hlc?: string;
+      /** For a create: when the record reached the school (its `receivedAt`), which the tablet's copy then says too. */
+      receivedAt?: string;
     }
-  | { seq: number; changeId: string; status: 'duplicate'; hlc?: string }
+  | { seq: number; changeId: string; status: 'duplicate'; hlc?: string; receivedAt?: string }
   | { seq: number; changeId: string; status: 'rejected'; code: RejectCode; message: string };
 
 export interface PushResponse {
@@ -163,6 +165,11 @@ export interface MentorInfo {
   name: string;
   role: Role;
   dsl: boolean;
+  /**
+   * In a pull's list: the tablets ever enrolled for them, revoked ones too. A clock reading ends with
+   * its tablet's id (section 3), so a value kept from a conflict can say whose it was.
+   */
+  devices?: string[];
 }
 
 /** What the endpoint lets a tablet's mentor receive (docs/sync-protocol.md, "Roles"). */

@@ -58,6 +58,12 @@ const stamp = {
    * Missing on records from before it, and on a new record until it reaches the school.
    */
   authorId: v.optional(v.string()),
+  /**
+   * When the record first reached the school, by the endpoint's clock (createdAt is the tablet's
+   * word): set by the endpoint, never changed. Missing until it reaches the school, and on records
+   * from before it.
+   */
+  receivedAt: v.optional(moment),
   /** A tombstone: the record was deleted, and the deletion must sync. */
   deletedAt: v.optional(moment),
 };

@@ -46,6 +46,7 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await sam.concerns.record({ category: 'neglect', account: `${SAID}.`, toldWhom: 'No one yet' });
     await expect(sam.concerns.delivery).toContainText('The DSL has not got this yet');
     await expect(sam.concerns.delivery).toContainText('speak to the DSL in person');
+    await expect(sam.concerns.recordedBy).toHaveText(/^Sam Patel, today at \d\d:\d\d by their tablet’s clock; not yet at the school$/);
     await expect(sam.concerns.notYetWithTheDsl).toHaveText('A concern is not yet with the DSL');
 
     // Back on the school's Wi-Fi, it goes by itself.
@@ -62,6 +63,9 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await expect(dana.concerns.onToday).toContainText('not acknowledged yet');
     await dana.concerns.onToday.getByRole('link', { name: /Priya Natarajan/ }).click();
     await expect(dana.page.getByRole('main')).toContainText(SAID);
+    await expect(dana.concerns.recordedBy).toHaveText(
+      /^Sam Patel, today at \d\d:\d\d by their tablet’s clock; at the school today at \d\d:\d\d$/,
+    );
     await dana.concerns.acknowledge();
     await dana.concerns.recordAction('spoke to the child', 'Spoke to Priya with her teacher; calling home today.');
     await dana.settings.syncNow();

@@ -767,7 +767,7 @@ describe('clock readings', () => {
     const edited = a.change('pupils', p.id, 'update', { form: '9S' }, new Date(minuteAgo - 1000));
     const { body } = await a.push([created, edited]);
     expect(body.results).toEqual([
-      { seq: 1, changeId: created.changeId, status: 'applied' },
+      { seq: 1, changeId: created.changeId, status: 'applied', receivedAt: school.clock.now.toISOString() },
       { seq: 2, changeId: edited.changeId, status: 'applied', hlc: encodeHlc({ wall: minuteAgo + 1, count: 0, node: a.deviceId }) },
     ]);
     expect(school.store.batch((w) => w.getRecord('pupils', p.id))?.state.fields.form).toBe('9S');
@@ -797,7 +797,13 @@ describe.each([
     const next = await a.push([a.change('pupils', p.id, 'create', p.values, later(school.clock.now, nextAt))]);
     const stored = encodeHlc({ wall: later(school.clock.now, expected.storedAt).getTime(), count: 0, node: a.deviceId });
     expect(next.body.results).toEqual([
-      { seq: 2, changeId: expect.any(String), status: 'applied', ...(expected.redated ? { hlc: stored } : {}) },
+      {
+        seq: 2,
+        changeId: expect.any(String),
+        status: 'applied',
+        receivedAt: school.clock.now.toISOString(),
+        ...(expected.redated ? { hlc: stored } : {}),
+      },
     ]);
     expect(school.store.batch((w) => w.lastHlc(a.deviceId))).toBe(stored);
   });
@@ -821,7 +827,10 @@ describe.each([
     const p = newPupil(a);
     const since = a.change('pupils', p.id, 'create', p.values);
     const retry = await a.push([refused, since]);
-    expect(retry.body.results).toEqual([...first, { seq: 2, changeId: since.changeId, status: 'applied' }]);
+    expect(retry.body.results).toEqual([
+      ...first,
+      { seq: 2, changeId: since.changeId, status: 'applied', receivedAt: school.clock.now.toISOString() },
+    ]);
     expect((await a.push([refused])).body.results).toEqual(first);
     // Only the pupil with a name reached the school.
     expect(school.store.lastChangeSeq()).toBe(1);
@@ -830,7 +839,9 @@ describe.each([
     const q = newPupil(b);
     const theirs = b.change('pupils', q.id, 'create', q.values);
     await b.push([theirs]);
-    expect((await b.push([theirs])).body.results).toEqual([{ seq: 1, changeId: theirs.changeId, status: 'duplicate' }]);
+    expect((await b.push([theirs])).body.results).toEqual([
+      { seq: 1, changeId: theirs.changeId, status: 'duplicate', receivedAt: school.clock.now.toISOString() },
+    ]);
   });
 
   it('is under “needs attention” on the tablet after the next sync, in the endpoint’s words', async () => {
@@ -925,7 +936,9 @@ describe('what one mentor’s tablet cannot do to another’s', () => {
     expect((await eve.push([theirs])).body.results).toEqual([refused]);
     expect((await a.push([ours])).body.results).toEqual([{ ...refused, seq: 2, changeId: ours.changeId }]);
     // The create that made it, sent again because its answer was lost, is still a duplicate.
-    expect((await a.push([created])).body.results).toEqual([{ seq: 1, changeId: created.changeId, status: 'duplicate' }]);
+    expect((await a.push([created])).body.results).toEqual([
+      { seq: 1, changeId: created.changeId, status: 'duplicate', receivedAt: school.clock.now.toISOString() },
+    ]);
     expect(school.store.batch((w) => w.getRecord('pupils', p.id))).toEqual(before);
     expect(before?.state.fields).toMatchObject({ id: p.id, createdAt: p.values.createdAt, name: 'Jacob Smith' });
     expect((await colleague.pull()).body.changes).toEqual([expect.objectContaining({ op: 'create', deviceId: a.deviceId })]);

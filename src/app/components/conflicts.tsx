@@ -3,6 +3,8 @@ import { conflictsOf, type KeptConflict } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { isShownField } from '../../shared/fields.ts';
 import { momentOf } from '../../shared/hlc.ts';
+import type { MentorInfo } from '../../shared/protocol.ts';
+import { mentorOfReading } from '../../shared/versions.ts';
 import { useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -36,17 +38,27 @@ export function ConflictNotes({ recordId }: { recordId: string }) {
  * in a box to open. Each says when it was written, and on which tablet, and that a later edit,
  * made without seeing it, replaced it.
  */
-export function ConcernVersions({ concernId, thisTablet }: { concernId: string; thisTablet?: string }) {
+export function ConcernVersions({
+  concernId,
+  thisTablet,
+  mentors,
+}: {
+  concernId: string;
+  thisTablet?: string | undefined;
+  mentors: readonly Pick<MentorInfo, 'id' | 'name' | 'devices'>[];
+}) {
   const conflicts = (useLive(() => conflictsOf(db, concernId), [concernId]) ?? []).filter((c) => isShownField(c.field));
   if (conflicts.length === 0) return null;
   const now = new Date();
+  const writerOf = (hlc: string) =>
+    mentors.find((m) => m.id === mentorOfReading(hlc, mentors))?.name ?? 'a mentor not known to this tablet';
   return (
     <section class="card conflicts" aria-labelledby="versions-h">
       <h2 id="versions-h">Also written: {conflicts.length === 1 ? 'another version' : `${conflicts.length} other versions`}</h2>
       <ul class="plain">
         {conflicts.map((c) => (
           <li key={c.id}>
-            <strong>{FIELD_NAMES[c.field] ?? c.field}</strong>, written {relativeMoment(momentOf(c.hlc), now)}{' '}
+            <strong>{FIELD_NAMES[c.field] ?? c.field}</strong>, written by {writerOf(c.hlc)} {relativeMoment(momentOf(c.hlc), now)}{' '}
             {c.hlc.endsWith(`_${thisTablet}`) ? 'on this tablet' : 'on another tablet'}, and replaced by a later edit made without seeing
             it:
             <p class="note-text">{shown(c.value)}</p>

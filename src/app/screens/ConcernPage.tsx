@@ -19,9 +19,11 @@ import { relativeMoment } from '../../shared/dates.ts';
 import { CONCERN_ACTIONS, type ConcernAction, type ConcernActionKind, displayName, isNotice } from '../../shared/model.ts';
 import { safeguards } from '../../shared/roles.ts';
 import { toDay } from '../../shared/schedule.ts';
+import { writtenAndChanged } from '../../shared/versions.ts';
 import { ConcernVersions } from '../components/conflicts.tsx';
 import { SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
+import { EarlierVersions, provenance } from '../components/versions.tsx';
 import { useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 import { useObservable } from '../observable.ts';
@@ -66,6 +68,7 @@ export function ConcernPage({ id }: { id: string }) {
   const { role } = accessOf(state);
   const stillOpen = new Set(openActions(held.actions).map((a) => a.id));
   const now = new Date();
+  const { written, changed } = writtenAndChanged(concern, held.history);
   return (
     <main id="main" class="screen narrow">
       <h1>Safeguarding concern about {name}</h1>
@@ -95,7 +98,13 @@ export function ConcernPage({ id }: { id: string }) {
         <dt>Seen or said</dt>
         <dd>{relativeMoment(concern.noticedAt, now)}</dd>
         <dt>Recorded by</dt>
-        <dd>{who(concern.authorId ?? concern.mentorId)}</dd>
+        <dd>{provenance(written, names, now)}</dd>
+        {changed && (
+          <>
+            <dt>Last changed</dt>
+            <dd>{provenance(changed, names, now)}</dd>
+          </>
+        )}
         {concern.toldWhom && (
           <>
             <dt>Told in person</dt>
@@ -107,7 +116,8 @@ export function ConcernPage({ id }: { id: string }) {
         )}
       </dl>
       <p class="note-text">{concern.account}</p>
-      <ConcernVersions concernId={id} thisTablet={view.tablet} />
+      <EarlierVersions record={concern} revisions={held.history} fields={CONCERN_FIELDS} names={names} open />
+      <ConcernVersions concernId={id} thisTablet={view.tablet} mentors={state.mentors ?? []} />
 
       <section aria-labelledby="actions-h">
         <h2 id="actions-h">What the DSL did</h2>
@@ -129,6 +139,9 @@ export function ConcernPage({ id }: { id: string }) {
     </main>
   );
 }
+
+/** A concern's fields whose earlier versions are shown on it, in full view. */
+const CONCERN_FIELDS = { account: 'what was seen or said', category: 'what it is about', toldWhom: 'who was told in person' };
 
 const ACTION_CHOICES = CONCERN_ACTIONS.filter((a) => a !== 'acknowledged');
 

@@ -15,11 +15,13 @@ import { clock, longDay, relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { notAllowed } from '../../shared/permissions.ts';
 import { toDay } from '../../shared/schedule.ts';
+import { writtenAndChanged } from '../../shared/versions.ts';
 import { SessionBadges } from '../components/badges.tsx';
 import { RESULT_LABELS } from '../components/checkins.tsx';
 import { ConflictNotes } from '../components/conflicts.tsx';
 import { SaveProblem, TextArea } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
+import { EarlierVersions, provenance } from '../components/versions.tsx';
 import { useLive, useSave, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -70,7 +72,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const { pupils, checkIns, history, targets, addenda, notTheirs, mentors } = view;
   const s = view.session;
   const now = new Date();
-  const noteEdits = history.filter((r) => typeof r.before.note === 'string');
+  const { written, changed } = writtenAndChanged(s, history);
 
   return (
     <main id="main" class={`screen narrow${s.withdrawnAt ? ' is-withdrawn' : ''}`}>
@@ -92,10 +94,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           {longDay(toDay(new Date(s.occurredAt)))} at {clock(s.occurredAt)}, {s.minutes} minutes
         </dd>
         <dt>Written</dt>
-        <dd>
-          {relativeMoment(s.createdAt, now)}
-          {s.updatedAt !== s.createdAt && `, last changed ${relativeMoment(s.updatedAt, now)}`}
-        </dd>
+        <dd>{provenance(written, mentors, now)}</dd>
+        {changed && (
+          <>
+            <dt>Last changed</dt>
+            <dd>{provenance(changed, mentors, now)}</dd>
+          </>
+        )}
         <dt>{s.pupilIds.length === 1 ? 'Pupil' : `Pupils (${s.pupilIds.length})`}</dt>
         <dd>
           <ul class="inline-list">
@@ -141,19 +146,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         </>
       )}
 
-      {noteEdits.length > 0 && (
-        <details class="history">
-          <summary>Earlier versions of the note ({noteEdits.length})</summary>
-          <ol class="plain">
-            {noteEdits.map((r) => (
-              <li key={r.id}>
-                <p class="subtle">Until {relativeMoment(r.createdAt, now)}:</p>
-                <p class="note-text">{String(r.before.note)}</p>
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
+      <EarlierVersions record={s} revisions={history} fields={{ note: 'the note' }} names={mentors} title="Earlier versions of the note" />
 
       {!s.withdrawnAt && notTheirs && (
         <form onSubmit={addendum.save} class="card">

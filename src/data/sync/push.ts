@@ -123,6 +123,7 @@ async function recordResults(db: WaymarkDB, answer: PushResponse, now: Date): Pr
         const entry = await db.outbox.get(result.seq);
         if (!entry) continue;
         if (result.hlc) await adoptRedatedClock(db, entry, result.hlc);
+        if (result.receivedAt && entry.op === 'create') await noteReceived(db, entry, result.receivedAt, result.hlc ?? entry.hlc);
         await keepDelivered(db, entry, toPushChange(entry).hlc, result.hlc, schoolTime(now, answer.clockSkewMs));
       }
     }
@@ -144,6 +145,17 @@ async function letErasedGo(db: WaymarkDB, results: readonly ChangeResult[]): Pro
     pupils: entries.filter((e) => e.table === 'pupils').map((e) => e.recordId),
     records: entries.filter((e) => e.table !== 'pupils').map((e) => e.recordId),
   });
+}
+
+/**
+ * The school's word for when a record this tablet made reached it: its copy here says so too, set
+ * at the reading the endpoint stored the create with, as the endpoint's copy is. It is set once, by
+ * the endpoint, and never sent back (it is bookkeeping, see fields.ts).
+ */
+async function noteReceived(db: WaymarkDB, entry: OutboxEntry, receivedAt: string, hlc: string | undefined): Promise<void> {
+  const updated = await db.table(entry.table).update(entry.recordId, { receivedAt });
+  const stamped = await db.recordClocks.get(`${entry.table}:${entry.recordId}`);
+  if (updated && stamped && hlc) await db.recordClocks.put({ ...stamped, clocks: { ...stamped.clocks, receivedAt: hlc } });
 }
 
 /**

@@ -26,6 +26,11 @@ export class ConcernsPage {
     return this.page.getByRole('main').locator('.banner-concern, .status-seen, .status-sent').first();
   }
 
+  /** Who recorded the open concern, when their tablet says they did, and when it reached the school. */
+  get recordedBy(): Locator {
+    return this.page.getByRole('main').locator('dt:text-is("Recorded by") + dd');
+  }
+
   /** The header's count of concerns not yet with the DSL. */
   get notYetWithTheDsl(): Locator {
     return this.page.getByRole('banner').getByRole('status').filter({ hasText: 'not yet with the DSL' });
