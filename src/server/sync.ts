@@ -27,7 +27,7 @@ import type {
   PushResponse,
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
-import { readsEveryConcern, receives, safeguards } from '../shared/roles.ts';
+import { isConcernNote, readsEveryConcern, receives, safeguards } from '../shared/roles.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
 import { openCursor, sealCursor } from './cursor.ts';
@@ -396,8 +396,8 @@ function apply(writer: BatchWriter, device: Device, by: Writer, sent: PushChange
 
 /**
  * The author of the concern whose text a change carries (src/shared/roles.ts `receives`): a
- * concern's, an action's on it, or an earlier version's of it; undefined for a change that carries
- * none. A concern the endpoint cannot find, or whose author it does not know, is read by those who
+ * concern's, an action's on it, or an earlier version's of it; a note's flagged as a concern, its
+ * earlier versions' and its addenda's; undefined for a change that carries none. A concern the endpoint cannot find, or whose author it does not know, is read by those who
  * read every concern, and no one else ('' names no author); so is the record of who opened one.
  */
 function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange, existing: StoredRecord | undefined): string | undefined {
@@ -405,9 +405,18 @@ function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange
     const concern = typeof id === 'string' ? writer.getRecord('concerns', id) : undefined;
     return (concern && concern.schoolId === device.schoolId && standing(writer, concern).authorId) || '';
   };
+  // A note flagged as a concern (roles.ts isConcernNote), as it stands with this change: its author's.
+  const noteBy = (id: unknown) => {
+    const note = typeof id === 'string' ? writer.getRecord('sessions', id) : undefined;
+    if (!note || note.schoolId !== device.schoolId || !isConcernNote(fromWire(note.state.fields))) return undefined;
+    return standing(writer, note).authorId || '';
+  };
   if (change.table === 'concerns') return existing ? authorOf(change.recordId) : device.mentorId;
   if (change.table === 'concernActions') return authorOf(change.values.concernId);
   if (change.table === 'revisions' && change.values.table === 'concerns') return authorOf(change.values.recordId);
+  if (change.table === 'sessions') return noteBy(change.recordId);
+  if (change.table === 'revisions' && change.values.table === 'sessions') return noteBy(change.values.recordId);
+  if (change.table === 'addenda') return noteBy(change.values.sessionId);
   // Who opened a concern is for the DSLs' audit trail: no author of it reads it.
   if (change.table === 'concernOpenings') return '';
   return undefined;

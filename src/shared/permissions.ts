@@ -4,9 +4,12 @@
  * tablet asks the same questions to offer only what will be taken, and to say why not.
  *
  * - A session note is changed (edited, withdrawn, removed) by the mentor who wrote it, and a note
- *   flagged as a concern by the DSL or a deputy too. Others add an addendum.
+ *   flagged as a concern (now or before, roles.ts isConcernNote) by the DSL or a deputy too.
+ *   Others add an addendum.
  * - Only the DSL or a deputy takes the concern flag off a note, and never without a reason; a note
- *   flagged is never removed (the flag comes off first).
+ *   flagged is never removed (the flag comes off first). A note is flagged when it is written, or
+ *   not at all: once at the school it has gone to every mentor who supports the pupil, so a concern
+ *   that comes up later is recorded as a concern.
  * - A concern is changed by the mentor who recorded it and by the DSL or a deputy, and never
  *   removed: the DSL closes it.
  * - What was done about a concern is recorded by the DSL or a deputy, and never changed or
@@ -19,7 +22,7 @@
  *   may make that edit.
  */
 import type { SyncedTable } from './model.ts';
-import { type Role, safeguards } from './roles.ts';
+import { isConcernNote, type Role, safeguards } from './roles.ts';
 
 /** The mentor a change comes from, as the endpoint knows them: never as the tablet says. */
 export interface Writer {
@@ -53,6 +56,8 @@ export const NOT_ALLOWED = {
   changeOpening: 'The record of who opened a concern is never changed or removed.',
   changeAddendum: 'An addendum is never changed or removed: add another.',
   openConcern: 'Only those who may read a concern can open it.',
+  flagLater:
+    'This note has already gone to every mentor who supports the pupil, so it cannot become a concern now: record a concern for the DSL instead.',
 } as const;
 
 const isAuthor = (writer: Writer, record: Standing) => record.authorId === undefined || record.authorId === writer.mentorId;
@@ -62,7 +67,7 @@ function notTheirs(writer: Writer, table: SyncedTable, record: Standing): string
   const dsl = safeguards(writer.role);
   switch (table) {
     case 'sessions':
-      return isAuthor(writer, record) || (dsl && record.fields.concern === true) ? undefined : NOT_ALLOWED.editNote;
+      return isAuthor(writer, record) || (dsl && isConcernNote(record.fields)) ? undefined : NOT_ALLOWED.editNote;
     case 'concerns':
       return isAuthor(writer, record) || dsl ? undefined : NOT_ALLOWED.editConcern;
     case 'concernActions':
@@ -90,6 +95,7 @@ export function notAllowed(writer: Writer, change: ProposedChange, record: Stand
     if (!safeguards(writer.role)) return NOT_ALLOWED.clearConcern;
     if (!present(change.values.concernClearedReason)) return NOT_ALLOWED.clearWithoutReason;
   }
+  if (change.table === 'sessions' && change.values.concern === true && !isConcernNote(record.fields)) return NOT_ALLOWED.flagLater;
   if (change.table === 'pupils' && 'caseload' in change.values && writer.role !== 'lead mentor') return NOT_ALLOWED.caseload;
   return notTheirs(writer, change.table, record);
 }

@@ -48,6 +48,14 @@ export const receives = (reader: Reader, concernBy: string | undefined, notice =
   concernBy === undefined || (reader.readsEveryConcern || (concernBy !== '' && concernBy === reader.mentorId)) !== notice;
 
 /**
+ * A session note flagged as a safeguarding concern, now or before (the DSL took the flag off,
+ * saying why): its text is a concern's, and goes where a concern's goes (`receives`), with its
+ * earlier versions and its addenda. Notes were flagged before concerns were records of their own.
+ */
+export const isConcernNote = (note: { concern?: unknown; concernClearedReason?: unknown }): boolean =>
+  note.concern === true || (typeof note.concernClearedReason === 'string' && note.concernClearedReason !== '');
+
+/**
  * Whether a mentor supports a pupil: they are on the pupil's caseload. A pupil no one was assigned
  * to (added before caseloads) is everyone's.
  */

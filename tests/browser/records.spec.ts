@@ -2,8 +2,10 @@ import { expect, test } from './fixtures.ts';
 import { simulateFullDisk } from './pages/app-shell.ts';
 import { SessionPage } from './pages/session-page.ts';
 
-test('a note flagged as a safeguarding concern is marked on Today, on the pupil’s page and on its own page', async ({ tablet }) => {
-  const { page, today, caseload, pupilPage, sessionForm } = tablet;
+test('a note flagged as a safeguarding concern leads to recording the concern, and is marked on Today, on the pupil’s page and on its own page', async ({
+  tablet,
+}) => {
+  const { page, today, caseload, pupilPage, sessionForm, concerns } = tablet;
   const sessionPage = new SessionPage(page);
   await today.open();
   await caseload.addPupil({ name: 'Priya Natarajan', yearGroup: 'Year 7' });
@@ -16,8 +18,13 @@ test('a note flagged as a safeguarding concern is marked on Today, on the pupil�
     note: 'Priya said she is scared to go home at the weekend.',
     concern: true,
   });
+  // The note is saved; the concern for the DSL is recorded next, about Priya.
+  await expect(concerns.formAfterFlaggedNote).toHaveText('Record a safeguarding concern about Priya Natarajan');
+  await concerns.saveForm({ category: 'emotional abuse', account: 'She said she is scared to go home at the weekend.' });
+  await expect(concerns.delivery).toContainText('The DSL has not got this yet');
 
   // The pupil's page: a banner, and the note marked in the list of sessions (the other one is not).
+  await caseload.openPupil('Priya');
   await expect(pupilPage.heading).toHaveText('Priya Natarajan');
   await expect(pupilPage.concernBanner).toHaveText(/One note raises a safeguarding concern\./);
   await expect(pupilPage.session('scared to go home')).toContainText('Safeguarding concern');
@@ -67,6 +74,7 @@ test('“New note” tapped while editing a note starts an empty note, not a cop
   await today.open();
   await caseload.addPupil({ name: 'Jacob Smith', preferredName: 'Jake', yearGroup: 'Year 9' });
   await sessionForm.record({ kind: 'One-to-one', pupils: ['Jake'], note: 'Jake talked about his brother’s illness.', concern: true });
+  await caseload.openPupil('Jake');
   await pupilPage.openSession('brother’s illness');
   await sessionPage.editButton.click();
   await expect(sessionForm.note).toHaveValue('Jake talked about his brother’s illness.');

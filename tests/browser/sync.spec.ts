@@ -170,9 +170,9 @@ test('a note edited on one tablet while its author changes it on another keeps b
     await synced(sam);
     await synced(office);
 
-    // On the office tablet Sam opens the note to edit it. Meanwhile, on the iPad, Sam flags it as a
-    // concern, and it reaches the office tablet while the form is still open there (the tablet
-    // syncs as it comes back online).
+    // On the office tablet Sam opens the note to edit it. Meanwhile, on the iPad, Sam corrects how
+    // long the session lasted, and it reaches the office tablet while the form is still open there
+    // (the tablet syncs as it comes back online).
     // Asked again if a sync was already running when first asked (that one is not repeated).
     const arrivesInOffice = () =>
       expect(async () => {
@@ -189,25 +189,25 @@ test('a note edited on one tablet while its author changes it on another keeps b
     await sam.caseload.openPupil('Leo');
     await sam.pupilPage.openSession('football');
     await samNote.startEditing();
-    await samNote.saveEdit({ concern: true });
+    await samNote.saveEdit({ minutes: '45' });
     await synced(sam);
     await arrivesInOffice();
 
     // The office tablet restarts before the note is finished: the draft still knows what the form
-    // opened on. Sam saves there: the concern Sam raised stays, there and on the iPad.
+    // opened on. Sam saves there: the length Sam corrected stays, there and on the iPad.
     await office.page.reload();
     await expect(office.sessionForm.restoredNotice).toBeVisible();
     await expect(officeNote.changedElsewhere).toBeVisible();
     await expect(office.sessionForm.note).toHaveValue('Leo talked about football and Saturday’s match.');
     await officeNote.saveEdit({});
     await expect(officeNote.note).toHaveText('Leo talked about football and Saturday’s match.');
-    await expect(officeNote.concernBadge).toBeVisible();
+    await expect(office.page.getByRole('main')).toContainText('45 minutes');
     await synced(office);
     await synced(sam);
     await sam.caseload.openPupil('Leo');
     await sam.pupilPage.openSession('football');
     await expect(samNote.note).toHaveText('Leo talked about football and Saturday’s match.');
-    await expect(samNote.concernBadge).toBeVisible();
+    await expect(sam.page.getByRole('main')).toContainText('45 minutes');
 
     // Both change the note itself, the office tablet from a form opened before the iPad's change
     // arrived: the office's later save wins, and the iPad's version is kept with the note on both.

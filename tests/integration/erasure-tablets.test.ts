@@ -39,7 +39,7 @@ const tracesOn = async (db: WaymarkDB, traces: readonly string[]) => {
 };
 
 /**
- * Sam's and Alex's tablets, both holding Zebedee (to be erased) and Maya: his contacts, a target
+ * Sam's and Alex's (the DSL's) tablets, both holding Zebedee (to be erased) and Maya: his contacts, a target
  * and check-in, a concern raised in a one-to-one whose note was edited, a homework club with Maya
  * whose pupils were reordered (its earlier list kept), a conflict over what helps him, and Alex's
  * drafts: his edit form, a note started from his page, one begun with only him chosen, and an
@@ -49,6 +49,8 @@ async function tabletsWithZebedee() {
   const s = inProcessSchool();
   const sam = await s.tablet('Sam Patel');
   const alex = await s.tablet('Alex Jones');
+  // The DSL: the note raising a concern reaches only its author and the DSLs.
+  s.store.setRole(alex.mentorId, 'dsl');
   const contacts = [{ name: 'Ada Quartermaine', relationship: 'mother', phone: '07700 900461', email: '' }];
   const zeb = await addPupil(sam.db, pupil({ name: 'Zebedee Quartermain', preferredName: '', schoolRef: 'Q123', contacts }));
   const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', preferredName: '', whatHelps: '' }));

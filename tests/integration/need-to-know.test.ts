@@ -9,8 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { concernWithActions, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
 import { commit } from '../../src/data/load-commit.ts';
+import { sessionCountOf, standingConcernsOf } from '../../src/data/pupil-sessions.ts';
 import { addPupil } from '../../src/data/pupils.ts';
+import { editSession, recordSession, sessionsOf } from '../../src/data/sessions.ts';
 import { syncState } from '../../src/data/sync.ts';
+import { NOT_ALLOWED } from '../../src/shared/permissions.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -152,5 +155,83 @@ describe('a concern’s text goes only to those who may read it', () => {
       ['concernActions', 'not_allowed', 'Check in each Monday.'],
     ]);
     expect(await holds(dana.db)).toEqual([]);
+  });
+});
+
+/** Sam writes a note flagged as a concern about Maya, then changes it; Alex adds an addendum from a copy made before roles. */
+const FLAGGED = 'She said she is scared to go home';
+const NOTE = { kind: 'one-to-one' as const, occurredAt: '2026-11-12T10:00:00.000Z', minutes: 20, title: '' };
+
+async function aFlaggedNote() {
+  const school = inProcessSchool();
+  const sam = await school.tablet('Sam Patel');
+  const alex = await school.tablet('Alex Jones');
+  const dana = await school.tablet('Dana Lead');
+  school.store.setRole(dana.mentorId, 'dsl');
+  const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+  const flagged = await recordSession(sam.db, { ...NOTE, pupilIds: [maya], note: `${FLAGGED}.`, concern: true });
+  const ordinary = await recordSession(sam.db, { ...NOTE, pupilIds: [maya], note: 'Read a chapter aloud.', concern: false });
+  await sam.sync();
+  await editSession(sam.db, flagged, { note: `${FLAGGED}, ${MORE}.` });
+  await sam.sync();
+  await dana.sync();
+  await alex.sync();
+  return { school, sam, alex, dana, maya, flagged, ordinary };
+}
+
+describe('a note flagged as a concern goes only to those who may read a concern', () => {
+  it('its author and the DSL hold it with its earlier version; another mentor holds the pupil’s other notes and nothing of it', async () => {
+    const { sam, alex, dana, maya, flagged, ordinary } = await aFlaggedNote();
+    for (const reader of [sam, dana]) {
+      expect(await holds(reader.db, [FLAGGED, MORE])).toEqual([FLAGGED, MORE]);
+      expect((await sessionsOf(reader.db, maya)).map((s) => s.id).sort()).toEqual([flagged, ordinary].sort());
+    }
+    expect(await holds(alex.db, [FLAGGED, MORE])).toEqual([]);
+    expect((await sessionsOf(alex.db, maya)).map((s) => s.id)).toEqual([ordinary]);
+  });
+
+  it('a tablet that pulled from the endpoint before it had roles lets go of another’s flagged note at its first sync after', async () => {
+    const { sam, alex, maya, flagged, ordinary } = await aFlaggedNote();
+    // Alex's tablet as the release before left it: Sam's flagged note and its earlier version, and no roles heard of.
+    const [note, revisions, clocks] = await Promise.all([
+      sam.db.sessions.get(flagged),
+      sam.db.revisions.where('recordId').equals(flagged).toArray(),
+      sam.db.recordClocks.get(`sessions:${flagged}`),
+    ]);
+    // From before authors were kept, too: it names only who changed it last.
+    const { authorId: _, ...fromBefore } = note as NonNullable<typeof note>;
+    await alex.db.sessions.put(fromBefore);
+    await alex.db.revisions.bulkPut(revisions);
+    await alex.db.recordClocks.put(clocks as NonNullable<typeof clocks>);
+    await alex.db.pupilSessions.put({ pupilId: maya, sessionId: flagged, occurredAt: NOTE.occurredAt, withdrawn: false, concern: 1 });
+    await alex.db.sync.update('sync', { access: undefined });
+    expect(await holds(alex.db, [FLAGGED, MORE])).toEqual([FLAGGED, MORE]);
+
+    await alex.sync();
+    expect(await holds(alex.db, [FLAGGED, MORE])).toEqual([]);
+    expect((await sessionsOf(alex.db, maya)).map((s) => s.id)).toEqual([ordinary]);
+    // The pupil's page counts one note, and no concern standing.
+    expect([await sessionCountOf(alex.db, maya), await standingConcernsOf(alex.db, maya)]).toEqual([1, 0]);
+    expect((await syncState(alex.db)).access).toMatchObject({ mentorId: alex.mentorId, readsEveryConcern: false });
+    // Sam keeps it through the same first sync: it is Sam's.
+    await sam.db.sync.update('sync', { access: undefined });
+    await sam.sync();
+    expect(await holds(sam.db, [FLAGGED, MORE])).toEqual([FLAGGED, MORE]);
+  });
+
+  it('an ordinary note already at the school cannot be flagged later: the change stays on the tablet, and nothing of it reaches the school', async () => {
+    const { school, sam, dana, ordinary } = await aFlaggedNote();
+    await editSession(sam.db, ordinary, { note: `Read a chapter aloud. ${ACTED}.`, concern: true });
+    await sam.sync();
+    expect((await sam.db.outbox.toArray()).filter((e) => e.rejected).map((e) => [e.table, e.rejected?.message])).toEqual([
+      ['sessions', NOT_ALLOWED.flagLater],
+      ['revisions', NOT_ALLOWED.flagLater],
+    ]);
+    expect(school.store.batch((w) => w.getRecord('sessions', ordinary))?.state.fields).toMatchObject({
+      note: 'Read a chapter aloud.',
+      concern: false,
+    });
+    await dana.sync();
+    expect(await holds(dana.db, [ACTED])).toEqual([]);
   });
 });

@@ -116,6 +116,8 @@ describe('a pupil’s sessions, read through the index', () => {
     const s = inProcessSchool();
     const sam = await s.tablet('Sam Patel');
     const alex = await s.tablet('Alex Jones');
+    // The DSL: a note flagged as a concern reaches only its author and the DSLs.
+    s.store.setRole(alex.mentorId, 'dsl');
     const a = await addPupil(sam.db, pupil());
     const b = await addPupil(sam.db, pupil({ name: 'Maya Khan', preferredName: '' }));
     const id = await recordSession(sam.db, note([a, b], at('2026-11-18'), { concern: true }));

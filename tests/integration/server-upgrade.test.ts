@@ -185,6 +185,69 @@ describe('an endpoint upgraded in place', () => {
     expect(statSync(copy).mtimeMs).toBe(first);
   });
 
+  it('keeps notes flagged as concerns before concerns were records of their own to their authors and the DSLs, with their earlier versions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
+    dirs.push(dir);
+    // The release before roles: every change went to every tablet of the school.
+    const old = new Database(join(dir, 'waymark.sqlite'));
+    for (const sql of MIGRATIONS.slice(0, -1)) old.exec(sql);
+    old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+    const at = '2026-11-20T09:00:00.000Z';
+    old.prepare('INSERT INTO schools VALUES (?, ?, ?, NULL)').run('school-1', 'Brookfield', at);
+    for (const [id, name] of [
+      ['sam', 'Sam'],
+      ['alex', 'Alex'],
+    ])
+      old.prepare('INSERT INTO mentors (id, school_id, name, dsl, created_at) VALUES (?, ?, ?, 0, ?)').run(id, 'school-1', name, at);
+    const record = old.prepare('INSERT INTO records VALUES (?, ?, ?, ?)');
+    const note = (id: string, fields: Record<string, unknown>) =>
+      record.run('sessions', id, 'school-1', JSON.stringify({ fields: { id, note: `Note ${id}`, ...fields }, clocks: {} }));
+    note('flagged', { concern: true });
+    note('cleared', { concern: false, concernClearedReason: 'A worry about homework, not a concern.' });
+    note('ordinary', { concern: false });
+    let n = 0;
+    const log = (table: string, recordId: string, op: string, values: Record<string, unknown>, mentorId = 'sam') => {
+      const wire = JSON.stringify({ table, recordId, op, values, hlc: `h${++n}`, deviceId: `tablet-${mentorId}`, mentorId });
+      old
+        .prepare(
+          'INSERT INTO changes (school_id, table_name, record_id, op, hlc, device_id, mentor_id, change_id, wire, wire_chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run('school-1', table, recordId, op, `h${n}`, `tablet-${mentorId}`, mentorId, `c${n}`, wire, wire.length);
+    };
+    log('sessions', 'flagged', 'create', { note: 'She said she is scared to go home.', concern: true });
+    log('sessions', 'flagged', 'update', { note: 'She said she is scared to go home tonight.' });
+    log('revisions', 'r1', 'create', { table: 'sessions', recordId: 'flagged', before: { note: 'She said she is scared to go home.' } });
+    log('sessions', 'cleared', 'create', { note: 'Upset about homework.', concern: true });
+    log('sessions', 'cleared', 'update', { concern: false, concernClearedReason: 'A worry about homework, not a concern.' }, 'alex');
+    log('sessions', 'ordinary', 'create', { note: 'Read a chapter.', concern: false }, 'alex');
+    log('revisions', 'r2', 'create', { table: 'pupils', recordId: 'flagged', before: { form: '9R' } }, 'alex');
+    old.close();
+
+    const store = openSqliteStore(dir);
+    try {
+      const received = (mentorId: string, readsEveryConcern = false) =>
+        JSON.parse(
+          `[${Buffer.concat(store.changesSince('school-1', 0, 100, { deviceId: 'tablet-new', mentorId, readsEveryConcern }).json)}]`,
+        ).map((c: { table: string; recordId: string; op: string }) => `${c.table} ${c.recordId} ${c.op}`);
+      // Alex, a mentor: the ordinary note, and a revision of a pupil that shares an id by chance.
+      expect(received('alex')).toEqual(['sessions ordinary create', 'revisions r2 create']);
+      // Sam wrote both flagged notes; the DSL reads every concern.
+      const everything = [
+        'sessions flagged create',
+        'sessions flagged update',
+        'revisions r1 create',
+        'sessions cleared create',
+        'sessions cleared update',
+        'sessions ordinary create',
+        'revisions r2 create',
+      ];
+      expect(received('sam')).toEqual(everything);
+      expect(received('dana', true)).toEqual(everything);
+    } finally {
+      store.close();
+    }
+  });
+
   it('opens a database already of this release without upgrading it or copying it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
     dirs.push(dir);

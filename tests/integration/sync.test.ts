@@ -328,30 +328,32 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
 });
 
 describe('the concern list on a tablet that pulls the changes', () => {
-  it('gains a note flagged elsewhere, loses it when the DSL takes the flag off, and keeps it when someone tries to remove it', async () => {
+  it('a deputy’s gains a note flagged elsewhere, loses it when the DSL takes the flag off, and keeps it when someone tries to remove it', async () => {
     const s = school();
     const a = await s.tablet('Dana Lead');
     s.store.setRole(a.mentorId, 'dsl');
     const b = await s.tablet('Alex Jones');
+    // A deputy DSL: a flagged note reaches only its author and those who read every concern.
+    s.store.setRole(b.mentorId, 'deputy dsl');
     const p = await addPupil(a.db, pupil());
     const base = { kind: 'one-to-one' as const, minutes: 15, title: '', pupilIds: [p], note: 'A note' };
     const first = await recordSession(a.db, { ...base, occurredAt: '2026-11-24T10:00:00.000Z', concern: true });
-    const second = await recordSession(a.db, { ...base, occurredAt: '2026-11-24T11:00:00.000Z', concern: false });
+    await recordSession(a.db, { ...base, occurredAt: '2026-11-24T11:00:00.000Z', concern: false });
     await a.sync();
     await b.sync();
     expect((await concerns(b.db)).map((c) => c.id)).toEqual([first]);
 
-    await editSession(a.db, second, { concern: true });
+    const third = await recordSession(a.db, { ...base, occurredAt: '2026-11-24T12:00:00.000Z', concern: true });
     await editSession(a.db, first, { concern: false, concernClearedReason: 'Spoke to his father: nothing to follow up.' });
     await a.sync();
     await b.sync();
-    expect((await concerns(b.db)).map((c) => c.id)).toEqual([second]);
+    expect((await concerns(b.db)).map((c) => c.id)).toEqual([third]);
 
-    await commit(a.db, [{ op: 'delete', table: 'sessions', id: second }]);
+    await commit(a.db, [{ op: 'delete', table: 'sessions', id: third }]);
     await a.sync();
     await b.sync();
     expect((await outboxSummary(a.db)).needsAttention.map((e) => e.rejected?.code)).toEqual(['not_allowed']);
-    expect((await concerns(b.db)).map((c) => c.id)).toEqual([second]);
+    expect((await concerns(b.db)).map((c) => c.id)).toEqual([third]);
     expect(await b.db.pupilSessions.where('[concern+occurredAt]').between([1, ''], [1, '\uffff']).count()).toBe(1);
   });
 });

@@ -70,6 +70,8 @@ describe('linking a tablet to the school', () => {
     const s = school();
     const sam = s.addMentor('Sam Patel');
     const alex = s.addMentor('Alex Jones');
+    // The DSL: a note flagged as a concern reaches only its author and the DSLs.
+    s.store.setRole(sam.mentorId, 'dsl');
     const samsTablet = newTablet();
     const alexsTablet = newTablet();
     await link(s, samsTablet, sam.code);

@@ -107,6 +107,11 @@ describe('a tablet upgraded from the previous release', () => {
     const colleague = await school.tablet('Alex Jones');
     await colleague.sync();
     expect(await getPupil(colleague.db, jacob.id)).toMatchObject({ form: '9S', whatHelps: 'A quiet start' });
-    expect((await concerns(colleague.db)).map((s) => s.id)).toEqual([session.id]);
+    // The flagged note reaches the DSL, and no other mentor.
+    expect((await concerns(colleague.db)).map((s) => s.id)).toEqual([]);
+    const dsl = await school.tablet('Dana Lead');
+    school.store.setRole(dsl.mentorId, 'dsl');
+    await dsl.sync();
+    expect((await concerns(dsl.db)).map((s) => s.id)).toEqual([session.id]);
   });
 });

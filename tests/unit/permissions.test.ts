@@ -64,7 +64,24 @@ describe('who may change what', () => {
     ['the author removes their unflagged note', as(SAM), change('sessions', {}, 'delete'), samsNote(), undefined],
     ['anyone writes a new note', as(ALEX), change('sessions', { note: 'x' }, 'create'), undefined, undefined],
     // The concern flag comes off only by the DSL's hand, with a reason.
-    ['the author flags their note', as(SAM), change('sessions', { concern: true }), samsNote(), undefined],
+    // A note is flagged when it is written, or not at all: once at the school it has gone to every tablet.
+    ['the author flags their note later', as(SAM), change('sessions', { concern: true }), samsNote(), NOT_ALLOWED.flagLater],
+    ['the DSL flags a note later', as(ALEX, 'dsl'), change('sessions', { concern: true }), samsNote(), NOT_ALLOWED.flagLater],
+    ['anyone writes a flagged note', as(ALEX), change('sessions', { concern: true }, 'create'), undefined, undefined],
+    [
+      'the DSL flags again a note whose flag came off',
+      as(ALEX, 'dsl'),
+      change('sessions', { concern: true }),
+      samsNote({ concern: false, concernClearedReason: 'Not a concern after all.' }),
+      undefined,
+    ],
+    [
+      'the author edits their flagged note, keeping the flag',
+      as(SAM),
+      change('sessions', { concern: true, note: 'x' }),
+      samsNote({ concern: true }),
+      undefined,
+    ],
     ['the author unflags it', as(SAM), change('sessions', { concern: false }), samsNote({ concern: true }), NOT_ALLOWED.clearConcern],
     [
       'a lead mentor unflags it',

@@ -112,6 +112,9 @@ function SessionFormFields({
   const targets = useLive(() => activeTargets(db), []);
   const f = draft.value;
   const set = draft.update;
+  // A note is flagged when it is written, or not at all (src/shared/permissions.ts): one already
+  // flagged keeps its box, for the DSL to take the flag off.
+  const flaggable = !sessionId || initial.concern;
 
   const caseload = useMemo(() => (pupils ?? []).filter((p) => p.status === 'active' || f.pupilIds.includes(p.id)), [pupils, f.pupilIds]);
   const index = useMemo(() => indexNames(caseload), [caseload]);
@@ -136,7 +139,10 @@ function SessionFormFields({
       return r?.result ? [{ targetId: t.id, pupilId: t.pupilId, result: r.result, word: r.word.trim() }] : [];
     });
     const id = await recordSession(db, sessionOf(f), reviewed, { clearDraft: key });
-    route(f.pupilIds.length === 1 ? `/pupils/${f.pupilIds[0]}` : `/sessions/${id}`);
+    // A flagged note is not a concern the DSL is told of: the concern is recorded next, about the
+    // note's (first) pupil and linked to it.
+    if (f.concern && f.pupilIds[0]) route(`/concerns/new?pupil=${f.pupilIds[0]}&session=${id}`);
+    else route(f.pupilIds.length === 1 ? `/pupils/${f.pupilIds[0]}` : `/sessions/${id}`);
   });
   useTitle(sessionId ? 'Edit session' : 'New session note');
   if (!draft.ready) return <Loading />;
@@ -207,12 +213,33 @@ function SessionFormFields({
 
         <TextArea label="Note" rows={8} value={f.note} onInput={(note) => set({ note })} name="note" />
 
-        <label class={`check-option concern-toggle${f.concern ? ' on' : ''}`}>
-          <input type="checkbox" checked={f.concern} onChange={(e) => set({ concern: e.currentTarget.checked })} name="concern" />
-          <span>
-            <strong>Safeguarding concern</strong> – the Designated Safeguarding Lead must see this today
-          </span>
-        </label>
+        {flaggable && (
+          <>
+            <label class={`check-option concern-toggle${f.concern ? ' on' : ''}`}>
+              <input
+                type="checkbox"
+                checked={f.concern}
+                onChange={(e) => set({ concern: e.currentTarget.checked })}
+                name="concern"
+                aria-describedby="concern-hint"
+              />
+              <span>
+                <strong>Safeguarding concern</strong> – the Designated Safeguarding Lead must see this today
+              </span>
+            </label>
+            <p id="concern-hint" class="hint">
+              {sessionId
+                ? 'Only you and the DSL read a note flagged as a concern.'
+                : 'Only you and the DSL will read a note flagged as a concern; you record the concern for the DSL next.'}
+            </p>
+          </>
+        )}
+        {!flaggable && (
+          <p class="subtle">
+            A concern that came up since this note was written is recorded as a concern, from the pupil’s page: the note has already gone to
+            every mentor who supports the pupil.
+          </p>
+        )}
 
         {!sessionId && reviewable.length > 0 && (
           <fieldset class="reviews">

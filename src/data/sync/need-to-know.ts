@@ -1,20 +1,28 @@
 /**
  * Need to know, on the tablet: the endpoint sends a concern's text only to those who may read it
- * (src/shared/roles.ts `receives`), and everyone else the notice that one was recorded. When what
+ * (src/shared/roles.ts `receives`), and everyone else the notice that one was recorded; a note
+ * flagged as a concern (roles.ts `isConcernNote`) goes only to those who may read it. When what
  * this tablet's mentor may read changes (a role given or taken away, the lead mentor's access
- * turned on or off, the tablet enrolled for another mentor), the tablet lets go of every concern
- * it holds that is not its mentor's own, with what the DSL did about each and their earlier
- * versions, and fetches everything again: the endpoint then sends each one as this mentor may now
- * read it. Its own unsent changes stay in the outbox; those it delivered about what it lets go of
- * go too (kept to send again after a restore, they would be refused now).
+ * turned on or off, the tablet enrolled for another mentor), or the tablet first hears it from an
+ * endpoint that has roles, the tablet lets go of every concern and flagged note it holds that is
+ * not its mentor's own, with what the DSL did about each, their earlier versions and addenda, and
+ * fetches everything again: the endpoint then sends each one as this mentor may now read it. Its
+ * own unsent changes stay in the outbox; those it delivered about what it lets go of go too (kept
+ * to send again after a restore, they would be refused now).
  */
-import { type Concern, isNotice } from '../../shared/model.ts';
+import { type Concern, isNotice, type Session } from '../../shared/model.ts';
 import type { Access } from '../../shared/protocol.ts';
+import { isConcernNote } from '../../shared/roles.ts';
 import type { WaymarkDB } from '../db.ts';
 
-/** Whether what `now` may read differs from what the tablet last pulled as (`before`). */
-export function readsOtherwise(before: Access | undefined, now: Access | undefined): boolean {
-  if (!before || !now) return false;
+/**
+ * Whether what `now` may read differs from what the tablet last pulled as (`before`); or, with
+ * nothing before, whether the tablet pulled before (`pulledBefore`) from an endpoint without roles,
+ * which sent it everything.
+ */
+export function readsOtherwise(before: Access | undefined, now: Access | undefined, pulledBefore: boolean): boolean {
+  if (!now) return false;
+  if (!before) return pulledBefore;
   return before.mentorId !== now.mentorId || before.readsEveryConcern !== now.readsEveryConcern;
 }
 
@@ -29,6 +37,9 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
     db.concerns,
     db.concernActions,
     db.concernOpenings,
+    db.sessions,
+    db.addenda,
+    db.pupilSessions,
     db.revisions,
     db.recordClocks,
     db.conflicts,
@@ -44,7 +55,18 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
     const kept = new Set(concerns.filter((c) => !isNotice(c) && (now.readsEveryConcern || own(c))).map((c) => c.id));
     const gone = concerns.filter((c) => !kept.has(c.id)).map((c) => c.id);
     const actions = (await db.concernActions.filter((a) => !kept.has(a.concernId)).toArray()).map((a) => a.id);
-    const revisions = (await db.revisions.filter((r) => r.table === 'concerns' && !kept.has(r.recordId)).toArray()).map((r) => r.id);
+    // A flagged note's author: the endpoint's word, or for a note from before it, its mentor (who
+    // changed it last: a note let go of wrongly comes back in the fetch that follows).
+    const ownNote = (s: Session) => (s.authorId === undefined ? s.mentorId === now.mentorId || !s.mentorId : s.authorId === now.mentorId);
+    const notes = new Set(
+      now.readsEveryConcern ? [] : (await db.sessions.filter((s) => isConcernNote(s) && !ownNote(s)).toArray()).map((s) => s.id),
+    );
+    const addenda = (await db.addenda.filter((a) => notes.has(a.sessionId)).toArray()).map((a) => a.id);
+    const revisions = (
+      await db.revisions
+        .filter((r) => (r.table === 'concerns' && !kept.has(r.recordId)) || (r.table === 'sessions' && notes.has(r.recordId)))
+        .toArray()
+    ).map((r) => r.id);
     // Who opened a concern is for those who read every concern; this tablet keeps its own openings of its mentor's.
     const openings = (
       await db.concernOpenings
@@ -56,6 +78,8 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
       ...actions.map((id) => `concernActions:${id}`),
       ...revisions.map((id) => `revisions:${id}`),
       ...openings.map((id) => `concernOpenings:${id}`),
+      ...[...notes].map((id) => `sessions:${id}`),
+      ...addenda.map((id) => `addenda:${id}`),
     ];
     const goneKeys = new Set(keys);
     await Promise.all([
@@ -64,14 +88,17 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
       db.concernActions.bulkDelete(actions),
       db.revisions.bulkDelete(revisions),
       db.concernOpenings.bulkDelete(openings),
+      db.sessions.bulkDelete([...notes]),
+      db.addenda.bulkDelete(addenda),
+      db.pupilSessions.filter((row) => notes.has(row.sessionId)).delete(),
       db.recordClocks.bulkDelete(keys),
       db.changedAfterRemoval.bulkDelete(keys),
       db.conflicts
         .where('recordId')
-        .anyOf([...gone, ...actions, ...revisions, ...openings])
+        .anyOf([...gone, ...actions, ...revisions, ...openings, ...notes, ...addenda])
         .delete(),
       db.sync.update('sync', { access: now, cursor: null }),
     ]);
-    return gone.length + actions.length + revisions.length + openings.length;
+    return gone.length + actions.length + revisions.length + openings.length + notes.size + addenda.length;
   });
 }

@@ -142,7 +142,7 @@ export async function pullAll(db: WaymarkDB, state: SyncState, options: SyncOpti
       throw error;
     }
     // The mentor now reads concerns otherwise: let go of what they are not to hold, and start again.
-    if (readsOtherwise(access, answer.you) && answer.you) {
+    if (readsOtherwise(access, answer.you, next.cursor !== null) && answer.you) {
       await letGoOfConcerns(db, answer.you);
       access = answer.you;
       next = request(null);

@@ -13,6 +13,16 @@ export class ConcernsPage {
   /** From the pupil's page that is open: records a concern and lands on its page. */
   async record(c: NewConcern) {
     await this.page.getByRole('link', { name: 'Record a concern' }).click();
+    await this.saveForm(c);
+  }
+
+  /** The concern form a flagged note leads to, about that note's pupil. */
+  get formAfterFlaggedNote(): Locator {
+    return this.page.getByRole('heading', { level: 1, name: /^Record a safeguarding concern about/ });
+  }
+
+  /** On the open concern form: fills it in, saves it and lands on the concern's page. */
+  async saveForm(c: NewConcern) {
     const form = this.page.getByRole('main');
     await form.getByLabel('What is it about?').selectOption(c.category);
     await form.getByLabel('What was seen or said').fill(c.account);

@@ -60,8 +60,9 @@ export class SessionPage {
   }
 
   /** On the open edit form: changes the note and the concern flag as given → Save changes; lands back on this page. */
-  async saveEdit(change: { note?: string; concern?: boolean }) {
+  async saveEdit(change: { note?: string; minutes?: string; concern?: boolean }) {
     if (change.note !== undefined) await this.main.getByLabel('Note').fill(change.note);
+    if (change.minutes !== undefined) await this.main.getByLabel('Length in minutes').fill(change.minutes);
     if (change.concern !== undefined) await this.main.getByRole('checkbox', { name: /Safeguarding concern/ }).setChecked(change.concern);
     await this.main.getByRole('button', { name: 'Save changes' }).click();
     await this.page.getByRole('heading', { level: 1, name: 'Edit session' }).waitFor({ state: 'detached' });
