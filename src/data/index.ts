@@ -27,6 +27,7 @@ const engine = () => import('./sync.ts');
 export const syncNow: Engine['syncNow'] = async (...args) => (await engine()).syncNow(...args);
 export const enrolTablet: Engine['enrolTablet'] = async (...args) => (await engine()).enrolTablet(...args);
 export const discardRefused: Engine['discardRefused'] = async (...args) => (await engine()).discardRefused(...args);
+export const auditTrailOf: Engine['auditTrailOf'] = async (...args) => (await engine()).auditTrailOf(...args);
 
 /** Whether the mentor has recorded anything yet (worth asking the browser to keep). */
 export const hasRecords = async (db: import('./db.ts').WaymarkDB): Promise<boolean> => (await db.pupils.limit(1).count()) > 0;

@@ -12,6 +12,7 @@ import { pushOutbox } from './sync/push.ts';
 import { clockOf, type SyncOptions, SyncProblem } from './sync/transport.ts';
 import { NEEDS_MENTOR, syncState } from './sync-state.ts';
 
+export { auditTrailOf } from './sync/audit.ts';
 export { enrolTablet } from './sync/enrol.ts';
 export { applyPulled } from './sync/pull.ts';
 export { type SyncOptions, SyncProblem } from './sync/transport.ts';

@@ -25,7 +25,7 @@ export const USAGE = `Usage: npm run admin -- <command> [arguments]
   new-code MENTOR_ID                      a fresh code for a mentor; any earlier unused one stops working
   set-role MENTOR_ID ROLE                 mentor, lead (lead mentor), dsl (Designated Safeguarding Lead) or deputy (a deputy DSL)
   lead-reads-concerns on|off [--school …] whether lead mentors read every concern's text, as the DSLs do (off to begin with)
-  audit ID|REF [--school …]               who recorded, changed, opened or was sent a pupil's concerns, in order
+  audit [--pupil] ID|REF [--school …]     who recorded, changed, opened or was sent a pupil's concerns, in order
   set-email MENTOR_ID ADDRESS|--off       where a DSL or deputy is e-mailed when a concern arrives (SMTP_URL)
   escalate-after MINUTES [--school …]     tell the deputy DSLs of a concern no DSL acknowledged in this time (60)
   list-mentors [--school ID|"Name"]       the mentors, their ids and their tablets
@@ -59,7 +59,7 @@ export type AdminStore = Store & { dataDir?: string };
 export const openAdminStore = (dataDir: string): AdminStore => Object.assign(openSqliteStore(dataDir), { dataDir });
 
 // One set of options for every command, so parseArgs stays typed; each command says which it takes.
-const OPTIONS = { school: { type: 'string' }, off: { type: 'boolean' } } as const;
+const OPTIONS = { school: { type: 'string' }, off: { type: 'boolean' }, pupil: { type: 'string' } } as const;
 
 const parseAll = (args: string[]) => parseArgs({ args, options: OPTIONS, allowPositionals: true });
 
@@ -250,8 +250,9 @@ export const commands: Record<string, Command> = {
     printAfterErasure(store, run.problem, pupil.id, print);
   },
   audit(store, args, print) {
-    const { positionals, values } = parse(args, ['school']);
-    const ref = single(positionals, 'pupil’s id or school pupil reference', 'audit PUPIL_ID');
+    const { positionals, values } = parse(args, ['school', 'pupil']);
+    // `audit --pupil REF` or `audit REF`.
+    const ref = values.pupil ?? single(positionals, 'pupil’s id or school pupil reference', 'audit PUPIL_ID');
     const pupil = findPupil(store, ref, values.school === undefined ? undefined : findSchool(store, values.school));
     const entries = auditTrail(store, pupil.id);
     if (entries.length === 0) return print(`No concern has been recorded about pupil ${pupil.id}.`);

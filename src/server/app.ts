@@ -10,7 +10,17 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import pino, { type Logger } from 'pino';
 import * as v from 'valibot';
 import { inWords } from '../shared/issue-words.ts';
-import { API, EnrolRequestSchema, type ErrorBody, LIMITS, PROTOCOL, PullRequestSchema, PushRequestSchema } from '../shared/protocol.ts';
+import {
+  API,
+  AuditRequestSchema,
+  EnrolRequestSchema,
+  type ErrorBody,
+  LIMITS,
+  PROTOCOL,
+  PullRequestSchema,
+  PushRequestSchema,
+} from '../shared/protocol.ts';
+import { auditFor } from './audit.ts';
 import { enrolGuard } from './enrol-guard.ts';
 import { connectionOf, type HttpsSite, httpsOnly, isLoopback } from './https-only.ts';
 import { serveSetup } from './setup.ts';
@@ -334,6 +344,11 @@ export function createApp(options: ServerOptions): Hono {
       });
       const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
       return c.body(body, 200, { 'content-type': 'application/json', 'content-length': String(length) });
+    });
+    app.post(`${API}/audit`, async (c) => {
+      const device = authenticate(store, c.req.header('authorization'));
+      note(c, { deviceId: device.id });
+      return c.json(auditFor(store, device, await readBody(c.req.raw, AuditRequestSchema)));
     });
   }
 

@@ -1,28 +1,27 @@
 /**
- * The audit trail of a pupil's safeguarding concerns: who recorded, changed, acted on, opened or
- * was handed each one, on which tablet, and when, in order. Drawn from the change log (every change
+ * The audit trail of a pupil's safeguarding concerns, and of the notes about them flagged as
+ * concerns: who recorded, changed, acted on, opened or was handed each one, on which tablet, and
+ * when, in order. Drawn from the change log (every change
  * carrying a concern's text, and the tablets' records of each opening, made offline too) and from
  * the endpoint's record of every pull that handed that text on. Ids, names and times only: never
  * what a concern says, nor what it is about.
  */
-import type { Store } from './store.ts';
+import { type AuditEntry, type AuditRequest, type AuditResponse, PROTOCOL } from '../shared/protocol.ts';
+import { safeguards } from '../shared/roles.ts';
+import type { Device, Store } from './store.ts';
+import { SyncError } from './sync.ts';
 
-export interface AuditEntry {
-  /** When it happened: for a pull, when the endpoint answered it; otherwise when the tablet says. */
-  at: string;
-  /** When it reached the school, for what a tablet did. */
-  receivedAt: string | null;
-  mentor: string;
-  tablet: string;
-  concernId: string;
-  what: string;
-}
+export type { AuditEntry };
 
 const WHAT: Record<string, string> = {
   'concerns create': 'recorded the concern',
   'concerns update': 'changed the concern',
   'concernActions create': 'recorded what was done',
   'concernOpenings create': 'opened the concern',
+  // A note flagged as a concern (roles.ts isConcernNote) is in the trail as a concern is.
+  'sessions create': 'wrote the note flagged as a concern',
+  'sessions update': 'changed the note flagged as a concern',
+  'addenda create': 'added an addendum to the note flagged as a concern',
 };
 
 /** Every entry of the pupil's concerns' trail, oldest first. */
@@ -58,4 +57,17 @@ export function auditTrail(store: Store, pupilId: string): AuditEntry[] {
     }
   }
   return [...entries, ...pulls.values()].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * The audit trail a DSL's or a deputy's tablet asks for (`POST /api/v1/audit`): their role as the
+ * endpoint holds it now, never as the tablet says; a pupil of their own school only.
+ */
+export function auditFor(store: Store, device: Device, request: AuditRequest): AuditResponse {
+  if (!safeguards(store.mentor(device.mentorId)?.role ?? 'mentor')) {
+    throw new SyncError(403, 'not_allowed', 'Only the Designated Safeguarding Lead or a deputy can see who saw or changed a concern.');
+  }
+  const pupil = store.batch((w) => w.getRecord('pupils', request.pupilId));
+  if (!pupil || pupil.schoolId !== device.schoolId) throw new SyncError(404, 'not_found', 'That pupil is not one of this school’s.');
+  return { protocol: PROTOCOL, entries: auditTrail(store, request.pupilId) };
 }

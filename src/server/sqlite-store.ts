@@ -530,13 +530,18 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       INSERT INTO concern_reads (seq, device_id, mentor_id, pulled_at)
       SELECT seq, @other, @me, @at FROM changes WHERE school_id = @school AND seq > @after AND seq <= @last AND device_id != @other
         AND withheld_at IS NULL AND concern_by IS NOT NULL AND notice = 0 AND ${RECEIVES}`),
-    concernsOf: db.prepare("SELECT id FROM records WHERE table_name = 'concerns' AND json_extract(state, '$.fields.pupilId') = ?"),
+    // A pupil's concerns, and the notes about them flagged as concerns (now or before: roles.ts isConcernNote).
+    concernsOf: db.prepare(`
+      SELECT id FROM records WHERE table_name = 'concerns' AND json_extract(state, '$.fields.pupilId') = @pupil
+      UNION ALL SELECT id FROM records WHERE table_name = 'sessions'
+        AND (json_extract(state, '$.fields.concern') = 1 OR COALESCE(json_extract(state, '$.fields.concernClearedReason'), '') != '')
+        AND EXISTS (SELECT 1 FROM json_each(state, '$.fields.pupilIds') WHERE value = @pupil)`),
     // Every change about those concerns that carried their text (their own, their actions, who
     // opened them, their earlier versions), with the concern each is about and when its tablet said it happened.
     concernChanges: db.prepare(`
       SELECT seq, table_name, record_id, op, device_id, mentor_id, received_at, concern_id, json_extract(wire, '$.values.updatedAt') AS at FROM (
-        SELECT *, CASE WHEN table_name = 'concerns' THEN record_id WHEN table_name = 'revisions' THEN json_extract(wire, '$.values.recordId')
-          ELSE json_extract(wire, '$.values.concernId') END AS concern_id
+        SELECT *, CASE WHEN table_name IN ('concerns', 'sessions') THEN record_id WHEN table_name = 'revisions' THEN json_extract(wire, '$.values.recordId')
+          WHEN table_name = 'addenda' THEN json_extract(wire, '$.values.sessionId') ELSE json_extract(wire, '$.values.concernId') END AS concern_id
         FROM changes WHERE concern_by IS NOT NULL AND notice = 0 AND wire IS NOT NULL
       ) WHERE concern_id IN (SELECT value FROM json_each(?)) ORDER BY seq`),
     concernReadsOf: db.prepare(
@@ -1151,7 +1156,7 @@ export function openSqliteStore(dataDir: string | ':memory:', onUpgrade?: (upgra
       }).changes;
     },
     concernTrail(pupilId) {
-      const concerns = JSON.stringify((q.concernsOf.all(pupilId) as { id: string }[]).map((r) => r.id));
+      const concerns = JSON.stringify((q.concernsOf.all({ pupil: pupilId }) as { id: string }[]).map((r) => r.id));
       const changes = q.concernChanges.all(concerns) as Record<string, unknown>[];
       const seqs = JSON.stringify(changes.map((c) => c.seq));
       const reads = q.concernReadsOf.all(seqs) as Record<string, unknown>[];

@@ -180,6 +180,32 @@ export interface Access {
   readsEveryConcern: boolean;
 }
 
+export const AuditRequestSchema = v.object({
+  protocol: protocolField,
+  /** The pupil whose concerns' audit trail is asked for. */
+  pupilId: uuid,
+});
+export type AuditRequest = v.InferOutput<typeof AuditRequestSchema>;
+
+/** One entry of a pupil's concerns' audit trail: ids, names and times only, never what a concern says. */
+export interface AuditEntry {
+  /** When it happened: for a pull, when the endpoint answered it; otherwise when the tablet says. */
+  at: string;
+  /** When it reached the school, for what a tablet did. */
+  receivedAt: string | null;
+  mentor: string;
+  tablet: string;
+  /** The concern, or the note flagged as one, it is about. */
+  concernId: string;
+  what: string;
+}
+
+/** `POST /api/v1/audit`, for the DSL and the deputies only. */
+export interface AuditResponse {
+  protocol: typeof PROTOCOL;
+  entries: AuditEntry[];
+}
+
 export const EnrolRequestSchema = v.object({
   protocol: protocolField,
   /** The tablet's own id, made when Waymark first opened on it: its records already carry it. */
@@ -219,6 +245,8 @@ export type ErrorCode =
   /** The endpoint was restored from a backup or replaced: pull again from scratch, keeping unsent changes. */
   | 'resync'
   | 'not_found'
+  /** The tablet's mentor may not ask this (the audit trail is the DSL's and the deputies'). */
+  | 'not_allowed'
   /** Asked over plain HTTP from another machine: records travel only over HTTPS. */
   | 'https_required'
   /** Asked under a name that is not the server's, or by another site's page (421 or 403). */

@@ -70,6 +70,12 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await dana.concerns.recordAction('spoke to the child', 'Spoke to Priya with her teacher; calling home today.');
     await dana.settings.syncNow();
     await expect(dana.settings.syncStatus).toContainText(/Synced/);
+    // Who saw or changed it, as the school keeps it.
+    await dana.page.goBack();
+    const trail = await dana.concerns.auditTrail();
+    await expect(trail.filter({ hasText: 'Sam Patel recorded the concern' })).toHaveCount(1);
+    // Opening the page again is recorded too, and may reach the school before the list is asked for.
+    await expect(trail.filter({ hasText: 'Dana Lead opened the concern' }).first()).toBeVisible();
 
     // Sam's tablet hears it was seen.
     await sam.settings.syncNow();

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import { commit } from '../../src/data/load-commit.ts';
 import { addPupil } from '../../src/data/pupils.ts';
+import { addAddendum, recordSession } from '../../src/data/sessions.ts';
+import { auditTrailOf } from '../../src/data/sync.ts';
 import { run } from '../../src/server/admin.ts';
 import { auditTrail } from '../../src/server/audit.ts';
 import { pupil } from '../unit/helpers.ts';
@@ -60,6 +62,62 @@ describe('who saw or changed a concern', () => {
     expect(printed).toMatch(/Sam Patel .* recorded the concern/);
     expect(printed).toMatch(/Dana Lead .* opened the concern/);
     for (const secret of [SAID, 'neglect', 'Maya', 'Alex Jones']) expect(printed).not.toContain(secret);
+  });
+
+  it('a note flagged as a concern is in the trail as a concern is, listed by `audit --pupil`', async () => {
+    const school = inProcessSchool();
+    const sam = await school.tablet('Sam Patel');
+    const dana = await school.tablet('Dana Lead');
+    school.store.setRole(dana.mentorId, 'dsl');
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', schoolRef: 'M042' }));
+    const note = { kind: 'one-to-one' as const, occurredAt: '2026-11-12T10:00:00.000Z', minutes: 20, title: '', pupilIds: [maya] };
+    const flagged = await recordSession(sam.db, { ...note, note: `${SAID}.`, concern: true });
+    await recordSession(sam.db, { ...note, note: 'Read a chapter.', concern: false });
+    await sam.sync();
+    await dana.sync();
+    await addAddendum(dana.db, flagged, 'Spoke to her mother.');
+    await dana.sync();
+
+    expect(auditTrail(school.store, maya).map((e) => [e.mentor, e.what, e.concernId])).toEqual([
+      ['Sam Patel', 'wrote the note flagged as a concern', flagged],
+      ['Dana Lead', 'was sent the concern', flagged],
+      ['Dana Lead', 'added an addendum to the note flagged as a concern', flagged],
+    ]);
+    const lines: string[] = [];
+    run(school.store, ['audit', '--pupil', 'M042'], (line) => lines.push(...line.split('\n')));
+    expect(lines.join('\n')).toMatch(/Sam Patel .* wrote the note flagged as a concern/);
+    expect(lines.join('\n')).not.toContain(SAID);
+  });
+
+  it('the DSL’s tablet is shown it by the school, online; a mentor’s is refused, and so is another school’s pupil', async () => {
+    const school = inProcessSchool();
+    const sam = await school.tablet('Sam Patel');
+    const dana = await school.tablet('Dana Lead');
+    school.store.setRole(dana.mentorId, 'dsl');
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+    const concern = await recordConcern(sam.db, {
+      pupilId: maya,
+      category: 'neglect',
+      account: `${SAID}.`,
+      noticedAt: '2026-11-12T10:05:00.000Z',
+      toldWhom: '',
+    });
+    await sam.sync();
+    await dana.sync();
+
+    const asked = (tablet: typeof sam, pupilId = maya) => auditTrailOf(tablet.db, pupilId, { fetch: school.fetch });
+    expect((await asked(dana)).map((e) => [e.mentor, e.what, e.concernId])).toEqual([
+      ['Sam Patel', 'recorded the concern', concern],
+      ['Dana Lead', 'was sent the concern', concern],
+    ]);
+    await expect(asked(sam)).rejects.toMatchObject({
+      code: 'not_allowed',
+      message: 'Only the Designated Safeguarding Lead or a deputy can see who saw or changed a concern.',
+    });
+    // A pupil the tablet's school does not have.
+    await expect(asked(dana, '01a23456-0000-7000-8000-000000000000')).rejects.toMatchObject({ code: 'not_found' });
+    school.network.mode = 'down';
+    await expect(asked(dana)).rejects.toMatchObject({ code: 'unreachable', message: expect.stringMatching(/kept at the school/) });
   });
 
   it('says so for a pupil with no concern', async () => {

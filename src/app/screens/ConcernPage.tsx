@@ -20,6 +20,7 @@ import { CONCERN_ACTIONS, type ConcernAction, type ConcernActionKind, displayNam
 import { safeguards } from '../../shared/roles.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { writtenAndChanged } from '../../shared/versions.ts';
+import { AuditTrail } from '../components/audit-trail.tsx';
 import { ConcernVersions } from '../components/conflicts.tsx';
 import { SaveProblem, Select, TextArea, TextField } from '../components/forms.tsx';
 import { Loading, Missing } from '../components/missing.tsx';
@@ -136,6 +137,7 @@ export function ConcernPage({ id }: { id: string }) {
         )}
       </section>
       {safeguards(role) && <DslActions concernId={id} actions={held.actions} />}
+      {safeguards(role) && <AuditTrail pupilId={concern.pupilId} concernId={id} />}
     </main>
   );
 }

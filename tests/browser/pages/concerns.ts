@@ -51,6 +51,13 @@ export class ConcernsPage {
     return this.page.getByRole('region', { name: /^Safeguarding concerns/ });
   }
 
+  /** The DSL's: asks the school who saw or changed the open concern, and returns the list. */
+  async auditTrail(): Promise<Locator> {
+    const section = this.page.getByRole('region', { name: 'Who saw or changed it' });
+    await section.getByRole('button', { name: 'Show the audit trail' }).click();
+    return section.getByRole('listitem');
+  }
+
   async acknowledge() {
     await this.page.getByRole('button', { name: 'Acknowledge' }).click();
     await this.page.getByRole('button', { name: 'Acknowledge' }).waitFor({ state: 'detached' });
