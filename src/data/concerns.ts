@@ -3,7 +3,7 @@
  * Sensitive text is never indexed: the list is read from the pupils-in-sessions index
  * (pupil-sessions.ts), whose rows of flagged notes carry `concern`.
  */
-import { actionProblem } from '../shared/concerns.ts';
+import { actionProblem, URGENCIES, urgencyOf } from '../shared/concerns.ts';
 import {
   type Concern,
   type ConcernAction,
@@ -18,6 +18,7 @@ import type { WaymarkDB } from './db.ts';
 import { historyOf } from './history.ts';
 import { commit } from './load-commit.ts';
 import { NotFoundError } from './save-error.ts';
+import { accessOf, syncState } from './sync-state.ts';
 
 /** Every note flagged as a concern, newest first (withdrawn ones too, marked as such). */
 export async function concerns(db: WaymarkDB): Promise<Session[]> {
@@ -87,19 +88,23 @@ export interface ConcernSummary {
   actions: ConcernAction[];
   /** Still in this tablet's outbox: the school, and so the DSL, has not got it. */
   waiting: boolean;
+  /** The mentors who have opened it, as the records of its openings this tablet holds say (the DSLs' tablets hold every one). */
+  openedBy: Set<string>;
 }
 
 async function summaries(db: WaymarkDB, concerns: (Concern | ConcernNotice)[]): Promise<ConcernSummary[]> {
   const ids = concerns.map((c) => c.id);
-  const [actions, queued] = await Promise.all([
+  const [actions, queued, openings] = await Promise.all([
     db.concernActions.where('concernId').anyOf(ids).toArray(),
     db.outbox.filter((e) => e.table === 'concerns' && e.op === 'create' && !e.rejected).toArray(),
+    db.concernOpenings.where('concernId').anyOf(ids).toArray(),
   ]);
   const waiting = new Set(queued.map((e) => e.recordId));
   return concerns.map((concern) => ({
     concern,
     actions: actions.filter((a) => a.concernId === concern.id).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     waiting: waiting.has(concern.id),
+    openedBy: new Set(openings.flatMap((o) => (o.concernId === concern.id ? [o.authorId ?? o.mentorId ?? ''] : []))),
   }));
 }
 
@@ -138,4 +143,28 @@ export async function concernPage(
     history: isNotice(held.concern) ? [] : history,
     ...(device ? { thisTablet: device.deviceId } : {}),
   };
+}
+
+/** What the DSL's queue needs to know of the tablet: its mentor, and how long the school lets a concern wait. */
+export interface Queue {
+  me: string | undefined;
+  overdueAfterMinutes: number;
+  now: Date;
+}
+
+/** Where a concern stands in the DSL's queue (src/shared/concerns.ts urgencyOf). */
+export const urgencyIn = (s: ConcernSummary, q: Queue) =>
+  urgencyOf(s.concern, s.actions, q.me !== undefined && s.openedBy.has(q.me), q.now, q.overdueAfterMinutes);
+
+/** Overdue first, then new, then not acknowledged, then open, then closed; within each, the longest waiting first. */
+export function forTheDsl(list: readonly ConcernSummary[], q: Queue): ConcernSummary[] {
+  const rank = (s: ConcernSummary) => URGENCIES.indexOf(urgencyIn(s, q));
+  return [...list].sort((a, b) => rank(a) - rank(b) || a.concern.createdAt.localeCompare(b.concern.createdAt));
+}
+
+/** Every concern whose text this tablet holds, in the DSL's order, with what ordered it. */
+export async function dslQueue(db: WaymarkDB, now = new Date()): Promise<{ queue: ConcernSummary[]; q: Queue }> {
+  const state = await syncState(db);
+  const q: Queue = { me: accessOf(state).mentorId, overdueAfterMinutes: state.escalateAfterMinutes ?? 60, now };
+  return { queue: forTheDsl(await concernRecords(db), q), q };
 }

@@ -127,6 +127,8 @@ export interface SyncState {
   mentor?: { id: string; name: string; dsl: boolean; role?: Role };
   /** What the endpoint lets this tablet's mentor receive, as of the last pull. */
   access?: Access;
+  /** How long a concern may wait for a DSL's acknowledgement, as of the last pull (PullResponse). */
+  escalateAfterMinutes?: number;
   cursor: string | null;
   /**
    * Set once this tablet has fetched everything from the school with a release that erases pupils.

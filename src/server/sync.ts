@@ -549,6 +549,7 @@ export function pull(
     received: device.lastAppliedSeq,
     mentors,
     you,
+    escalateAfterMinutes: store.escalateAfterMinutes(device.schoolId),
   };
   return [Buffer.from('{"changes":['), ...page.json, Buffer.from(`],${JSON.stringify(rest).slice(1)}`)];
 }

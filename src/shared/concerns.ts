@@ -53,3 +53,30 @@ export function actionProblem(actions: readonly Action[], next: Pick<Action, 'ac
   }
   return undefined;
 }
+
+/**
+ * How a concern stands in the DSL's queue, most pressing first:
+ * - overdue: not acknowledged, and longer than the school allows (`escalate-after`, the time after
+ *   which the deputies are e-mailed) since it reached the school;
+ * - new: not acknowledged, and not yet opened by this DSL;
+ * - unacknowledged: opened by this DSL, not yet acknowledged;
+ * - open: acknowledged, not closed;
+ * - closed.
+ */
+export type Urgency = 'overdue' | 'new' | 'unacknowledged' | 'open' | 'closed';
+export const URGENCIES: readonly Urgency[] = ['overdue', 'new', 'unacknowledged', 'open', 'closed'];
+
+export function urgencyOf(
+  concern: { createdAt: string; receivedAt?: string | undefined },
+  actions: readonly Action[],
+  openedByMe: boolean,
+  now: Date,
+  overdueAfterMinutes: number,
+): Urgency {
+  if (concernStatus(actions) === 'closed') return 'closed';
+  if (firstAcknowledgement(actions)) return 'open';
+  // Waiting is counted by the school's clock where it can be: a tablet's clock may be wrong.
+  const waitedMs = now.getTime() - Date.parse(concern.receivedAt ?? concern.createdAt);
+  if (waitedMs >= overdueAfterMinutes * 60_000) return 'overdue';
+  return openedByMe ? 'unacknowledged' : 'new';
+}

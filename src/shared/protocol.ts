@@ -158,6 +158,11 @@ export interface PullResponse {
   mentors: MentorInfo[];
   /** The pulling tablet's mentor as the endpoint sees them now: what this tablet may show and change follows it. */
   you?: Access;
+  /**
+   * How long, in minutes, a concern may wait at the school for a DSL's acknowledgement before the
+   * deputies are told: after it, the DSLs' tablets list it as overdue.
+   */
+  escalateAfterMinutes?: number;
 }
 
 export interface MentorInfo {

@@ -60,7 +60,7 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await dana.settings.linkToSchool(danaIs.code, 'Dana’s iPad');
     await dana.today.open();
     await expect(dana.concerns.onToday).toContainText('Priya Natarajan');
-    await expect(dana.concerns.onToday).toContainText('not acknowledged yet');
+    await expect(dana.concerns.onToday).toContainText('new, not opened yet');
     await dana.concerns.onToday.getByRole('link', { name: /Priya Natarajan/ }).click();
     await expect(dana.page.getByRole('main')).toContainText(SAID);
     await expect(dana.concerns.recordedBy).toHaveText(

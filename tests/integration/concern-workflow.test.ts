@@ -3,7 +3,7 @@
  * one of them offline, and closed. Real sync engine and server over SQLite, in this process.
  */
 import { describe, expect, it } from 'vitest';
-import { concernWithActions, noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import { concernWithActions, dslQueue, noteConcernOpened, recordConcern, recordConcernAction, urgencyIn } from '../../src/data/concerns.ts';
 import { commit } from '../../src/data/load-commit.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
@@ -155,5 +155,60 @@ describe('two DSLs act on one concern', () => {
     await recordConcernAction(sam.db, { concernId: concern, action: 'monitor', note: 'I will keep an eye.', on: day, stillOpen: false });
     await sam.sync();
     expect((await outboxSummary(sam.db)).needsAttention.map((e) => e.rejected?.code)).toEqual(['not_allowed']);
+  });
+});
+
+describe('the DSL’s queue on Today', () => {
+  /** Three concerns reaching the school at 10:00, 11:30 and 11:40; the DSL opened the last. */
+  async function threeConcerns(escalateAfter: number) {
+    const clock = { now: new Date('2026-11-12T10:00:00.000Z') };
+    const school = inProcessSchool({ now: () => clock.now });
+    const tabletClock = () => clock.now;
+    const sam = await school.tablet('Sam Patel', tabletClock);
+    const dana = await school.tablet('Dana Lead', tabletClock);
+    school.store.setRole(dana.mentorId, 'dsl');
+    school.store.setEscalateAfterMinutes(school.store.mentor(dana.mentorId)?.schoolId as string, escalateAfter);
+    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }), { now: clock.now });
+    const record = async (hhmm: string) => {
+      clock.now = new Date(`2026-11-12T${hhmm}:00.000Z`);
+      const concern = {
+        pupilId: maya,
+        category: 'neglect' as const,
+        account: 'Hungry again.',
+        noticedAt: clock.now.toISOString(),
+        toldWhom: '',
+      };
+      const id = await recordConcern(sam.db, concern, { now: clock.now });
+      await sam.sync();
+      return id;
+    };
+    const first = await record('10:00');
+    const second = await record('11:30');
+    const third = await record('11:40');
+    await dana.sync();
+    await noteConcernOpened(dana.db, third, { now: new Date('2026-11-12T11:45:00.000Z') });
+    const queue = async () => {
+      const { queue, q } = await dslQueue(dana.db, new Date('2026-11-12T11:50:00.000Z'));
+      return queue.map((s) => [s.concern.id, urgencyIn(s, q)]);
+    };
+    return { first, second, third, queue };
+  }
+
+  it('lists first the concern no DSL acknowledged in the school’s time, then the new, then the opened but not acknowledged', async () => {
+    const { first, second, third, queue } = await threeConcerns(60);
+    expect(await queue()).toEqual([
+      [first, 'overdue'],
+      [second, 'new'],
+      [third, 'unacknowledged'],
+    ]);
+  });
+
+  it('counts overdue by the time the school sets, which the tablet learns at its sync', async () => {
+    const { first, second, third, queue } = await threeConcerns(120);
+    expect(await queue()).toEqual([
+      [first, 'new'],
+      [second, 'new'],
+      [third, 'unacknowledged'],
+    ]);
   });
 });

@@ -1,27 +1,29 @@
-/** A list of concerns as the DSL reads them: not yet acknowledged first, then by how long they have waited. */
-import { type ConcernSummary, concernRecords, concernsAbout, namesOf } from '../../data/index.ts';
-import { concernStatus, firstAcknowledgement } from '../../shared/concerns.ts';
+/** A list of concerns as the DSL reads them: overdue, new and not acknowledged first, then by how long they have waited. */
+import { accessOf, type ConcernSummary, concernsAbout, dslQueue, namesOf, type Queue, syncState, urgencyIn } from '../../data/index.ts';
+import { concernStatus, firstAcknowledgement, type Urgency } from '../../shared/concerns.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { isNotice } from '../../shared/model.ts';
 import { useLive } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
-/** Unacknowledged first, then open ones before closed, oldest waiting first. */
-export function forTheDsl(list: readonly ConcernSummary[]): ConcernSummary[] {
-  const rank = (s: ConcernSummary) => (!firstAcknowledgement(s.actions) ? 0 : concernStatus(s.actions) === 'closed' ? 2 : 1);
-  return [...list].sort((a, b) => rank(a) - rank(b) || a.concern.createdAt.localeCompare(b.concern.createdAt));
-}
+/** How a concern stands, in the DSL's words. */
+const WORDS: Record<Urgency, string> = {
+  overdue: 'overdue: not acknowledged',
+  new: 'new, not opened yet',
+  unacknowledged: 'not acknowledged yet',
+  open: '',
+  closed: '',
+};
 
-export async function dslQueue(db: Parameters<typeof concernRecords>[0]) {
-  return forTheDsl(await concernRecords(db));
-}
-
-export function ConcernList({ items, pupils, now }: { items: readonly ConcernSummary[]; pupils: Map<string, string>; now: Date }) {
+export function ConcernList({ items, pupils, q }: { items: readonly ConcernSummary[]; pupils: Map<string, string>; q: Queue }) {
+  const { now } = q;
   return (
     <ol class="sessions concern-list">
-      {items.map(({ concern, actions, waiting }) => {
+      {items.map((item) => {
+        const { concern, actions, waiting } = item;
         const seen = firstAcknowledgement(actions);
         const status = concernStatus(actions);
+        const stands = isNotice(concern) ? '' : WORDS[urgencyIn(item, q)];
         return (
           <li key={concern.id} class={`session has-concern${status === 'closed' ? ' is-closed' : ''}`}>
             <a href={`/concerns/${concern.id}`} class="session-head">
@@ -29,7 +31,11 @@ export function ConcernList({ items, pupils, now }: { items: readonly ConcernSum
             </a>
             <p class="subtle">
               {isNotice(concern) ? 'A concern: speak to the DSL' : concern.category} ·{' '}
-              {waiting ? 'not yet with the DSL' : seen ? `${status}, seen ${relativeMoment(seen.createdAt, now)}` : 'not acknowledged yet'}
+              {waiting
+                ? 'not yet with the DSL'
+                : seen
+                  ? `${status}, seen ${relativeMoment(seen.createdAt, now)}`
+                  : stands || 'not acknowledged yet'}
             </p>
           </li>
         );
@@ -44,30 +50,36 @@ export function ConcernList({ items, pupils, now }: { items: readonly ConcernSum
  */
 export function ConcernsFirst() {
   const view = useLive(async () => {
-    const queue = (await dslQueue(db)).filter((c) => concernStatus(c.actions) !== 'closed');
+    const { queue: all, q } = await dslQueue(db);
+    const queue = all.filter((c) => concernStatus(c.actions) !== 'closed');
     const pupils = await namesOf(
       db,
       queue.map((c) => c.concern.pupilId),
     );
-    return { queue, pupils };
+    return { queue, pupils, q };
   }, []);
   if (!view || view.queue.length === 0) return null;
   return (
     <section aria-labelledby="concerns-first-h" class="card concerns-first">
       <h2 id="concerns-first-h">Safeguarding concerns ({view.queue.length})</h2>
-      <ConcernList items={view.queue} pupils={view.pupils} now={new Date()} />
+      <ConcernList items={view.queue} pupils={view.pupils} q={view.q} />
     </section>
   );
 }
 
 /** A pupil's concerns on their page: the text of those this mentor reads, and a notice of the others. */
 export function PupilConcerns({ pupilId, name }: { pupilId: string; name: string }) {
-  const recorded = useLive(() => concernsAbout(db, pupilId), [pupilId]);
-  if (!recorded || recorded.length === 0) return null;
+  const view = useLive(async () => {
+    const [recorded, state] = await Promise.all([concernsAbout(db, pupilId), syncState(db)]);
+    const q: Queue = { me: accessOf(state).mentorId, overdueAfterMinutes: state.escalateAfterMinutes ?? 60, now: new Date() };
+    return { recorded, q };
+  }, [pupilId]);
+  if (!view || view.recorded.length === 0) return null;
+  const { recorded, q } = view;
   return (
     <section class="card" aria-labelledby="concerns-h">
       <h2 id="concerns-h">Safeguarding concerns</h2>
-      <ConcernList items={recorded} pupils={new Map([[pupilId, name]])} now={new Date()} />
+      <ConcernList items={recorded} pupils={new Map([[pupilId, name]])} q={q} />
     </section>
   );
 }

@@ -1,12 +1,12 @@
 /**
- * The DSL's list: every concern in the school, those not yet acknowledged first, and the notes
+ * The DSL's list: every concern in the school, those overdue, new or not yet acknowledged first, and the notes
  * flagged as concerns. Only those who read every concern open it; anyone else is told so.
  */
-import { accessOf, allPupils, concerns, syncState } from '../../data/index.ts';
+import { accessOf, allPupils, concerns, dslQueue, syncState } from '../../data/index.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { displayName, SESSION_KIND_LABELS } from '../../shared/model.ts';
 import { SessionBadges } from '../components/badges.tsx';
-import { ConcernList, dslQueue } from '../components/concern-list.tsx';
+import { ConcernList } from '../components/concern-list.tsx';
 import { useLive, useTitle } from '../hooks.ts';
 import { db } from '../notebook.ts';
 
@@ -20,10 +20,11 @@ export function Concerns() {
   const view = useLive(async () => {
     const allowed = await readsEveryConcern();
     if (!allowed) return { allowed } as const;
-    const [queue, notes, pupils, state] = await Promise.all([dslQueue(db), concerns(db), allPupils(db), syncState(db)]);
+    const [{ queue, q }, notes, pupils, state] = await Promise.all([dslQueue(db), concerns(db), allPupils(db), syncState(db)]);
     return {
       allowed,
       queue,
+      q,
       notes,
       pupils: new Map(pupils.map((p) => [p.id, displayName(p)])),
       mentors: new Map((state.mentors ?? []).map((m) => [m.id, m.name])),
@@ -45,11 +46,11 @@ export function Concerns() {
   return (
     <main id="main" class="screen narrow">
       <h1>Safeguarding concerns</h1>
-      <p>Every concern in the school as of the last sync: those not yet acknowledged first.</p>
+      <p>Every concern in the school as of the last sync: those overdue, new or not yet acknowledged first.</p>
       {view.queue.length === 0 ? (
         <p class="empty">No concerns recorded.</p>
       ) : (
-        <ConcernList items={view.queue} pupils={view.pupils} now={now} />
+        <ConcernList items={view.queue} pupils={view.pupils} q={view.q} />
       )}
       <h2>Notes flagged as concerns</h2>
       {view.notes.length === 0 ? (

@@ -30,7 +30,7 @@ export async function applyPulled(
   changes: readonly PulledChange[],
   cursor: string,
   now = new Date(),
-  school?: Partial<Pick<PullResponse, 'mentors' | 'you'>>,
+  school?: Partial<Pick<PullResponse, 'mentors' | 'you' | 'escalateAfterMinutes'>>,
 ): Promise<number> {
   const tables = SYNCED_TABLES.map((t) => db.table(t));
   // Erasing a pupil reaches into every table.
@@ -78,6 +78,7 @@ export async function applyPulled(
       ...(mentors ? { mentors } : {}),
       ...(me ? { mentor: me } : {}),
       ...(school?.you ? { access: school.you } : {}),
+      ...(school?.escalateAfterMinutes !== undefined ? { escalateAfterMinutes: school.escalateAfterMinutes } : {}),
     });
     return sendAgainNowFound(db, merged.written);
   });
