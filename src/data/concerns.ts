@@ -3,7 +3,7 @@
  * Sensitive text is never indexed: the list is read from the pupils-in-sessions index
  * (pupil-sessions.ts), whose rows of flagged notes carry `concern`.
  */
-import { actionProblem, URGENCIES, urgencyOf } from '../shared/concerns.ts';
+import { actionProblem, type Queue, URGENCIES, urgencyIn } from '../shared/concerns.ts';
 import {
   type Concern,
   type ConcernAction,
@@ -144,17 +144,6 @@ export async function concernPage(
     ...(device ? { thisTablet: device.deviceId } : {}),
   };
 }
-
-/** What the DSL's queue needs to know of the tablet: its mentor, and how long the school lets a concern wait. */
-export interface Queue {
-  me: string | undefined;
-  overdueAfterMinutes: number;
-  now: Date;
-}
-
-/** Where a concern stands in the DSL's queue (src/shared/concerns.ts urgencyOf). */
-export const urgencyIn = (s: ConcernSummary, q: Queue) =>
-  urgencyOf(s.concern, s.actions, q.me !== undefined && s.openedBy.has(q.me), q.now, q.overdueAfterMinutes);
 
 /** Overdue first, then new, then not acknowledged, then open, then closed; within each, the longest waiting first. */
 export function forTheDsl(list: readonly ConcernSummary[], q: Queue): ConcernSummary[] {

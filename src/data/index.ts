@@ -4,7 +4,7 @@
  */
 export { liveQuery as live } from 'dexie';
 export type { CommitOptions, EditOptions } from './commit.ts';
-export * from './concerns.ts';
+export type { ConcernActionInput, ConcernInput, ConcernSummary } from './concerns.ts';
 export { type KeptConflict, type OutboxEntry, type ThisTablet, WaymarkDB } from './db.ts';
 export * from './drafts.ts';
 export * from './export.ts';
@@ -28,6 +28,21 @@ export const syncNow: Engine['syncNow'] = async (...args) => (await engine()).sy
 export const enrolTablet: Engine['enrolTablet'] = async (...args) => (await engine()).enrolTablet(...args);
 export const discardRefused: Engine['discardRefused'] = async (...args) => (await engine()).discardRefused(...args);
 export const auditTrailOf: Engine['auditTrailOf'] = async (...args) => (await engine()).auditTrailOf(...args);
+
+// Concerns load with the screens that show them (the DSL's list, a concern's page, a pupil's
+// concerns): most mentors' Today and pupils' pages need none of it.
+type Concerns = typeof import('./concerns.ts');
+const concernsModule = () => import('./concerns.ts');
+export const concerns: Concerns['concerns'] = async (...args) => (await concernsModule()).concerns(...args);
+export const recordConcern: Concerns['recordConcern'] = async (...args) => (await concernsModule()).recordConcern(...args);
+export const recordConcernAction: Concerns['recordConcernAction'] = async (...args) =>
+  (await concernsModule()).recordConcernAction(...args);
+export const concernWithActions: Concerns['concernWithActions'] = async (...args) => (await concernsModule()).concernWithActions(...args);
+export const noteConcernOpened: Concerns['noteConcernOpened'] = async (...args) => (await concernsModule()).noteConcernOpened(...args);
+export const concernsAbout: Concerns['concernsAbout'] = async (...args) => (await concernsModule()).concernsAbout(...args);
+export const concernRecords: Concerns['concernRecords'] = async (...args) => (await concernsModule()).concernRecords(...args);
+export const concernPage: Concerns['concernPage'] = async (...args) => (await concernsModule()).concernPage(...args);
+export const dslQueue: Concerns['dslQueue'] = async (...args) => (await concernsModule()).dslQueue(...args);
 
 /** Whether the mentor has recorded anything yet (worth asking the browser to keep). */
 export const hasRecords = async (db: import('./db.ts').WaymarkDB): Promise<boolean> => (await db.pupils.limit(1).count()) > 0;

@@ -80,3 +80,16 @@ export function urgencyOf(
   if (waitedMs >= overdueAfterMinutes * 60_000) return 'overdue';
   return openedByMe ? 'unacknowledged' : 'new';
 }
+
+/** What the DSL's queue needs to know of the tablet: its mentor, and how long the school lets a concern wait. */
+export interface Queue {
+  me: string | undefined;
+  overdueAfterMinutes: number;
+  now: Date;
+}
+
+/** Where a concern, with its actions and who has opened it, stands in this tablet's mentor's queue. */
+export const urgencyIn = (
+  s: { concern: Parameters<typeof urgencyOf>[0]; actions: readonly Action[]; openedBy: ReadonlySet<string> },
+  q: Queue,
+): Urgency => urgencyOf(s.concern, s.actions, q.me !== undefined && s.openedBy.has(q.me), q.now, q.overdueAfterMinutes);

@@ -3,11 +3,11 @@
  * one of them offline, and closed. Real sync engine and server over SQLite, in this process.
  */
 import { describe, expect, it } from 'vitest';
-import { concernWithActions, dslQueue, noteConcernOpened, recordConcern, recordConcernAction, urgencyIn } from '../../src/data/concerns.ts';
+import { concernWithActions, dslQueue, noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import { commit } from '../../src/data/load-commit.ts';
 import { addPupil } from '../../src/data/pupils.ts';
 import { outboxSummary } from '../../src/data/sync.ts';
-import { concernStatus, firstAcknowledgement } from '../../src/shared/concerns.ts';
+import { concernStatus, firstAcknowledgement, urgencyIn } from '../../src/shared/concerns.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { type ConcernAction, ValidationError } from '../../src/shared/model.ts';
 import { pupil } from '../unit/helpers.ts';

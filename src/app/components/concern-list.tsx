@@ -1,6 +1,6 @@
 /** A list of concerns as the DSL reads them: overdue, new and not acknowledged first, then by how long they have waited. */
-import { accessOf, type ConcernSummary, concernsAbout, dslQueue, namesOf, type Queue, syncState, urgencyIn } from '../../data/index.ts';
-import { concernStatus, firstAcknowledgement, type Urgency } from '../../shared/concerns.ts';
+import { accessOf, type ConcernSummary, concernsAbout, dslQueue, namesOf, syncState } from '../../data/index.ts';
+import { concernStatus, firstAcknowledgement, type Queue, type Urgency, urgencyIn } from '../../shared/concerns.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { isNotice } from '../../shared/model.ts';
 import { useLive } from '../hooks.ts';
