@@ -4,7 +4,7 @@
  * builds; Waymark's own share of it; and the service worker.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -32,7 +32,14 @@ function ownAndLibraries(dir: string, files: string[]): { own: string; libraries
   let own = '';
   let libraries = '';
   for (const file of files) {
-    const code = readFileSync(join(dir, file), 'utf8').split('\n');
+    const text = readFileSync(join(dir, file), 'utf8');
+    // The bundler's own runtime (rolldown-runtime: loading chunks) has no source map: it is the
+    // bundler's code, counted with the libraries'.
+    if (!existsSync(join(dir, `${file}.map`))) {
+      libraries += text;
+      continue;
+    }
+    const code = text.split('\n');
     const map = JSON.parse(readFileSync(join(dir, `${file}.map`), 'utf8')) as { sources: string[]; mappings: string };
     for (const [i, segments] of decode(map.mappings).entries()) {
       const line = code[i] ?? '';
