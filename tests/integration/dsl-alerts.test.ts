@@ -169,6 +169,55 @@ describe('the DSLs are told of a concern', () => {
     expect(school.store.alerts(concern)[0]).toMatchObject({ attempts: 2, problem: null, sentAt: expect.any(String) });
   });
 
+  it('the server’s log says why a message did not go, how many tries it has had, and when the DSLs were told; never the child', async () => {
+    const mail = await mailServer();
+    const { school, concern } = await aSchoolWithDsls();
+    await mail.stop();
+    const logged: [string, Record<string, unknown>, string][] = [];
+    const log = {
+      warn: (fields: Record<string, unknown>, message: string) => logged.push(['warn', fields, message]),
+      info: (fields: Record<string, unknown>, message: string) => logged.push(['info', fields, message]),
+    } as unknown as NonNullable<NonNullable<Parameters<typeof deliverAlerts>[3]>['log']>;
+    const start = arrived(school, concern);
+    await deliverAlerts(school.store, smtpMailer(mail.url, 'waymark@hillside.sch.uk'), new Date(start), { log });
+    const again = await mailServer();
+    await deliverAlerts(school.store, smtpMailer(again.url, 'waymark@hillside.sch.uk'), new Date(start + 60_000), { log });
+    expect(logged).toEqual([
+      [
+        'warn',
+        { concernId: concern, kind: 'new', attempts: 1 },
+        expect.stringMatching(/^The school’s mail server did not take the message: /),
+      ],
+      ['info', { concernId: concern, kind: 'new', to: 1 }, 'told the DSLs of a concern'],
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(CHILD);
+  });
+
+  it('in the school’s time zone, as the endpoint is set', async () => {
+    const mail = await mailServer();
+    const { school, concern } = await aSchoolWithDsls();
+    const start = arrived(school, concern);
+    await deliverAlerts(school.store, smtpMailer(mail.url, 'waymark@hillside.sch.uk'), new Date(start), { timeZone: 'America/New_York' });
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' }).format(
+      new Date(start),
+    );
+    expect(read(mail.received[0]?.data ?? '')).toContain(`at ${local}`);
+  });
+
+  it('names the mentor as “a mentor” when the school no longer lists who recorded it', async () => {
+    const { school, concern } = await aSchoolWithDsls();
+    const sent: { text: string }[] = [];
+    const mailer = async (m: { text: string }) => {
+      sent.push(m);
+    };
+    // The store as it answers once the mentor who recorded it is no longer among the school's.
+    const forgetful = new Proxy(school.store, { get: (store, key) => (key === 'mentor' ? () => undefined : Reflect.get(store, key)) });
+    await deliverAlerts(forgetful, mailer as Parameters<typeof deliverAlerts>[1], new Date(arrived(school, concern)));
+    expect(sent.map((m) => m.text)).toEqual([
+      expect.stringMatching(/^A new concern was recorded by a mentor at \d\d:\d\d; open Waymark\.$/),
+    ]);
+  });
+
   it('tries again after a minute, then two, four, and no less often than hourly', () => {
     expect([1, 2, 3, 4, 7, 8, 20].map((attempts) => retryAfterMs(attempts) / 60_000)).toEqual([1, 2, 4, 8, 60, 60, 60]);
   });

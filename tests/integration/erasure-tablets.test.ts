@@ -6,12 +6,13 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
 import { WaymarkDB as Database } from '../../src/data/db.ts';
 import { saveDraft } from '../../src/data/drafts.ts';
 import { ERASURE_TABLES } from '../../src/data/erase.ts';
 import { addPupil, editPupil, getPupil } from '../../src/data/pupils.ts';
-import { editSession, getSession, recordSession } from '../../src/data/sessions.ts';
+import { addAddendum, editSession, getSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, outboxSummary, syncState } from '../../src/data/sync.ts';
 import { checkIn, removeTarget, reviseTarget, setTarget } from '../../src/data/targets.ts';
 import { run } from '../../src/server/admin.ts';
@@ -24,6 +25,9 @@ import { inProcessSchool } from './in-process.ts';
 const NAME = 'Quartermain';
 const NOTE = 'blue caravan by the canal';
 const PHONE = '07700 90046';
+const CONCERN = 'Said he sleeps in the car some nights';
+const ACTED = 'Told the family support worker';
+const ADDED = 'He mentioned the car again at lunch';
 
 /** Every table of a tablet's database, as JSON: what anything reading the tablet could find. */
 async function everything(db: WaymarkDB): Promise<string> {
@@ -79,8 +83,20 @@ async function tabletsWithZebedee() {
   });
   await editSession(sam.db, group, { pupilIds: [maya, zeb] });
   await editPupil(sam.db, zeb, { name: 'Zebedee Quartermaine' });
+  const concern = await recordConcern(sam.db, {
+    pupilId: zeb,
+    category: 'neglect',
+    account: CONCERN,
+    noticedAt: at,
+    toldWhom: '',
+  });
   await sam.sync();
   await alex.sync();
+  // Alex, the DSL, opens the concern, acknowledges it and acts, and adds to the note that raised one.
+  await noteConcernOpened(alex.db, concern);
+  await recordConcernAction(alex.db, { concernId: concern, action: 'acknowledged', note: '', on: '2026-11-24', stillOpen: false });
+  await recordConcernAction(alex.db, { concernId: concern, action: 'monitor', note: ACTED, on: '2026-11-24', stillOpen: false });
+  await addAddendum(alex.db, oneToOne, ADDED);
   // Both change what helps him, neither having seen the other's: one value is kept as lost. Sam
   // removes a target Alex then rewords: it stays removed, and the tablets say it was changed after.
   await editPupil(sam.db, zeb, { whatHelps: 'Music first thing' });
@@ -101,7 +117,7 @@ async function tabletsWithZebedee() {
   // A note begun from Today, with only him chosen so far.
   await saveDraft(alex.db, 'session:new', { pupilIds: [zeb], note: `About the ${NOTE}` });
   await saveDraft(alex.db, 'pupil:new', { name: 'Priya Natarajan' });
-  const ids = { zeb, maya, targetId, dropped, oneToOne, group };
+  const ids = { zeb, maya, targetId, dropped, oneToOne, group, concern };
   const admin = (...argv: string[]) => run(s.store, argv, () => {});
   return { s, sam, alex, ids, admin };
 }
@@ -121,8 +137,15 @@ describe('a pupil erased by the school', () => {
       ids.oneToOne,
       ids.targetId,
       ids.dropped,
+      // The concern about him, what the DSL did, who opened it, and the addendum to the note.
+      ids.concern,
+      CONCERN,
+      ACTED,
+      ADDED,
     ];
     expect(await tracesOn(alex.db, traces)).toEqual(traces);
+    expect(await tracesOn(sam.db, [CONCERN, ACTED, ADDED])).toEqual([CONCERN, ACTED, ADDED]);
+    expect(await alex.db.concernOpenings.where('concernId').equals(ids.concern).count()).toBe(1);
     expect(await alex.db.conflicts.where('recordId').equals(ids.zeb).count()).toBeGreaterThan(0);
     expect(await alex.db.changedAfterRemoval.get(`targets:${ids.dropped}`)).toBeDefined();
 

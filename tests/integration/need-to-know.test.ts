@@ -6,7 +6,7 @@
  * database is searched for the words.
  */
 import { describe, expect, it } from 'vitest';
-import { concernWithActions, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
+import { concernWithActions, noteConcernOpened, recordConcern, recordConcernAction } from '../../src/data/concerns.ts';
 import type { WaymarkDB } from '../../src/data/db.ts';
 import { commit } from '../../src/data/load-commit.ts';
 import { sessionCountOf, standingConcernsOf } from '../../src/data/pupil-sessions.ts';
@@ -233,5 +233,19 @@ describe('a note flagged as a concern goes only to those who may read a concern'
     });
     await dana.sync();
     expect(await holds(dana.db, [ACTED])).toEqual([]);
+  });
+});
+
+describe('who opened a concern', () => {
+  it('a DSL made a mentor keeps no record of who opened the concerns, not even their own openings', async () => {
+    const { school, dana, concern } = await aConcernSeenByTheDsl();
+    await noteConcernOpened(dana.db, concern);
+    await dana.sync();
+    expect(await dana.db.concernOpenings.count()).toBe(1);
+    school.store.setRole(dana.mentorId, 'mentor');
+    await dana.sync();
+    expect(await dana.db.concernOpenings.count()).toBe(0);
+    expect(await dana.db.concernActions.count()).toBe(0);
+    expect(await dana.db.revisions.where('recordId').equals(concern).count()).toBe(0);
   });
 });

@@ -83,6 +83,21 @@ describe('who may change what', () => {
       undefined,
     ],
     ['the author unflags it', as(SAM), change('sessions', { concern: false }), samsNote({ concern: true }), NOT_ALLOWED.clearConcern],
+    // Saying again what a note already says is no clearing, nor a removal.
+    [
+      'the author saves their unflagged note with the flag still off',
+      as(SAM),
+      change('sessions', { concern: false, note: 'x' }),
+      samsNote(),
+      undefined,
+    ],
+    [
+      'the author edits their flagged note, which says it was never removed',
+      as(SAM),
+      change('sessions', { note: 'x', deletedAt: null }),
+      samsNote({ concern: true }),
+      undefined,
+    ],
     [
       'a lead mentor unflags it',
       as(ALEX, 'lead mentor'),

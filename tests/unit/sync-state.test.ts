@@ -1,7 +1,7 @@
 /** What the screens show about syncing (src/data/sync-state.ts), read from the tablet's database. */
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '../../src/data/db.ts';
-import { accessOf, changedAfterRemoval, NEEDS_MENTOR, outboxSummary, syncState } from '../../src/data/sync-state.ts';
+import { accessOf, changedAfterRemoval, concernsNotDelivered, NEEDS_MENTOR, outboxSummary, syncState } from '../../src/data/sync-state.ts';
 import { freshDb } from './helpers.ts';
 
 const entry = (seq: number, at: string, rejected?: OutboxEntry['rejected']): OutboxEntry => ({
@@ -34,6 +34,23 @@ describe('the outbox, as the header and Settings show it', () => {
 
   it('an empty outbox: nothing waits, nothing needs attention, no oldest', async () => {
     expect(await outboxSummary(freshDb())).toEqual({ waiting: 0, needsAttention: [], oldestWaiting: undefined });
+  });
+});
+
+describe('concerns not yet with the DSL, as the header counts them', () => {
+  it('counts each concern recorded here and not yet sent; not one refused, an edit of one, or another kind of record', async () => {
+    const db = freshDb();
+    const refused = { code: 'not_allowed', message: 'Only those who may read a concern can open it.', at: '2026-11-24T12:00:00.000Z' };
+    const as = (e: OutboxEntry, patch: Partial<OutboxEntry>): OutboxEntry => ({ ...e, ...patch });
+    await db.outbox.bulkAdd([
+      as(entry(1, '2026-11-24T09:00:00.000Z'), { table: 'concerns' }),
+      as(entry(2, '2026-11-24T09:05:00.000Z'), { table: 'concerns', recordId: 'p1', op: 'update' }),
+      as(entry(3, '2026-11-24T09:10:00.000Z', refused), { table: 'concerns' }),
+      entry(4, '2026-11-24T09:15:00.000Z'),
+      as(entry(5, '2026-11-24T09:20:00.000Z'), { table: 'concerns' }),
+      as(entry(6, '2026-11-24T09:25:00.000Z'), { table: 'concernActions' }),
+    ]);
+    expect(await concernsNotDelivered(db)).toBe(2);
   });
 });
 
