@@ -6,6 +6,7 @@
  */
 import { expect, launchTablet, test } from './fixtures.ts';
 import { waitForOfflineReady } from './pages/app-shell.ts';
+import { SessionPage } from './pages/session-page.ts';
 import { type SchoolServer, startSchoolServer } from './school-server.ts';
 
 let school: SchoolServer;
@@ -122,5 +123,52 @@ test('a concern recorded offline reaches the DSL, who acknowledges and acts on i
     await sam.close();
     await dana.close();
     await alex.close();
+  }
+});
+
+test('a note flagged as a concern: its author cannot take the flag off; the DSL can, saying why', async () => {
+  test.setTimeout(120_000);
+  const samIs = addMentor('Sam Okafor');
+  const danaIs = addMentor('Dana Reid');
+  school.admin('set-role', danaIs.id, 'dsl');
+  const sam = await launchTablet(school.url);
+  const dana = await launchTablet(school.url);
+  try {
+    await sam.today.open();
+    await sam.settings.linkToSchool(samIs.code, 'Sam’s iPad');
+    await sam.caseload.addPupil({ name: 'Leo Grant', yearGroup: 'Year 8' });
+    await sam.sessionForm.record({ kind: 'One-to-one', pupils: ['Leo'], note: 'Leo had a bruise on his arm.', concern: true });
+    await sam.settings.syncNow();
+    await expect(sam.settings.syncStatus).toContainText(/Synced/);
+
+    // Sam, its author: the box is there, and cannot be unticked.
+    await sam.caseload.openPupil('Leo');
+    const samNote = new SessionPage(sam.page);
+    await sam.pupilPage.openSession('bruise');
+    await samNote.startEditing();
+    const samsBox = sam.page.getByRole('main').getByRole('checkbox', { name: /Safeguarding concern/ });
+    await expect(samsBox).toBeDisabled();
+    await expect(sam.page.getByRole('main')).toContainText('Only the DSL can take the flag off.');
+
+    // Dana, the DSL: unticking it asks why, and the reason goes with it.
+    await dana.today.open();
+    await dana.settings.linkToSchool(danaIs.code, 'Dana’s iPad');
+    await dana.caseload.openPupil('Leo', { wholeSchool: true });
+    const danaNote = new SessionPage(dana.page);
+    await dana.pupilPage.openSession('bruise');
+    await danaNote.startEditing();
+    await dana.page
+      .getByRole('main')
+      .getByRole('checkbox', { name: /Safeguarding concern/ })
+      .uncheck();
+    await dana.page.getByRole('main').getByLabel('Why is the flag taken off?').fill('Spoke to his mum: it was from football.');
+    await dana.page.getByRole('main').getByRole('button', { name: 'Save changes' }).click();
+    await expect(danaNote.concernBadge).toHaveCount(0);
+    await dana.settings.syncNow();
+    await expect(dana.settings.syncStatus).toContainText(/Synced/);
+    await expect(dana.settings.syncStatus).not.toContainText(/attention/);
+  } finally {
+    await sam.close();
+    await dana.close();
   }
 });

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import {
+  accessOf,
   activeTargets,
   allPupils,
   changedFields,
@@ -9,6 +10,7 @@ import {
   getSession,
   type ReviewedTarget,
   recordSession,
+  syncState,
 } from '../../data/index.ts';
 import { clock } from '../../shared/dates.ts';
 import {
@@ -21,6 +23,7 @@ import {
   type SessionKind,
   ValidationError,
 } from '../../shared/model.ts';
+import { safeguards } from '../../shared/roles.ts';
 import { toDay } from '../../shared/schedule.ts';
 import { indexNames, searchNames } from '../../shared/search.ts';
 import { RESULT_LABELS } from '../components/checkins.tsx';
@@ -38,6 +41,8 @@ interface SessionFields {
   pupilIds: string[];
   note: string;
   concern: boolean;
+  /** The DSL's reason for taking a note's concern flag off (never without one). */
+  clearedReason: string;
   reviews: Record<string, { result: CheckInResult | ''; word: string }>;
 }
 
@@ -52,6 +57,7 @@ const fieldsOf = (s: Session): SessionFields => ({
   pupilIds: s.pupilIds,
   note: s.note,
   concern: s.concern,
+  clearedReason: s.concernClearedReason ?? '',
   reviews: {},
 });
 
@@ -71,6 +77,7 @@ export function SessionForm({ sessionId }: { sessionId?: string }) {
         pupilIds: query.pupil ? [query.pupil] : [],
         note: '',
         concern: false,
+        clearedReason: '',
         reviews: {},
       };
   // A note started from a pupil's page has its own draft, so it never picks up a draft about someone else.
@@ -90,6 +97,8 @@ function sessionOf(f: SessionFields) {
     pupilIds: f.pupilIds,
     note: f.note,
     concern: f.concern,
+    // A reason goes with the flag taken off, never with a flag left on.
+    ...(!f.concern && f.clearedReason.trim() ? { concernClearedReason: f.clearedReason.trim() } : {}),
   };
 }
 
@@ -115,6 +124,10 @@ function SessionFormFields({
   // A note is flagged when it is written, or not at all (src/shared/permissions.ts): one already
   // flagged keeps its box, for the DSL to take the flag off.
   const flaggable = !sessionId || initial.concern;
+  // Only the DSL or a deputy takes the flag off, saying why (permissions.ts): the box says so to others.
+  const role = useLive(async () => accessOf(await syncState(db)).role, []);
+  const mayClear = safeguards(role ?? 'mentor');
+  const clearing = Boolean(sessionId && initial.concern && !f.concern);
 
   const caseload = useMemo(() => (pupils ?? []).filter((p) => p.status === 'active' || f.pupilIds.includes(p.id)), [pupils, f.pupilIds]);
   const index = useMemo(() => indexNames(caseload), [caseload]);
@@ -222,6 +235,7 @@ function SessionFormFields({
                 onChange={(e) => set({ concern: e.currentTarget.checked })}
                 name="concern"
                 aria-describedby="concern-hint"
+                disabled={Boolean(sessionId && initial.concern && !mayClear)}
               />
               <span>
                 <strong>Safeguarding concern</strong> – the Designated Safeguarding Lead must see this today
@@ -229,9 +243,18 @@ function SessionFormFields({
             </label>
             <p id="concern-hint" class="hint">
               {sessionId
-                ? 'Only you and the DSL read a note flagged as a concern.'
+                ? `Only its author and the DSL read a note flagged as a concern.${mayClear ? '' : ' Only the DSL can take the flag off.'}`
                 : 'Only you and the DSL will read a note flagged as a concern; you record the concern for the DSL next.'}
             </p>
+            {clearing && (
+              <TextField
+                label="Why is the flag taken off?"
+                required
+                value={f.clearedReason}
+                onInput={(clearedReason) => set({ clearedReason })}
+                name="clearedReason"
+              />
+            )}
           </>
         )}
         {!flaggable && (
