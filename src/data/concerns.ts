@@ -148,7 +148,9 @@ export async function concernPage(
 /** Overdue first, then new, then not acknowledged, then open, then closed; within each, the longest waiting first. */
 export function forTheDsl(list: readonly ConcernSummary[], q: Queue): ConcernSummary[] {
   const rank = (s: ConcernSummary) => URGENCIES.indexOf(urgencyIn(s, q));
-  return [...list].sort((a, b) => rank(a) - rank(b) || a.concern.createdAt.localeCompare(b.concern.createdAt));
+  // How long each has waited, by the school's clock where it can be.
+  const since = (s: ConcernSummary) => ('receivedAt' in s.concern ? s.concern.receivedAt : undefined) ?? s.concern.createdAt;
+  return [...list].sort((a, b) => rank(a) - rank(b) || since(a).localeCompare(since(b)));
 }
 
 /** Every concern whose text this tablet holds, in the DSL's order, with what ordered it. */

@@ -21,6 +21,7 @@ const WHAT: Record<string, string> = {
   // A note flagged as a concern (roles.ts isConcernNote) is in the trail as a concern is.
   'sessions create': 'wrote the note flagged as a concern',
   'sessions update': 'changed the note flagged as a concern',
+  'sessions delete': 'removed the note flagged as a concern',
   'addenda create': 'added an addendum to the note flagged as a concern',
 };
 

@@ -123,19 +123,6 @@ export const MIGRATIONS = [
   ALTER TABLE changes ADD COLUMN notice INTEGER NOT NULL DEFAULT 0;
   DROP INDEX changes_page;
   CREATE INDEX changes_page ON changes (school_id, seq, device_id, wire_chars, withheld_at, concern_by, notice);
-  -- Notes flagged as concerns before concerns were records of their own (roles.ts isConcernNote):
-  -- every change of one, of its earlier versions and of its addenda carries a concern's text, its
-  -- author's (the mentor of the change that made it; '' where that is not logged: the DSLs' only).
-  UPDATE changes SET concern_by = flagged.author FROM (
-    SELECT r.id AS note_id, COALESCE(json_extract(r.state, '$.fields.authorId'), (SELECT c.mentor_id FROM changes c
-        WHERE c.table_name = 'sessions' AND c.record_id = r.id AND c.op = 'create' ORDER BY c.seq LIMIT 1), '') AS author
-    FROM records r WHERE r.table_name = 'sessions' AND (json_extract(r.state, '$.fields.concern') = 1
-      OR COALESCE(json_extract(r.state, '$.fields.concernClearedReason'), '') != '')
-  ) AS flagged
-  WHERE changes.concern_by IS NULL AND flagged.note_id = CASE changes.table_name
-    WHEN 'sessions' THEN changes.record_id
-    WHEN 'revisions' THEN iif(json_extract(changes.wire, '$.values.table') = 'sessions', json_extract(changes.wire, '$.values.recordId'), NULL)
-    WHEN 'addenda' THEN json_extract(changes.wire, '$.values.sessionId') END;
   CREATE INDEX records_by_concern ON records (json_extract(state, '$.fields.concernId')) WHERE table_name = 'concernActions';
   -- Telling the DSLs (alerts.ts): each mentor's e-mail address, how long a school's concern waits
   -- for a DSL before the deputies are told, and each e-mail to send or sent (ids and times only).
@@ -147,6 +134,20 @@ export const MIGRATIONS = [
   -- The audit trail (audit.ts): every pull that handed a tablet a change carrying a concern's text.
   CREATE TABLE concern_reads (seq INTEGER NOT NULL, device_id TEXT NOT NULL, mentor_id TEXT NOT NULL, pulled_at TEXT NOT NULL);
   CREATE INDEX concern_reads_by_change ON concern_reads (seq);`,
+  // Notes flagged as concerns (roles.ts isConcernNote), flagged before they were kept to those who
+  // read concerns: every change of one, of its earlier versions and of its addenda carries a
+  // concern's text, its author's (the mentor of the change that made it; '' where that is not
+  // logged: read only by those who read every concern).
+  `UPDATE changes SET concern_by = flagged.author FROM (
+    SELECT r.id AS note_id, COALESCE(json_extract(r.state, '$.fields.authorId'), (SELECT c.mentor_id FROM changes c
+        WHERE c.table_name = 'sessions' AND c.record_id = r.id AND c.op = 'create' ORDER BY c.seq LIMIT 1), '') AS author
+    FROM records r WHERE r.table_name = 'sessions' AND (json_extract(r.state, '$.fields.concern') = 1
+      OR COALESCE(json_extract(r.state, '$.fields.concernClearedReason'), '') != '')
+  ) AS flagged
+  WHERE changes.concern_by IS NULL AND flagged.note_id = CASE changes.table_name
+    WHEN 'sessions' THEN changes.record_id
+    WHEN 'revisions' THEN iif(json_extract(changes.wire, '$.values.table') = 'sessions', json_extract(changes.wire, '$.values.recordId'), NULL)
+    WHEN 'addenda' THEN json_extract(changes.wire, '$.values.sessionId') END;`,
 ];
 
 /**

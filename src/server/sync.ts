@@ -27,7 +27,7 @@ import type {
   PushResponse,
 } from '../shared/protocol.ts';
 import { LIMITS, PROTOCOL } from '../shared/protocol.ts';
-import { isConcernNote, readsEveryConcern, receives, safeguards } from '../shared/roles.ts';
+import { isConcernNote, NEED_TO_KNOW_RULES, readsEveryConcern, receives, safeguards } from '../shared/roles.ts';
 import { SCHEMAS, validate } from '../shared/validation.ts';
 import { shapeProblem } from './change-shape.ts';
 import { openCursor, sealCursor } from './cursor.ts';
@@ -154,7 +154,12 @@ const mentorInfo = ({ id, name, role }: Mentor): MentorInfo => ({ id, name, role
 /** What the tablet's mentor may receive, as of now: a role changed since the last pull counts from this one. */
 export function access(store: Store, device: Device): Access {
   const role = store.mentor(device.mentorId)?.role ?? 'mentor';
-  return { mentorId: device.mentorId, role, readsEveryConcern: readsEveryConcern(role, store.leadReadsConcerns(device.schoolId)) };
+  return {
+    mentorId: device.mentorId,
+    role,
+    readsEveryConcern: readsEveryConcern(role, store.leadReadsConcerns(device.schoolId)),
+    rules: NEED_TO_KNOW_RULES,
+  };
 }
 
 /** The device a bearer token belongs to; refuses unknown and revoked tablets with a clear reason. */
@@ -408,7 +413,10 @@ function concernAuthorOf(writer: BatchWriter, device: Device, change: PushChange
   // A note flagged as a concern (roles.ts isConcernNote), as it stands with this change: its author's.
   const noteBy = (id: unknown) => {
     const note = typeof id === 'string' ? writer.getRecord('sessions', id) : undefined;
-    if (!note || note.schoolId !== device.schoolId || !isConcernNote(fromWire(note.state.fields))) return undefined;
+    // A note the endpoint does not hold (a restore lost it) may be one flagged: what goes with it
+    // (an earlier version, an addendum) is read only by those who read every concern.
+    if (!note || note.schoolId !== device.schoolId) return '';
+    if (!isConcernNote(fromWire(note.state.fields))) return undefined;
     return standing(writer, note).authorId || '';
   };
   if (change.table === 'concerns') return existing ? authorOf(change.recordId) : device.mentorId;

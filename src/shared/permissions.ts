@@ -96,6 +96,13 @@ export function notAllowed(writer: Writer, change: ProposedChange, record: Stand
     if (!present(change.values.concernClearedReason)) return NOT_ALLOWED.clearWithoutReason;
   }
   if (change.table === 'sessions' && change.values.concern === true && !isConcernNote(record.fields)) return NOT_ALLOWED.flagLater;
+  // Why a flag came off is the DSL's to write, on a note that was flagged, and is never taken back:
+  // without it a note whose flag came off would read as never flagged, and go to every tablet.
+  if (change.table === 'sessions' && 'concernClearedReason' in change.values) {
+    if (!isConcernNote(record.fields)) return NOT_ALLOWED.flagLater;
+    if (!safeguards(writer.role)) return NOT_ALLOWED.clearConcern;
+    if (!present(change.values.concernClearedReason)) return NOT_ALLOWED.clearWithoutReason;
+  }
   if (change.table === 'pupils' && 'caseload' in change.values && writer.role !== 'lead mentor') return NOT_ALLOWED.caseload;
   return notTheirs(writer, change.table, record);
 }

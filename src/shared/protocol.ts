@@ -183,6 +183,8 @@ export interface Access {
   role: Role;
   /** The text of every concern in the school is sent to this tablet, not only its mentor's own. */
   readsEveryConcern: boolean;
+  /** The need-to-know rules the endpoint applies (roles.ts NEED_TO_KNOW_RULES); missing means 1. */
+  rules?: number;
 }
 
 export const AuditRequestSchema = v.object({

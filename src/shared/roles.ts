@@ -48,6 +48,13 @@ export const receives = (reader: Reader, concernBy: string | undefined, notice =
   concernBy === undefined || (reader.readsEveryConcern || (concernBy !== '' && concernBy === reader.mentorId)) !== notice;
 
 /**
+ * Which need-to-know rules an endpoint applies (a pull's `you.rules`): 1, a concern's text only to
+ * those who may read it; 2, a note flagged as a concern too (`isConcernNote`). A tablet that pulled
+ * under other rules lets go of what it holds and fetches everything again (need-to-know.ts).
+ */
+export const NEED_TO_KNOW_RULES = 2;
+
+/**
  * A session note flagged as a safeguarding concern, now or before (the DSL took the flag off,
  * saying why): its text is a concern's, and goes where a concern's goes (`receives`), with its
  * earlier versions and its addenda. Notes were flagged before concerns were records of their own.

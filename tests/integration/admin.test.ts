@@ -192,7 +192,8 @@ describe('roles', () => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
-    const before = MIGRATIONS.length - 1;
+    // The release before roles: the schema up to the step that gave each mentor one.
+    const before = MIGRATIONS.findIndex((step) => step.includes('ADD COLUMN role'));
     const earlier = new Database(join(dir, 'waymark.sqlite'));
     for (const step of MIGRATIONS.slice(0, before)) earlier.exec(step);
     earlier.pragma(`user_version = ${before}`);

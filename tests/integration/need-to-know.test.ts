@@ -11,11 +11,13 @@ import type { WaymarkDB } from '../../src/data/db.ts';
 import { commit } from '../../src/data/load-commit.ts';
 import { sessionCountOf, standingConcernsOf } from '../../src/data/pupil-sessions.ts';
 import { addPupil } from '../../src/data/pupils.ts';
-import { editSession, recordSession, sessionsOf } from '../../src/data/sessions.ts';
+import { addAddendum, editSession, recordSession, sessionsOf } from '../../src/data/sessions.ts';
 import { syncState } from '../../src/data/sync.ts';
+import { newId } from '../../src/shared/ids.ts';
 import { NOT_ALLOWED } from '../../src/shared/permissions.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
+import { openSchool } from './school.ts';
 
 const SAID = 'He said his uncle locks him in his room';
 const MORE = 'and that it happens most weekends';
@@ -190,7 +192,7 @@ describe('a note flagged as a concern goes only to those who may read a concern'
     expect((await sessionsOf(alex.db, maya)).map((s) => s.id)).toEqual([ordinary]);
   });
 
-  it('a tablet that pulled from the endpoint before it had roles lets go of another’s flagged note at its first sync after', async () => {
+  it('a tablet that pulled under the earlier rules lets go of another’s flagged note at its first sync after', async () => {
     const { sam, alex, maya, flagged, ordinary } = await aFlaggedNote();
     // Alex's tablet as the release before left it: Sam's flagged note and its earlier version, and no roles heard of.
     const [note, revisions, clocks] = await Promise.all([
@@ -204,7 +206,8 @@ describe('a note flagged as a concern goes only to those who may read a concern'
     await alex.db.revisions.bulkPut(revisions);
     await alex.db.recordClocks.put(clocks as NonNullable<typeof clocks>);
     await alex.db.pupilSessions.put({ pupilId: maya, sessionId: flagged, occurredAt: NOTE.occurredAt, withdrawn: false, concern: 1 });
-    await alex.db.sync.update('sync', { access: undefined });
+    // It last pulled from an endpoint with roles but whose rules let flagged notes go everywhere.
+    await alex.db.sync.update('sync', { access: { mentorId: alex.mentorId, role: 'mentor', readsEveryConcern: false } });
     expect(await holds(alex.db, [FLAGGED, MORE])).toEqual([FLAGGED, MORE]);
 
     await alex.sync();
@@ -213,10 +216,52 @@ describe('a note flagged as a concern goes only to those who may read a concern'
     // The pupil's page counts one note, and no concern standing.
     expect([await sessionCountOf(alex.db, maya), await standingConcernsOf(alex.db, maya)]).toEqual([1, 0]);
     expect((await syncState(alex.db)).access).toMatchObject({ mentorId: alex.mentorId, readsEveryConcern: false });
-    // Sam keeps it through the same first sync: it is Sam's.
+    // And a tablet that last pulled from an endpoint with no roles at all, which sent it everything.
+    await alex.db.sessions.put(fromBefore);
+    await alex.db.recordClocks.put(clocks as NonNullable<typeof clocks>);
+    await alex.db.sync.update('sync', { access: undefined });
+    await alex.sync();
+    expect(await holds(alex.db, [FLAGGED, MORE])).toEqual([]);
+    // Sam keeps it through the same first sync: this tablet made it, though it names only who
+    // changed it last (the DSL, say), as a note from before authors were kept does.
+    await sam.db.sessions.update(flagged, { authorId: undefined, mentorId: 'the-dsl' });
     await sam.db.sync.update('sync', { access: undefined });
     await sam.sync();
     expect(await holds(sam.db, [FLAGGED, MORE])).toEqual([FLAGGED, MORE]);
+  });
+
+  it('a DSL made a mentor lets go of another’s flagged note, and keeps the addendum she wrote to it, to send again after a restore', async () => {
+    const { school, dana, flagged } = await aFlaggedNote();
+    await addAddendum(dana.db, flagged, 'Spoke to her mother after school.');
+    const added = (await dana.db.addenda.toArray())[0]?.id as string;
+    await dana.sync();
+    school.store.setRole(dana.mentorId, 'mentor');
+    await dana.sync();
+    expect(await holds(dana.db, [FLAGGED, MORE])).toEqual([]);
+    expect((await dana.db.addenda.get(added))?.note).toBe('Spoke to her mother after school.');
+    expect(await dana.db.delivered.filter((d) => d.recordId === added).count()).toBe(1);
+  });
+
+  it('an earlier version or an addendum of a note the school does not hold (a restore lost it) goes only to those who read every concern', async () => {
+    const school = openSchool();
+    const sam = await school.enrolTablet('Sam Patel');
+    const alex = await school.enrolTablet('Alex Jones');
+    const dana = await school.enrolTablet('Dana Lead');
+    school.store.setRole(dana.mentorId, 'dsl');
+    const lost = newId();
+    const stamp = { createdAt: '2026-11-24T09:00:00.000Z', updatedAt: '2026-11-24T09:00:00.000Z', deviceId: sam.deviceId, mentorId: null };
+    const revision = { id: newId(), ...stamp, table: 'sessions', recordId: lost, before: { note: `${FLAGGED}.`, concern: true } };
+    const addendum = { id: newId(), ...stamp, sessionId: lost, note: `${MORE}.` };
+    const taken = await sam.push([
+      sam.change('revisions', revision.id, 'create', revision),
+      sam.change('addenda', addendum.id, 'create', addendum),
+    ]);
+    expect(taken.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    const pulled = async (tablet: typeof sam) => JSON.stringify((await tablet.pull()).body.changes);
+    expect(await pulled(alex)).not.toContain(FLAGGED);
+    expect(await pulled(alex)).not.toContain(MORE);
+    expect(await pulled(dana)).toContain(FLAGGED);
+    expect(await pulled(dana)).toContain(MORE);
   });
 
   it('an ordinary note already at the school cannot be flagged later: the change stays on the tablet, and nothing of it reaches the school', async () => {

@@ -188,12 +188,12 @@ describe('an endpoint upgraded in place', () => {
   it('keeps notes flagged as concerns before concerns were records of their own to their authors and the DSLs, with their earlier versions', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-upgrade-'));
     dirs.push(dir);
-    // The release before roles: every change went to every tablet of the school.
+    // The release before notes flagged as concerns were kept to those who read concerns: they went to every tablet.
     const old = new Database(join(dir, 'waymark.sqlite'));
     for (const sql of MIGRATIONS.slice(0, -1)) old.exec(sql);
     old.pragma(`user_version = ${MIGRATIONS.length - 1}`);
     const at = '2026-11-20T09:00:00.000Z';
-    old.prepare('INSERT INTO schools VALUES (?, ?, ?, NULL)').run('school-1', 'Brookfield', at);
+    old.prepare('INSERT INTO schools (id, name, created_at) VALUES (?, ?, ?)').run('school-1', 'Brookfield', at);
     for (const [id, name] of [
       ['sam', 'Sam'],
       ['alex', 'Alex'],

@@ -10,6 +10,7 @@ import { commit } from '../../src/data/load-commit.ts';
 import { addPupil, editPupil, getPupil, removePupil } from '../../src/data/pupils.ts';
 import { editSession, recordSession } from '../../src/data/sessions.ts';
 import { applyPulled, changedAfterRemoval, discardRefused, outboxSummary, syncNow, syncState } from '../../src/data/sync.ts';
+import { NEED_TO_KNOW_RULES } from '../../src/shared/roles.ts';
 import { pupil } from '../unit/helpers.ts';
 import { inProcessSchool } from './in-process.ts';
 
@@ -295,7 +296,7 @@ describe('safeguarding concerns reach the Designated Safeguarding Lead', () => {
     s.store.setRole(danaId, 'dsl');
     await dsl.sync();
     expect((await syncState(dsl.db)).mentor).toMatchObject({ name: 'Dana Lead', dsl: true, role: 'dsl' });
-    expect((await syncState(dsl.db)).access).toEqual({ mentorId: danaId, role: 'dsl', readsEveryConcern: true });
+    expect((await syncState(dsl.db)).access).toEqual({ mentorId: danaId, role: 'dsl', readsEveryConcern: true, rules: NEED_TO_KNOW_RULES });
     expect((await concerns(dsl.db)).map((c) => [c.id, c.note])).toEqual([[worrying, 'She said she is scared to go home.']]);
     const writer = (await concerns(dsl.db))[0]?.mentorId;
     expect((await syncState(dsl.db)).mentors?.find((m) => m.id === writer)?.name).toBe('Sam Patel');

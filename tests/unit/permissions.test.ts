@@ -83,6 +83,42 @@ describe('who may change what', () => {
       undefined,
     ],
     ['the author unflags it', as(SAM), change('sessions', { concern: false }), samsNote({ concern: true }), NOT_ALLOWED.clearConcern],
+    // Why a flag came off is the DSL's to write, on a note that was flagged, and never taken back.
+    [
+      'the author takes back why the flag came off',
+      as(SAM),
+      change('sessions', { concernClearedReason: null }),
+      samsNote({ concern: false, concernClearedReason: 'Not a concern after all.' }),
+      NOT_ALLOWED.clearConcern,
+    ],
+    [
+      'the DSL takes back why the flag came off',
+      as(ALEX, 'dsl'),
+      change('sessions', { concernClearedReason: null }),
+      samsNote({ concern: false, concernClearedReason: 'Not a concern after all.' }),
+      NOT_ALLOWED.clearWithoutReason,
+    ],
+    [
+      'the DSL rewords why the flag came off',
+      as(ALEX, 'dsl'),
+      change('sessions', { concernClearedReason: 'Spoke to mum.' }),
+      samsNote({ concern: false, concernClearedReason: 'Not a concern after all.' }),
+      undefined,
+    ],
+    [
+      'the DSL gives a reason on a note never flagged',
+      as(ALEX, 'dsl'),
+      change('sessions', { concernClearedReason: 'x' }),
+      samsNote(),
+      NOT_ALLOWED.flagLater,
+    ],
+    [
+      'the author gives a reason on their own note never flagged',
+      as(SAM),
+      change('sessions', { concernClearedReason: 'x' }),
+      samsNote(),
+      NOT_ALLOWED.flagLater,
+    ],
     // Saying again what a note already says is no clearing, nor a removal.
     [
       'the author saves their unflagged note with the flag still off',

@@ -10,20 +10,22 @@
  * own unsent changes stay in the outbox; those it delivered about what it lets go of go too (kept
  * to send again after a restore, they would be refused now).
  */
+import { decodeHlc } from '../../shared/hlc.ts';
 import { type Concern, isNotice, type Session } from '../../shared/model.ts';
 import type { Access } from '../../shared/protocol.ts';
 import { isConcernNote } from '../../shared/roles.ts';
 import type { WaymarkDB } from '../db.ts';
 
 /**
- * Whether what `now` may read differs from what the tablet last pulled as (`before`); or, with
- * nothing before, whether the tablet pulled before (`pulledBefore`) from an endpoint without roles,
- * which sent it everything.
+ * Whether what `now` may read differs from what the tablet last pulled as (`before`): another
+ * mentor, reading every concern or not, or other need-to-know rules (an upgraded endpoint); or,
+ * with nothing before, whether the tablet pulled before (`pulledBefore`) from an endpoint without
+ * roles, which sent it everything.
  */
 export function readsOtherwise(before: Access | undefined, now: Access | undefined, pulledBefore: boolean): boolean {
   if (!now) return false;
   if (!before) return pulledBefore;
-  return before.mentorId !== now.mentorId || before.readsEveryConcern !== now.readsEveryConcern;
+  return before.mentorId !== now.mentorId || before.readsEveryConcern !== now.readsEveryConcern || (before.rules ?? 1) !== (now.rules ?? 1);
 }
 
 /**
@@ -55,13 +57,21 @@ export async function letGoOfConcerns(db: WaymarkDB, now: Access): Promise<numbe
     const kept = new Set(concerns.filter((c) => !isNotice(c) && (now.readsEveryConcern || own(c))).map((c) => c.id));
     const gone = concerns.filter((c) => !kept.has(c.id)).map((c) => c.id);
     const actions = (await db.concernActions.filter((a) => !kept.has(a.concernId)).toArray()).map((a) => a.id);
-    // A flagged note's author: the endpoint's word, or for a note from before it, its mentor (who
-    // changed it last: a note let go of wrongly comes back in the fetch that follows).
-    const ownNote = (s: Session) => (s.authorId === undefined ? s.mentorId === now.mentorId || !s.mentorId : s.authorId === now.mentorId);
-    const notes = new Set(
-      now.readsEveryConcern ? [] : (await db.sessions.filter((s) => isConcernNote(s) && !ownNote(s)).toArray()).map((s) => s.id),
-    );
-    const addenda = (await db.addenda.filter((a) => notes.has(a.sessionId)).toArray()).map((a) => a.id);
+    // A flagged note's author is the endpoint's word. A note from before it is kept if this tablet
+    // made it (the clock of its id, set by the change that made it, names the tablet): a pull never
+    // brings a tablet its own changes back. Any other is let go of, and the fetch that follows
+    // brings it back if the endpoint counts this mentor its author.
+    const flagged = now.readsEveryConcern ? [] : await db.sessions.filter((s) => isConcernNote(s)).toArray();
+    const clocks = await db.recordClocks.bulkGet(flagged.map((s) => `sessions:${s.id}`));
+    const madeHere = (i: number) => {
+      const made = clocks[i]?.clocks.id;
+      return made !== undefined && decodeHlc(made).node === device?.deviceId;
+    };
+    const ownNote = (s: Session, i: number) => (s.authorId === undefined ? madeHere(i) : s.authorId === now.mentorId);
+    const notes = new Set(flagged.filter((s, i) => !ownNote(s, i)).map((s) => s.id));
+    // This tablet's own addenda to those notes stay: its mentor wrote them, and they are kept to send
+    // again after a restore.
+    const addenda = (await db.addenda.filter((a) => notes.has(a.sessionId) && a.deviceId !== device?.deviceId).toArray()).map((a) => a.id);
     const revisions = (
       await db.revisions
         .filter((r) => (r.table === 'concerns' && !kept.has(r.recordId)) || (r.table === 'sessions' && notes.has(r.recordId)))
