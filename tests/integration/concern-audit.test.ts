@@ -12,25 +12,29 @@ import { auditTrailOf } from '../../src/data/sync.ts';
 import { run } from '../../src/server/admin.ts';
 import { auditTrail } from '../../src/server/audit.ts';
 import { pupil } from '../unit/helpers.ts';
-import { inProcessSchool } from './in-process.ts';
+import { type InProcessTablet, inProcessSchool } from './in-process.ts';
 
 const SAID = 'He said there is no heating at home';
 
+/** A school with Sam, a mentor, and Dana, its DSL; Maya (M042) on Sam's tablet. */
+async function samDanaAndMaya() {
+  const school = inProcessSchool();
+  const sam = await school.tablet('Sam Patel');
+  const dana = await school.tablet('Dana Lead');
+  school.store.setRole(dana.mentorId, 'dsl');
+  const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', schoolRef: 'M042' }));
+  return { school, sam, dana, maya };
+}
+
+/** Sam records a concern about Maya, in what the child said. */
+const samsConcern = (sam: InProcessTablet, maya: string) =>
+  recordConcern(sam.db, { pupilId: maya, category: 'neglect', account: `${SAID}.`, noticedAt: '2026-11-12T10:05:00.000Z', toldWhom: '' });
+
 describe('who saw or changed a concern', () => {
   it('is listed in order: recorded, sent to the DSL, opened by her offline, acted on, changed, sent back to its author; never another mentor, never the text', async () => {
-    const school = inProcessSchool();
-    const sam = await school.tablet('Sam Patel');
-    const dana = await school.tablet('Dana Lead');
+    const { school, sam, dana, maya } = await samDanaAndMaya();
     const alex = await school.tablet('Alex Jones');
-    school.store.setRole(dana.mentorId, 'dsl');
-    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', schoolRef: 'M042' }));
-    const concern = await recordConcern(sam.db, {
-      pupilId: maya,
-      category: 'neglect',
-      account: `${SAID}.`,
-      noticedAt: '2026-11-12T10:05:00.000Z',
-      toldWhom: '',
-    });
+    const concern = await samsConcern(sam, maya);
     await sam.sync();
     await dana.sync();
     await alex.sync();
@@ -65,11 +69,7 @@ describe('who saw or changed a concern', () => {
   });
 
   it('a note flagged as a concern is in the trail as a concern is, listed by `audit --pupil`', async () => {
-    const school = inProcessSchool();
-    const sam = await school.tablet('Sam Patel');
-    const dana = await school.tablet('Dana Lead');
-    school.store.setRole(dana.mentorId, 'dsl');
-    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor', schoolRef: 'M042' }));
+    const { school, sam, dana, maya } = await samDanaAndMaya();
     const note = { kind: 'one-to-one' as const, occurredAt: '2026-11-12T10:00:00.000Z', minutes: 20, title: '', pupilIds: [maya] };
     const flagged = await recordSession(sam.db, { ...note, note: `${SAID}.`, concern: true });
     await recordSession(sam.db, { ...note, note: 'Read a chapter.', concern: false });
@@ -90,18 +90,8 @@ describe('who saw or changed a concern', () => {
   });
 
   it('the DSL’s tablet is shown it by the school, online; a mentor’s is refused, and so is another school’s pupil', async () => {
-    const school = inProcessSchool();
-    const sam = await school.tablet('Sam Patel');
-    const dana = await school.tablet('Dana Lead');
-    school.store.setRole(dana.mentorId, 'dsl');
-    const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
-    const concern = await recordConcern(sam.db, {
-      pupilId: maya,
-      category: 'neglect',
-      account: `${SAID}.`,
-      noticedAt: '2026-11-12T10:05:00.000Z',
-      toldWhom: '',
-    });
+    const { school, sam, dana, maya } = await samDanaAndMaya();
+    const concern = await samsConcern(sam, maya);
     await sam.sync();
     await dana.sync();
 

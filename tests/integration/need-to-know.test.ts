@@ -35,14 +35,20 @@ const holds = async (db: WaymarkDB, words = [SAID, MORE, ACTED]) => {
   return words.filter((w) => all.includes(w));
 };
 
-/** Sam records a concern about Maya, then adds to it; Dana, the DSL, acknowledges it and records an action. Alex is another mentor. */
-async function aConcernSeenByTheDsl() {
+/** Sam and Alex, mentors, and Dana, the DSL; Maya on Sam's tablet. */
+async function samAlexAndTheDsl() {
   const school = inProcessSchool();
   const sam = await school.tablet('Sam Patel');
   const alex = await school.tablet('Alex Jones');
   const dana = await school.tablet('Dana Lead');
   school.store.setRole(dana.mentorId, 'dsl');
   const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+  return { school, sam, alex, dana, maya };
+}
+
+/** Sam records a concern about Maya, then adds to it; Dana, the DSL, acknowledges it and records an action. Alex is another mentor. */
+async function aConcernSeenByTheDsl() {
+  const { school, sam, alex, dana, maya } = await samAlexAndTheDsl();
   const concern = await recordConcern(sam.db, {
     pupilId: maya,
     category: 'emotional abuse',
@@ -165,12 +171,7 @@ const FLAGGED = 'She said she is scared to go home';
 const NOTE = { kind: 'one-to-one' as const, occurredAt: '2026-11-12T10:00:00.000Z', minutes: 20, title: '' };
 
 async function aFlaggedNote() {
-  const school = inProcessSchool();
-  const sam = await school.tablet('Sam Patel');
-  const alex = await school.tablet('Alex Jones');
-  const dana = await school.tablet('Dana Lead');
-  school.store.setRole(dana.mentorId, 'dsl');
-  const maya = await addPupil(sam.db, pupil({ name: 'Maya Okafor' }));
+  const { school, sam, alex, dana, maya } = await samAlexAndTheDsl();
   const flagged = await recordSession(sam.db, { ...NOTE, pupilIds: [maya], note: `${FLAGGED}.`, concern: true });
   const ordinary = await recordSession(sam.db, { ...NOTE, pupilIds: [maya], note: 'Read a chapter aloud.', concern: false });
   await sam.sync();
