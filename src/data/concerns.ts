@@ -18,7 +18,7 @@ import type { WaymarkDB } from './db.ts';
 import { historyOf } from './history.ts';
 import { commit } from './load-commit.ts';
 import { NotFoundError } from './save-error.ts';
-import { accessOf, syncState } from './sync-state.ts';
+import { queueOf, syncState } from './sync-state.ts';
 
 /** Every note flagged as a concern, newest first (withdrawn ones too, marked as such). */
 export async function concerns(db: WaymarkDB): Promise<Session[]> {
@@ -156,6 +156,6 @@ export function forTheDsl(list: readonly ConcernSummary[], q: Queue): ConcernSum
 /** Every concern whose text this tablet holds, in the DSL's order, with what ordered it. */
 export async function dslQueue(db: WaymarkDB, now = new Date()): Promise<{ queue: ConcernSummary[]; q: Queue }> {
   const state = await syncState(db);
-  const q: Queue = { me: accessOf(state).mentorId, overdueAfterMinutes: state.escalateAfterMinutes ?? 60, now };
+  const q = queueOf(state, now);
   return { queue: forTheDsl(await concernRecords(db), q), q };
 }

@@ -2,6 +2,7 @@
  * How syncing stands, as the screens show it: read from the database without loading the sync
  * engine (sync.ts), which a tablet not linked to a school never needs. sync.ts re-exports these.
  */
+import type { Queue } from '../shared/concerns.ts';
 import type { Role } from '../shared/roles.ts';
 import type { OutboxEntry, SyncState, WaymarkDB } from './db.ts';
 
@@ -56,3 +57,14 @@ export function accessOf(state: SyncState): { mentorId?: string; role: Role; rea
     readsEveryConcern: state.access?.readsEveryConcern ?? state.mentor?.dsl === true,
   };
 }
+
+/**
+ * What places a concern in this tablet's mentor's queue (src/shared/concerns.ts urgencyIn): who
+ * they are, and how long the school lets a concern wait, as of the last pull (60 minutes, the
+ * endpoint's default, before one said).
+ */
+export const queueOf = (state: SyncState, now: Date): Queue => ({
+  me: accessOf(state).mentorId,
+  overdueAfterMinutes: state.escalateAfterMinutes ?? 60,
+  now,
+});

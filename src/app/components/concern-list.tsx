@@ -1,5 +1,5 @@
 /** A list of concerns as the DSL reads them: overdue, new and not acknowledged first, then by how long they have waited. */
-import { accessOf, type ConcernSummary, concernsAbout, dslQueue, namesOf, syncState } from '../../data/index.ts';
+import { type ConcernSummary, concernsAbout, dslQueue, namesOf, queueOf, syncState } from '../../data/index.ts';
 import { concernStatus, firstAcknowledgement, type Queue, type Urgency, urgencyIn } from '../../shared/concerns.ts';
 import { relativeMoment } from '../../shared/dates.ts';
 import { isNotice } from '../../shared/model.ts';
@@ -71,8 +71,7 @@ export function ConcernsFirst() {
 export function PupilConcerns({ pupilId, name }: { pupilId: string; name: string }) {
   const view = useLive(async () => {
     const [recorded, state] = await Promise.all([concernsAbout(db, pupilId), syncState(db)]);
-    const q: Queue = { me: accessOf(state).mentorId, overdueAfterMinutes: state.escalateAfterMinutes ?? 60, now: new Date() };
-    return { recorded, q };
+    return { recorded, q: queueOf(state, new Date()) };
   }, [pupilId]);
   if (!view || view.recorded.length === 0) return null;
   const { recorded, q } = view;

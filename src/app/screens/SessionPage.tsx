@@ -121,8 +121,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             {addenda.map((a) => (
               <li key={a.id}>
                 <p class="subtle">
-                  {(a.authorId && mentors.get(a.authorId)) || (a.mentorId && mentors.get(a.mentorId)) || 'This tablet'},{' '}
-                  {relativeMoment(a.createdAt, now)}:
+                  {provenance({ by: a.authorId ?? a.mentorId ?? undefined, at: a.createdAt, receivedAt: a.receivedAt }, mentors, now)}:
                 </p>
                 <p class="note-text">{a.note}</p>
               </li>
