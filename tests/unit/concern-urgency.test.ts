@@ -1,5 +1,6 @@
 /** Where a concern stands in the DSL's queue (src/shared/concerns.ts urgencyOf). */
 import { describe, expect, it } from 'vitest';
+import { forTheDsl } from '../../src/data/concerns.ts';
 import { type Urgency, urgencyOf } from '../../src/shared/concerns.ts';
 
 const at = (hhmm: string) => `2026-11-24T${hhmm}:00.000Z`;
@@ -50,5 +51,34 @@ describe('urgencyOf: the DSL’s queue, with the school letting a concern wait a
     ],
   ])('%s', (_, recorded, actions, openedByMe, now, expected) => {
     expect(urgencyOf(recorded, actions, openedByMe, new Date(at(now)), 60)).toBe(expected);
+  });
+});
+
+describe('forTheDsl: the queue in order of urgency first, then of how long each has waited at the school', () => {
+  it('lists overdue, new, unacknowledged, open, then closed, whichever waited longest', () => {
+    const summary = (id: string, receivedAt: string, actions: ReturnType<typeof action>[], openedBy: string[] = []) => ({
+      concern: { id, pupilId: 'p', createdAt: at('08:00'), receivedAt: at(receivedAt) },
+      actions,
+      waiting: false,
+      openedBy: new Set(openedBy),
+    });
+    // Oldest first: the closed one waited longest, the overdue one least of the five.
+    const list = [
+      summary('closed', '09:00', [action('acknowledged', '09:05'), action('closed', '09:10')]),
+      summary('open', '09:10', [action('acknowledged', '09:15')]),
+      summary('unacknowledged', '10:55', [], ['dana']),
+      summary('new', '10:58', []),
+      summary('overdue', '09:30', [], ['dana']),
+      summary('also new, arrived first', '10:50', []),
+    ];
+    const q = { me: 'dana', overdueAfterMinutes: 60, now: new Date(at('11:00')) };
+    expect(forTheDsl(list as unknown as Parameters<typeof forTheDsl>[0], q).map((s) => s.concern.id)).toEqual([
+      'overdue',
+      'also new, arrived first',
+      'new',
+      'unacknowledged',
+      'open',
+      'closed',
+    ]);
   });
 });
